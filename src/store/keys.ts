@@ -1,0 +1,57 @@
+import type { ArticleId, CategorySlug, ChatId } from "../ids.js";
+
+/**
+ * The Redis key layout, in one place.
+ *
+ * Chats are spread over SHARDS buckets so that a million readers cost a few dozen bytes each:
+ * a bucket's hash of chat records and each category's bucket set stay small enough for Redis's
+ * compact encodings (listpack ≤ 128 entries, intset ≤ 512 members) up to ~2 million chats.
+ * Keys a script changes together share a hash tag (`{…}`), so the layout works on Redis Cluster:
+ * a chat's record and its category memberships live under the tag of the chat's shard, and the
+ * article log, dedupe marks and round bookkeeping under the tag `{articles}`.
+ */
+export const SHARDS = 16_384;
+
+export function shardOf(id: ChatId): number {
+  return ((id % SHARDS) + SHARDS) % SHARDS;
+}
+
+export type Lane = "breaking" | "normal";
+
+export function keys(prefix: string) {
+  const articles = `${prefix}:{articles}`;
+  return {
+    /** HASH chatId → encoded ChatRecord (kind, language, status, subscriptions, delivery cursor). */
+    chats: (shard: number) => `${prefix}:chats:{${shard}}`,
+    /** SET of chat ids subscribed to `slug` in one shard. */
+    subscribers: (slug: CategorySlug, shard: number) => `${prefix}:subs:${slug}:{${shard}}`,
+    /** SET of shard numbers that ever held a subscriber of `slug` (grows only; a hint for fan-out). */
+    subscriberShards: (slug: CategorySlug) => `${articles}:shards:${slug}`,
+    /** Global article sequence: every article gets the next number; chat cursors compare against it. */
+    sequence: `${articles}:seq`,
+    /** STRING: the stored article (JSON). */
+    article: (id: ArticleId) => `${articles}:article:${id}`,
+    /** STRING → article id: dedupe by the publisher's id and by URL. */
+    dedupeById: (id: string) => `${articles}:dedupe:id:${id}`,
+    dedupeByUrl: (urlHash: string) => `${articles}:dedupe:url:${urlHash}`,
+    /** ZSET seq → article id: the recent articles of one category. */
+    log: (slug: CategorySlug) => `${articles}:log:${slug}`,
+    /** HASH: the state of the delivery round of one category and lane. */
+    round: (slug: CategorySlug, lane: Lane) => `${articles}:round:${slug}:${lane}`,
+    /** SET of chunk numbers of the current round not yet finished. */
+    roundChunks: (slug: CategorySlug, lane: Lane) => `${articles}:round:${slug}:${lane}:chunks`,
+    /** Per-chat pacing and in-flight guard: present while a chat may not be sent to. */
+    pace: (chat: ChatId) => `${prefix}:pace:{${shardOf(chat)}}:${chat}`,
+    /** The shared send budget (GCRA) and the global pause after a 429. */
+    budget: {
+      theoreticalArrival: `${prefix}:{budget}:tat`,
+      pausedUntil: `${prefix}:{budget}:pause`,
+      secondCount: (second: number) => `${prefix}:{budget}:sec:${second}`,
+      paidMessages: `${prefix}:{budget}:paid`,
+    },
+    /** Counters operators read (sent, blocked, …). */
+    counters: `${prefix}:stats`,
+  };
+}
+
+export type Keys = ReturnType<typeof keys>;
