@@ -46,7 +46,7 @@ export function keys(prefix: string) {
     budget: {
       theoreticalArrival: `${prefix}:{budget}:tat`,
       pausedUntil: `${prefix}:{budget}:pause`,
-      secondCount: (second: number) => `${prefix}:{budget}:sec:${second}`,
+      paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
     },
     /** Counters operators read (sent, blocked, …). */

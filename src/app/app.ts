@@ -1,0 +1,49 @@
+import type { Categories } from "../config/categories.js";
+import type { Config, Role } from "../config/env.js";
+import type { Logger } from "../log.js";
+import { startRole, type RunningRole, type Tuning } from "./roles.js";
+import { createRuntime, type Runtime } from "./runtime.js";
+
+export interface Bulletin {
+  readonly runtime: Runtime;
+  readonly roles: readonly RunningRole[];
+  /** The HTTP server's address when the http role runs. */
+  readonly httpUrl: string | undefined;
+  /** Graceful stop: no new work, in-flight sends finish, queues and Redis closed. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly roles?: readonly Role[];
+  readonly tuning?: Tuning;
+  readonly categories?: Categories;
+}
+
+/** Starts the configured roles in this process. */
+export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
+  const runtime = await createRuntime(config, logger, options.categories);
+  const roles: RunningRole[] = [];
+  try {
+    for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning));
+  } catch (error) {
+    await Promise.allSettled(roles.map((r) => r.stop()));
+    await runtime.close();
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    runtime,
+    roles,
+    httpUrl: roles.find((r) => r.url)?.url,
+    stop() {
+      stopped ??= (async () => {
+        // Intake first (HTTP, bot), then the workers finish what they hold, then connections close.
+        const order: Role[] = ["http", "bot", "workers"];
+        for (const name of order) await Promise.all(roles.filter((r) => r.role === name).map((r) => r.stop()));
+        await runtime.close();
+        logger.info("stopped");
+      })();
+      return stopped;
+    },
+  };
+}

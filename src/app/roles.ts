@@ -1,0 +1,148 @@
+import { Api } from "grammy";
+import { Worker, type Job } from "bullmq";
+import { commandList, createBot } from "../bot/bot.js";
+import type { Role } from "../config/env.js";
+import { ArticleCache } from "../delivery/articles.js";
+import { SendBudget } from "../delivery/budget.js";
+import { Deliverer, DEFAULT_PACING, type PacingOptions } from "../delivery/deliverer.js";
+import { Fanout } from "../delivery/fanout.js";
+import { AdaptivePool } from "../delivery/pool.js";
+import { Rounds } from "../delivery/rounds.js";
+import { DeliveryStats } from "../delivery/stats.js";
+import { buildHttpServer } from "../http/server.js";
+import { chatId } from "../ids.js";
+import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../queues.js";
+import { SubscriptionService } from "../subscriptions/service.js";
+import type { Runtime } from "./runtime.js";
+
+/** Knobs tests and benchmarks turn; production runs with the defaults. */
+export interface Tuning {
+  readonly pacing?: PacingOptions;
+  /** BullMQ: how soon a job of a dead worker is taken over (ms). */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+  readonly deliveryConcurrency?: number;
+  readonly sliceMs?: number;
+}
+
+export interface RunningRole {
+  readonly role: Role;
+  /** Where the HTTP role listens. */
+  readonly url?: string;
+  /** Stop taking work, finish what is in flight. */
+  stop(): Promise<void>;
+}
+
+export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}): Promise<RunningRole> {
+  switch (role) {
+    case "bot":
+      return startBot(runtime);
+    case "workers":
+      return startWorkers(runtime, tuning);
+    case "http":
+      return startHttp(runtime);
+  }
+}
+
+function telegramApi(runtime: Runtime): Api {
+  return new Api(runtime.config.botToken, { apiRoot: runtime.config.telegramApiRoot });
+}
+
+async function startBot(runtime: Runtime): Promise<RunningRole> {
+  const logger = runtime.logger.child({ component: "bot" });
+  const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
+  const bot = createBot(runtime.config.botToken, { subscriptions, logger }, { client: { apiRoot: runtime.config.telegramApiRoot } });
+  await bot.init();
+  await bot.api.setMyCommands(commandList());
+  const polling = bot.start({
+    allowed_updates: ["message", "callback_query", "my_chat_member"],
+    onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),
+  });
+  polling.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
+  return {
+    role: "bot",
+    async stop() {
+      await bot.stop();
+      await polling.catch(() => undefined);
+    },
+  };
+}
+
+async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
+  const { config, keys, store, queues } = runtime;
+  const logger = runtime.logger.child({ component: "workers" });
+  const deliveryRedis = runtime.connect();
+  const articles = new ArticleCache(deliveryRedis, keys);
+  const deliverer = new Deliverer({
+    redis: deliveryRedis,
+    keys,
+    store,
+    api: telegramApi(runtime),
+    budget: new SendBudget(deliveryRedis, keys, { rate: config.sendRate, countPaid: config.paidBroadcast }),
+    pool: new AdaptivePool(config.sendRate),
+    articles,
+    queues,
+    stats: new DeliveryStats(deliveryRedis, keys),
+    logger,
+    paidBroadcast: config.paidBroadcast,
+    pacing: tuning.pacing ?? DEFAULT_PACING,
+  });
+  const fanout = new Fanout({
+    redis: deliveryRedis,
+    keys,
+    rounds: new Rounds(deliveryRedis, keys),
+    articles,
+    deliverer,
+    queues,
+    logger,
+    sliceMs: tuning.sliceMs,
+  });
+  let stopping = false;
+  const workerOptions = {
+    prefix: config.keyPrefix,
+    lockDuration: tuning.lockDurationMs ?? 30_000,
+    stalledInterval: tuning.stalledIntervalMs ?? 30_000,
+  };
+  const fanoutWorker = new Worker(
+    QUEUE_NAMES.fanout,
+    async (job: Job) => fanout.article(fanoutJobSchema.parse(job.data).articleId),
+    { ...workerOptions, connection: runtime.connect(), concurrency: 4 },
+  );
+  const deliveryWorker = new Worker(
+    QUEUE_NAMES.delivery,
+    async (job: Job) => {
+      if (job.name === JOB_NAMES.chunk) return fanout.chunk(chunkJobSchema.parse(job.data), () => stopping);
+      if (job.name === JOB_NAMES.visit) return deliverer.visitChat(chatId(visitJobSchema.parse(job.data).chatId));
+      throw new Error(`unknown delivery job ${job.name}`);
+    },
+    { ...workerOptions, connection: runtime.connect(), concurrency: tuning.deliveryConcurrency ?? 8 },
+  );
+  for (const worker of [fanoutWorker, deliveryWorker]) {
+    worker.on("failed", (job, error) => logger.error({ queue: worker.name, job: job?.id, err: error.message }, "job failed; BullMQ retries it"));
+    worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker error"));
+  }
+  await Promise.all([fanoutWorker.waitUntilReady(), deliveryWorker.waitUntilReady()]);
+  logger.info({ sendRate: config.sendRate, paidBroadcast: config.paidBroadcast }, "fan-out and delivery workers are running");
+  return {
+    role: "workers",
+    async stop() {
+      stopping = true;
+      await Promise.all([fanoutWorker.close(), deliveryWorker.close()]);
+    },
+  };
+}
+
+async function startHttp(runtime: Runtime): Promise<RunningRole> {
+  const { config } = runtime;
+  const app = buildHttpServer({ ingestor: runtime.ingestor, ingestToken: config.ingestToken, logger: runtime.logger });
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  runtime.logger.info({ address }, `HTTP server listening on ${address}`);
+  if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+  return {
+    role: "http",
+    url: address,
+    async stop() {
+      await app.close();
+    },
+  };
+}

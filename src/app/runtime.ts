@@ -1,0 +1,80 @@
+import type { ChildProcess } from "node:child_process";
+import { Categories, loadCategories } from "../config/categories.js";
+import type { Config } from "../config/env.js";
+import { ConfigError } from "../config/errors.js";
+import { Ingestor } from "../ingest/ingest.js";
+import type { Logger } from "../log.js";
+import { openQueues, type Queues } from "../queues.js";
+import { connectRedis, resolveRedis, type Redis } from "../redis.js";
+import { ChatStore } from "../store/chats.js";
+import { keys as keyLayout, type Keys } from "../store/keys.js";
+
+/** What every role shares in one process: config, Redis, queues, the store and ingest. */
+export interface Runtime {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly redisUrl: string;
+  readonly redis: Redis;
+  readonly categories: Categories;
+  readonly keys: Keys;
+  readonly store: ChatStore;
+  readonly queues: Queues;
+  readonly ingestor: Ingestor;
+  /** A new connection to the same Redis (BullMQ workers block on theirs). */
+  connect(): Redis;
+  close(): Promise<void>;
+}
+
+export async function createRuntime(config: Config, logger: Logger, categories?: Categories): Promise<Runtime> {
+  const loaded = categories ?? loadCategories(config.categoriesFile);
+  const resolved = await resolveRedis(config.redisUrl, logger.child({ component: "redis" }));
+  const connections: Redis[] = [];
+  const connect = () => {
+    const connection = connectRedis(resolved.url);
+    connection.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection error"));
+    connections.push(connection);
+    return connection;
+  };
+  const redis = connect();
+  await ensureAnswers(redis, resolved.url);
+  const keys = keyLayout(config.keyPrefix);
+  const queues = openQueues(redis, config.keyPrefix);
+  const ingestor = new Ingestor({ redis, keys, categories: loaded, queues, logger });
+  return {
+    config,
+    logger,
+    redisUrl: resolved.url,
+    redis,
+    categories: loaded,
+    keys,
+    store: new ChatStore(redis, config.keyPrefix),
+    queues,
+    ingestor,
+    connect,
+    async close() {
+      await queues.close();
+      await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      stopChild(resolved.child);
+    },
+  };
+}
+
+const REDIS_START_TIMEOUT_MS = 10_000;
+
+async function ensureAnswers(redis: Redis, url: string): Promise<void> {
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error("no answer")), REDIS_START_TIMEOUT_MS).unref(),
+  );
+  try {
+    await Promise.race([redis.ping(), timeout]);
+  } catch (error) {
+    redis.disconnect();
+    const where = url.replace(/\/\/[^@/]*@/, "//***@");
+    throw new ConfigError([`REDIS_URL: nothing answers at ${where} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`]);
+  }
+}
+
+function stopChild(child: ChildProcess | undefined): void {
+  // redis-server saves its append-only file on SIGTERM.
+  child?.kill("SIGTERM");
+}

@@ -1,0 +1,12 @@
+import { Composer } from "grammy";
+import type { BotContext } from "../context.js";
+import { validSlugs } from "../keyboards.js";
+
+/** /help, and a pointer to it for anything else a reader types in private. */
+export const help = new Composer<BotContext>();
+const inPrivate = help.chatType("private");
+
+const sendHelp = (ctx: BotContext) => ctx.reply(ctx.t.help(validSlugs(ctx.services.subscriptions.categories, ctx.language)));
+
+inPrivate.command("help", sendHelp);
+inPrivate.on("message", sendHelp);

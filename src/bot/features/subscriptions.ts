@@ -1,0 +1,103 @@
+import { Composer } from "grammy";
+import { chatId, type CategorySlug } from "../../ids.js";
+import type { BotContext } from "../context.js";
+import { TOGGLE_PREFIX, categoriesKeyboard, titles, validSlugs } from "../keyboards.js";
+
+/** Readers in their private chat: start, pick categories, follow and stop following. */
+export const subscriptions = new Composer<BotContext>();
+const inPrivate = subscriptions.chatType("private");
+
+const profileOf = (ctx: BotContext) => ({ kind: "private" as const, language: ctx.language });
+
+/** The text above the category picker: what the reader follows now. */
+function pickerText(ctx: BotContext, followed: readonly CategorySlug[]): string {
+  const { categories } = ctx.services.subscriptions;
+  const state = followed.length > 0 ? ctx.t.mySubscriptions(titles(categories, followed, ctx.language)) : ctx.t.noSubscriptions;
+  return `${ctx.t.categoriesHeader}\n\n${state}`;
+}
+
+async function subscribeTo(ctx: BotContext, words: readonly string[]): Promise<void> {
+  const service = ctx.services.subscriptions;
+  const chat = chatId(ctx.chat!.id);
+  const { known, unknown } = service.split(words);
+  const lines: string[] = [];
+  if (known.length > 0) {
+    const { added, already } = await service.subscribe(chat, known, profileOf(ctx));
+    if (added.length > 0) lines.push(ctx.t.subscribed(titles(service.categories, added, ctx.language)));
+    if (already.length > 0) lines.push(ctx.t.alreadySubscribed(titles(service.categories, already, ctx.language)));
+  }
+  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(service.categories, ctx.language)));
+  await ctx.reply(lines.join("\n\n"));
+}
+
+inPrivate.command("start", async (ctx) => {
+  const payload = ctx.match.trim();
+  if (payload) return subscribeTo(ctx, payload.split(/[\s,]+/));
+  const followed = await ctx.services.subscriptions.subscriptions(chatId(ctx.chat.id));
+  const { categories } = ctx.services.subscriptions;
+  await ctx.reply(ctx.t.welcome(ctx.from?.first_name ?? ""), {
+    reply_markup: categoriesKeyboard(categories, followed, ctx.language),
+  });
+});
+
+inPrivate.command("categories", async (ctx) => {
+  const followed = await ctx.services.subscriptions.subscriptions(chatId(ctx.chat.id));
+  await ctx.reply(pickerText(ctx, followed), {
+    reply_markup: categoriesKeyboard(ctx.services.subscriptions.categories, followed, ctx.language),
+  });
+});
+
+inPrivate.callbackQuery(new RegExp(`^${TOGGLE_PREFIX}(.+)$`), async (ctx) => {
+  const service = ctx.services.subscriptions;
+  const slug = ctx.match[1] ?? "";
+  if (!service.categories.has(slug)) {
+    await ctx.answerCallbackQuery({ text: ctx.t.unknownCategories(slug, validSlugs(service.categories, ctx.language)) });
+    return;
+  }
+  const chat = chatId(ctx.chat.id);
+  const following = await service.toggle(chat, slug, profileOf(ctx));
+  const title = service.categories.title(slug, ctx.language);
+  await ctx.answerCallbackQuery({ text: following ? ctx.t.toggledOn(title) : ctx.t.toggledOff(title) });
+  const followed = await service.subscriptions(chat);
+  await ctx.editMessageText(pickerText(ctx, followed), {
+    reply_markup: categoriesKeyboard(service.categories, followed, ctx.language),
+  });
+});
+
+inPrivate.command("subscribe", async (ctx) => {
+  const words = ctx.match.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) {
+    await ctx.reply(ctx.t.subscribeUsage(validSlugs(ctx.services.subscriptions.categories, ctx.language)));
+    return;
+  }
+  await subscribeTo(ctx, words);
+});
+
+inPrivate.command("unsubscribe", async (ctx) => {
+  const service = ctx.services.subscriptions;
+  const words = ctx.match.split(/[\s,]+/).filter(Boolean);
+  if (words.length === 0) {
+    await ctx.reply(ctx.t.unsubscribeUsage);
+    return;
+  }
+  const { known, unknown } = service.split(words);
+  const lines: string[] = [];
+  if (known.length > 0) {
+    const { removed, notSubscribed } = await service.unsubscribe(chatId(ctx.chat.id), known);
+    if (removed.length > 0) lines.push(ctx.t.unsubscribed(titles(service.categories, removed, ctx.language)));
+    if (notSubscribed.length > 0) lines.push(ctx.t.notSubscribed(titles(service.categories, notSubscribed, ctx.language)));
+  }
+  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(service.categories, ctx.language)));
+  await ctx.reply(lines.join("\n\n"));
+});
+
+inPrivate.command("mysubs", async (ctx) => {
+  const service = ctx.services.subscriptions;
+  const followed = await service.subscriptions(chatId(ctx.chat.id));
+  await ctx.reply(followed.length > 0 ? ctx.t.mySubscriptions(titles(service.categories, followed, ctx.language)) : ctx.t.noSubscriptions);
+});
+
+inPrivate.command("stop", async (ctx) => {
+  const dropped = await ctx.services.subscriptions.stop(chatId(ctx.chat.id));
+  await ctx.reply(dropped.length > 0 ? ctx.t.stopped : ctx.t.stoppedNothing);
+});

@@ -1,0 +1,49 @@
+import type { Redis } from "ioredis";
+import { articleId, categorySlug, type ArticleId } from "../ids.js";
+import { storedArticleSchema, type StoredArticle } from "../ingest/article.js";
+import type { Keys } from "../store/keys.js";
+
+/**
+ * Articles as delivery reads them: one Redis read per article per process, however many readers
+ * get it (a fan-out to a million readers reads the article once, not a million times).
+ */
+export class ArticleCache {
+  private readonly cache = new Map<ArticleId, StoredArticle | null>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly capacity = 2000,
+  ) {}
+
+  async getMany(ids: readonly ArticleId[]): Promise<Map<ArticleId, StoredArticle | undefined>> {
+    const missing = [...new Set(ids)].filter((id) => !this.cache.has(id));
+    if (missing.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const id of missing) pipeline.hmget(this.keys.article(id), "json", "seq");
+      const results = (await pipeline.exec()) ?? [];
+      missing.forEach((id, i) => {
+        const [json, seq] = (results[i]?.[1] ?? []) as (string | null)[];
+        this.remember(id, json && seq ? parseStored(json, Number(seq)) : null);
+      });
+    }
+    return new Map(ids.map((id) => [id, this.cache.get(id) ?? undefined]));
+  }
+
+  async get(id: ArticleId): Promise<StoredArticle | undefined> {
+    return (await this.getMany([id])).get(id);
+  }
+
+  private remember(id: ArticleId, article: StoredArticle | null): void {
+    if (this.cache.size >= this.capacity) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+    this.cache.set(id, article);
+  }
+}
+
+function parseStored(json: string, seq: number): StoredArticle {
+  const parsed = storedArticleSchema.parse({ ...JSON.parse(json), seq });
+  return { ...parsed, id: articleId(parsed.id), categories: parsed.categories.map(categorySlug) };
+}

@@ -1,0 +1,126 @@
+import type { Redis } from "ioredis";
+import type { Keys } from "../store/keys.js";
+import { LuaScript } from "../store/script.js";
+import { FREE_SEND_RATE } from "../config/env.js";
+
+/**
+ * The send budget shared by every delivery process through Redis, as a GCRA: each grant is a
+ * time slot `interval` after the previous one, on Redis's clock, so processes on different machines
+ * interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
+ * KEYS: theoretical arrival time, pause, paid-second window, paid counter.
+ * ARGV: slots wanted, interval µs, how far ahead slots may be granted µs, free rate, count paid (0/1).
+ * Answers {1, delay µs…} with the granted slots' delays, or {0, wait µs} when none can be granted.
+ */
+const grantSlots = new LuaScript(`
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return {0, paused * 1000} end
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local interval = tonumber(ARGV[2])
+local ahead = tonumber(ARGV[3])
+local granted = {1}
+for i = 1, tonumber(ARGV[1]) do
+  if tat - now > ahead then break end
+  granted[#granted + 1] = tat - now
+  tat = tat + interval
+end
+if #granted == 1 then return {0, tat - now - ahead} end
+redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', 60000)
+if ARGV[5] == '1' then
+  local free = tonumber(ARGV[4])
+  local second = tonumber(redis.call('HGET', KEYS[3], 'second') or '0')
+  local count = tonumber(redis.call('HGET', KEYS[3], 'count') or '0')
+  local paid = 0
+  for i = 2, #granted do
+    local s = math.floor((now + granted[i]) / 1000000)
+    if s ~= second then second = s; count = 0 end
+    count = count + 1
+    if count > free then paid = paid + 1 end
+  end
+  redis.call('HSET', KEYS[3], 'second', string.format('%.0f', second), 'count', count)
+  redis.call('EXPIRE', KEYS[3], 10)
+  if paid > 0 then redis.call('INCRBY', KEYS[4], paid) end
+end
+return granted
+`);
+
+export interface BudgetOptions {
+  /** Messages per second, all processes together. */
+  readonly rate: number;
+  /** Count messages above Telegram's free 30/s (paid broadcasts). */
+  readonly countPaid?: boolean;
+}
+
+/**
+ * Slots are granted a little below the configured rate (HEADROOM) and a slot used more than
+ * LATE_TOLERANCE_MS after its time is given up: together these keep every one-second window at
+ * or under the rate even when timers fire late or requests take different paths.
+ */
+const HEADROOM = 0.98;
+const LATE_TOLERANCE_MS = 15;
+const GRANT_AHEAD_MS = 250;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class SendBudget {
+  private readonly intervalUs: number;
+  private readonly batch: number;
+  /** Local times (ms) of slots granted to this process, earliest first. */
+  private slots: number[] = [];
+  private refill: Promise<void> | undefined;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly options: BudgetOptions,
+  ) {
+    this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
+    this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+  }
+
+  /** Resolves at this caller's slot: send right after. */
+  async take(): Promise<void> {
+    for (;;) {
+      const slot = this.slots.shift();
+      if (slot === undefined) {
+        this.refill ??= this.grant().finally(() => (this.refill = undefined));
+        await this.refill;
+        continue;
+      }
+      const wait = slot - Date.now();
+      if (wait > 0) await sleep(wait);
+      if (Date.now() - slot <= LATE_TOLERANCE_MS) return;
+    }
+  }
+
+  private async grant(): Promise<void> {
+    const answer = (await grantSlots.run(
+      this.redis,
+      [
+        this.keys.budget.theoreticalArrival,
+        this.keys.budget.pausedUntil,
+        this.keys.budget.paidWindow,
+        this.keys.budget.paidMessages,
+      ],
+      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
+    )) as number[];
+    const now = Date.now();
+    if (answer[0] === 0) {
+      await sleep(Math.max(1, Math.ceil((answer[1] ?? 1000) / 1000)));
+      return;
+    }
+    this.slots.push(...answer.slice(1).map((delayUs) => now + delayUs / 1000));
+  }
+
+  /** Telegram said 429: every process waits `seconds` before its next send. */
+  async pause(seconds: number): Promise<void> {
+    this.slots = [];
+    await this.redis.set(this.keys.budget.pausedUntil, "1", "PX", Math.ceil(seconds * 1000));
+  }
+
+  async paidMessages(): Promise<number> {
+    return Number((await this.redis.get(this.keys.budget.paidMessages)) ?? 0);
+  }
+}

@@ -1,0 +1,361 @@
+import type { Api } from "grammy";
+import type { Redis } from "ioredis";
+import { formatArticle, formatDigest } from "../format/index.js";
+import { messagesFor } from "../i18n/index.js";
+import { articleId, type ArticleId, type ChatId } from "../ids.js";
+import type { StoredArticle } from "../ingest/article.js";
+import type { Logger } from "../log.js";
+import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
+import { decodeChatRecord, encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
+import type { ChatStore } from "../store/chats.js";
+import { shardOf, type Keys } from "../store/keys.js";
+import { LuaScript } from "../store/script.js";
+import { classifySendError, type SendFailure } from "../telegram/errors.js";
+import type { ArticleCache } from "./articles.js";
+import type { SendBudget } from "./budget.js";
+import {
+  applyDelivered,
+  logQueries,
+  logQueryKey,
+  mergePending,
+  planDelivery,
+  type DeliveryPlan,
+  type LogQuery,
+  type LogRead,
+} from "./plan.js";
+import type { AdaptivePool } from "./pool.js";
+import type { DeliveryEvent, DeliveryStats } from "./stats.js";
+
+/**
+ * After a send, store the chat's new cursor if nobody changed its record meanwhile, and shorten
+ * its pacing key to the plain interval. KEYS: chats hash, pace key. ARGV: chat id, record read
+ * before the send, record after it, pacing interval ms.
+ */
+const commitDelivery = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return 1
+`);
+
+/** Articles read per category log per visit; a reader further behind gets the rest next time. */
+const LOG_READ_LIMIT = 50;
+/** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
+const SEND_LEASE_MS = 30_000;
+const MAX_RATE_LIMIT_RETRIES = 10;
+const TRANSIENT_RETRIES = 3;
+
+export interface PacingOptions {
+  /** Minimum time between two messages to one private chat (Telegram: 1 per second). */
+  readonly privateMs: number;
+  /** Minimum time between two posts to one group or channel (Telegram: 20 per minute). */
+  readonly groupMs: number;
+  /** How long a claim lasts while a send is in flight. */
+  readonly leaseMs: number;
+  /** First wait before a visit job retries a chat after network or server errors. */
+  readonly retryDelayMs: number;
+}
+
+export const DEFAULT_PACING: PacingOptions = {
+  privateMs: 1000,
+  groupMs: 3000,
+  leaseMs: SEND_LEASE_MS,
+  retryDelayMs: 5000,
+};
+
+export interface DelivererDeps {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly store: ChatStore;
+  readonly api: Api;
+  readonly budget: SendBudget;
+  readonly pool: AdaptivePool;
+  readonly articles: ArticleCache;
+  readonly queues: Pick<Queues, "delivery">;
+  readonly stats: DeliveryStats;
+  readonly logger: Logger;
+  readonly paidBroadcast: boolean;
+  readonly pacing?: PacingOptions;
+}
+
+interface Visit {
+  readonly chat: ChatId;
+  readonly record: ChatRecord;
+  readonly plan: DeliveryPlan;
+}
+
+interface Rendered {
+  readonly send: (api: Api) => Promise<unknown>;
+  readonly seqs: readonly number[];
+  readonly outOfOrder: boolean;
+  readonly digest: boolean;
+}
+
+const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"], DeliveryEvent> = {
+  blocked: "chat_gone_blocked",
+  deactivated: "chat_gone_deactivated",
+  kicked: "chat_gone_kicked",
+  "not-found": "chat_gone_not_found",
+  forbidden: "chat_gone_forbidden",
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Visits chats: works out what each has pending, sends it within the budget and the chat's pace,
+ * and records it. Everything about one chat is idempotent: visiting it twice sends nothing twice,
+ * because the cursor moves only after Telegram accepted the message.
+ */
+export class Deliverer {
+  private readonly logger: Logger;
+  private readonly pacing: PacingOptions;
+
+  constructor(private readonly deps: DelivererDeps) {
+    this.logger = deps.logger.child({ component: "delivery" });
+    this.pacing = deps.pacing ?? DEFAULT_PACING;
+  }
+
+  /**
+   * Visits the given chats (grouped by shard) and hands each started send to `track`, so that the
+   * caller can wait for all of them before it reports its work done.
+   */
+  async visit(groups: readonly { shard: number; ids: readonly ChatId[] }[], track: (send: Promise<void>) => void): Promise<void> {
+    const records = await this.readRecords(groups);
+    const visits = await this.plan(records);
+    if (visits.length === 0) return;
+    const claimed = await this.claim(visits);
+    for (const visit of claimed) {
+      const { done } = await this.deps.pool.submit(() => this.deliver(visit));
+      track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
+    }
+  }
+
+  /** One chat, now (a visit job). */
+  async visitChat(chat: ChatId): Promise<void> {
+    const sends: Promise<void>[] = [];
+    await this.visit([{ shard: shardOf(chat), ids: [chat] }], (send) => sends.push(send));
+    await Promise.all(sends);
+  }
+
+  private async readRecords(groups: readonly { shard: number; ids: readonly ChatId[] }[]): Promise<Map<ChatId, ChatRecord>> {
+    const pipeline = this.deps.redis.pipeline();
+    const asked = groups.filter((g) => g.ids.length > 0);
+    for (const { shard, ids } of asked) pipeline.hmget(this.deps.keys.chats(shard), ...ids.map(String));
+    const results = (await pipeline.exec()) ?? [];
+    const records = new Map<ChatId, ChatRecord>();
+    asked.forEach(({ ids }, g) => {
+      const values = (results[g]?.[1] ?? []) as (string | null)[];
+      ids.forEach((id, i) => {
+        const value = values[i];
+        if (value) records.set(id, decodeChatRecord(value));
+      });
+    });
+    return records;
+  }
+
+  private async plan(records: Map<ChatId, ChatRecord>): Promise<Visit[]> {
+    const queries = new Map<string, LogQuery>();
+    for (const record of records.values()) for (const q of logQueries(record)) queries.set(logQueryKey(q), q);
+    const reads = await this.readLogs([...queries.values()]);
+    const pendingByChat = new Map<ChatId, { seq: number; id: ArticleId }[]>();
+    const wanted: ArticleId[] = [];
+    for (const [chat, record] of records) {
+      const chatReads = logQueries(record).map((q) => reads.get(logQueryKey(q))!);
+      const pending = mergePending(record, chatReads);
+      if (pending.length === 0) continue;
+      pendingByChat.set(chat, pending);
+      wanted.push(...pending.map((p) => p.id));
+    }
+    const articles = await this.deps.articles.getMany(wanted);
+    const visits: Visit[] = [];
+    for (const [chat, pending] of pendingByChat) {
+      const record = records.get(chat)!;
+      const plan = planDelivery(record.kind, pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) })));
+      if (plan) visits.push({ chat, record, plan });
+    }
+    return visits;
+  }
+
+  private async readLogs(queries: readonly LogQuery[]): Promise<Map<string, LogRead>> {
+    const reads = new Map<string, LogRead>();
+    if (queries.length === 0) return reads;
+    const pipeline = this.deps.redis.pipeline();
+    for (const q of queries) {
+      pipeline.zrangebyscore(this.deps.keys.log(q.slug), `(${q.from}`, "+inf", "WITHSCORES", "LIMIT", 0, LOG_READ_LIMIT);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    queries.forEach((q, i) => {
+      const flat = (results[i]?.[1] ?? []) as string[];
+      const entries = [];
+      for (let j = 0; j < flat.length; j += 2) entries.push({ id: articleId(flat[j]!), seq: Number(flat[j + 1]) });
+      reads.set(logQueryKey(q), { entries, truncated: entries.length >= LOG_READ_LIMIT });
+    });
+    return reads;
+  }
+
+  /**
+   * Claims each chat for one send: the pacing key doubles as the in-flight guard, so two processes
+   * visiting the same chat (it follows two categories) never both send. A chat that is still
+   * pacing gets a visit job for when its pace allows.
+   */
+  private async claim(visits: readonly Visit[]): Promise<Visit[]> {
+    const pipeline = this.deps.redis.pipeline();
+    for (const { chat, record } of visits) {
+      pipeline.set(this.deps.keys.pace(chat), "1", "PX", this.paceMs(record) + this.pacing.leaseMs, "NX");
+      pipeline.pttl(this.deps.keys.pace(chat));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const claimed: Visit[] = [];
+    for (const [i, visit] of visits.entries()) {
+      if (results[2 * i]?.[1] === "OK") claimed.push(visit);
+      else await this.deferVisit(visit.chat, Math.max(50, Number(results[2 * i + 1]?.[1] ?? 1000)));
+    }
+    return claimed;
+  }
+
+  private paceMs(record: ChatRecord): number {
+    return record.kind === "private" ? this.pacing.privateMs : this.pacing.groupMs;
+  }
+
+  private async deferVisit(chat: ChatId, delayMs: number): Promise<void> {
+    const due = Math.ceil((Date.now() + delayMs) / 1000);
+    await this.deps.queues.delivery.add(
+      JOB_NAMES.visit,
+      { chatId: chat },
+      { jobId: `visit-${chat}-${due}`, delay: delayMs, priority: PRIORITY.visit },
+    );
+  }
+
+  private render(visit: Visit, withPhoto = true): Rendered | undefined {
+    const { plan, chat, record } = visit;
+    const messages = messagesFor(record.language);
+    const common = { parse_mode: "HTML" as const, ...(this.deps.paidBroadcast ? { allow_paid_broadcast: true } : {}) };
+    if (plan.type === "skip") return undefined;
+    if (plan.type === "single") {
+      const article: StoredArticle = plan.item.article;
+      const message = formatArticle(article, messages, { photo: withPhoto });
+      const seqs = [...plan.skipped, plan.item.seq];
+      if (message.kind === "photo") {
+        return { send: (api) => api.sendPhoto(chat, message.photoUrl, { ...common, caption: message.html }), seqs, outOfOrder: plan.outOfOrder, digest: false };
+      }
+      const link_preview_options = message.linkPreview ? { url: article.url } : { is_disabled: true };
+      return { send: (api) => api.sendMessage(chat, message.html, { ...common, link_preview_options }), seqs, outOfOrder: plan.outOfOrder, digest: false };
+    }
+    const digest = formatDigest(plan.items.map((i) => i.article), messages);
+    const included = plan.items.slice(0, digest.included);
+    const last = included[included.length - 1]!.seq;
+    const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
+    const send = (api: Api) => api.sendMessage(chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
+    return { send, seqs, outOfOrder: false, digest: included.length > 1 };
+  }
+
+  private async deliver(visit: Visit): Promise<void> {
+    let rendered = this.render(visit);
+    if (!rendered) {
+      this.deps.stats.count("expired_article", visit.plan.skipped.length);
+      this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
+      await this.commit(visit, visit.plan.skipped, false);
+      return;
+    }
+    let rateLimited = 0;
+    let transient = 0;
+    for (;;) {
+      await this.deps.budget.take();
+      const started = performance.now();
+      let failure: SendFailure | undefined;
+      try {
+        await rendered.send(this.deps.api);
+      } catch (error) {
+        failure = classifySendError(error);
+      }
+      this.deps.pool.observe(performance.now() - started);
+      if (!failure) {
+        await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+        this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
+        this.deps.stats.count("articles_delivered", rendered.seqs.length);
+        return;
+      }
+      switch (failure.kind) {
+        case "rate-limited":
+          this.deps.stats.count("rate_limited");
+          this.logger.warn({ chat: visit.chat, retryAfter: failure.retryAfterSeconds }, "Telegram asked to slow down; every sender pauses");
+          await this.deps.budget.pause(failure.retryAfterSeconds);
+          if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, failure.retryAfterSeconds * 1000);
+          await this.extendClaim(visit, failure.retryAfterSeconds * 1000);
+          continue;
+        case "transient":
+          this.deps.stats.count("transient_error");
+          if (++transient > TRANSIENT_RETRIES) {
+            this.logger.warn({ chat: visit.chat, reason: failure.description }, "send keeps failing; the chat is retried later");
+            return this.giveBack(visit, this.pacing.retryDelayMs);
+          }
+          await sleep(250 * 2 ** transient);
+          continue;
+        case "bad-photo": {
+          this.deps.stats.count("photo_fallback");
+          this.logger.warn({ chat: visit.chat, reason: failure.description }, "Telegram refused the article's photo; sending it as text");
+          const asText = this.render(visit, false);
+          if (!asText) return;
+          rendered = asText;
+          continue;
+        }
+        case "chat-gone":
+          this.deps.stats.count(GONE_EVENTS[failure.reason]);
+          this.logger.info({ chat: visit.chat, reason: failure.reason }, "chat is gone; it is marked inactive and its subscriptions dropped");
+          await this.deps.store.update(visit.chat, (r) => r && { ...r, active: false, subscriptions: [] });
+          return;
+        case "migrated":
+          this.deps.stats.count("chat_migrated");
+          await this.migrate(visit.chat, failure.newChatId);
+          return;
+        case "bad-request":
+          this.deps.stats.count("bad_request");
+          this.logger.warn({ chat: visit.chat, reason: failure.description, seqs: rendered.seqs }, "Telegram refused the message; skipping it for this chat");
+          await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+          return;
+        case "unauthorized":
+          throw new Error(`Telegram refused the bot token (${failure.description}); check BOT_TOKEN and TELEGRAM_API_ROOT`);
+      }
+    }
+  }
+
+  private async commit(visit: Visit, seqs: readonly number[], outOfOrder: boolean): Promise<void> {
+    const after = applyDelivered(visit.record, seqs, outOfOrder);
+    const applied = await commitDelivery.run(
+      this.deps.redis,
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), encodeChatRecord(visit.record), encodeChatRecord(after), this.paceMs(visit.record)],
+    );
+    if (applied !== 1) {
+      // The record changed while the message was in flight (a subscription, say): apply the
+      // delivery to the record as it is now.
+      await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
+    }
+  }
+
+  private async extendClaim(visit: Visit, waitMs: number): Promise<void> {
+    await this.deps.redis.pexpire(this.deps.keys.pace(visit.chat), waitMs + this.pacing.leaseMs);
+  }
+
+  /** Lets go of a chat for now and makes sure it is visited again: nothing is lost. */
+  private async giveBack(visit: Visit, delayMs: number): Promise<void> {
+    await this.deps.redis.pexpire(this.deps.keys.pace(visit.chat), delayMs);
+    await this.deferVisit(visit.chat, delayMs + 50);
+  }
+
+  /** A group became a supergroup: its subscriptions and cursor move to the new id, and delivery follows. */
+  private async migrate(from: ChatId, to: ChatId): Promise<void> {
+    const { before } = await this.deps.store.update(from, (r) => r && { ...r, active: false, subscriptions: [] });
+    if (before) {
+      await this.deps.store.update(to, (existing) => {
+        const subscriptions = [...(existing?.active ? existing.subscriptions : []), ...before.subscriptions].filter(
+          (s, i, all) => all.findIndex((o) => o.slug === s.slug) === i,
+        );
+        return { ...before, kind: "supergroup", active: true, subscriptions };
+      });
+    }
+    this.logger.info({ from, to }, "group was upgraded to a supergroup; subscriptions moved");
+    await this.deferVisit(to, 0);
+  }
+}

@@ -1,0 +1,104 @@
+import type { Redis } from "ioredis";
+import { articleId, type CategorySlug, type ChatId } from "../ids.js";
+import type { Logger } from "../log.js";
+import { JOB_NAMES, PRIORITY, type ChunkJob, type Queues } from "../queues.js";
+import type { Keys, Lane } from "../store/keys.js";
+import type { ArticleCache } from "./articles.js";
+import type { Deliverer } from "./deliverer.js";
+import type { RoundStart, Rounds } from "./rounds.js";
+
+/** Shards read together: enough chats per batch to keep the send pool busy. */
+const SHARDS_PER_BATCH = 64;
+
+export interface FanoutDeps {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly rounds: Rounds;
+  readonly articles: ArticleCache;
+  readonly deliverer: Deliverer;
+  readonly queues: Pick<Queues, "delivery">;
+  readonly logger: Logger;
+  /** A chunk job hands its remaining shards to a new job after this long, so big rounds never hog a worker. */
+  readonly sliceMs?: number;
+}
+
+/** Turns accepted articles into delivery rounds, and runs the rounds' chunks. */
+export class Fanout {
+  private readonly logger: Logger;
+  private readonly sliceMs: number;
+
+  constructor(private readonly deps: FanoutDeps) {
+    this.logger = deps.logger.child({ component: "fanout" });
+    this.sliceMs = deps.sliceMs ?? 1000;
+  }
+
+  /** An article was accepted: every category it belongs to gets (or joins) a round. */
+  async article(id: string): Promise<void> {
+    const article = await this.deps.articles.get(articleId(id));
+    if (!article) {
+      this.logger.warn({ id }, "article to fan out is gone (expired); nothing to do");
+      return;
+    }
+    const lane: Lane = article.priority === "breaking" ? "breaking" : "normal";
+    for (const slug of article.categories) {
+      const decision = await this.deps.rounds.touch(slug, lane, id);
+      if (decision.kind === "start") await this.enqueueRound(slug, lane, decision.start);
+      this.logger.debug({ id, slug, lane, decision: decision.kind }, "fan-out");
+    }
+    await this.deps.redis.hset(this.deps.keys.article(article.id), "fanned", "1");
+  }
+
+  private async enqueueRound(slug: CategorySlug, lane: Lane, start: RoundStart): Promise<void> {
+    await this.deps.queues.delivery.addBulk(
+      start.chunks.map((shards, chunk) => ({
+        name: JOB_NAMES.chunk,
+        data: { slug, lane, round: start.round, chunk, shards },
+        opts: {
+          jobId: `chunk-${slug}-${lane}-${start.round}-${chunk}`,
+          priority: lane === "breaking" ? PRIORITY.breakingChunk(chunk) : PRIORITY.normalChunk(chunk),
+        },
+      })),
+    );
+    this.logger.debug({ slug, lane, round: start.round, chunks: start.chunks.length }, "round started");
+  }
+
+  /**
+   * Visits the subscribers in a chunk's shards. After `sliceMs` (or when the process is stopping)
+   * the rest of the shards go to a continuation job, so other categories' chunks get their turn.
+   */
+  async chunk(job: ChunkJob, stopping: () => boolean): Promise<void> {
+    const slug = job.slug as CategorySlug;
+    const started = Date.now();
+    const sends: Promise<void>[] = [];
+    for (let i = 0; i < job.shards.length; i += SHARDS_PER_BATCH) {
+      if (i > 0 && (stopping() || Date.now() - started > this.sliceMs)) {
+        await Promise.all(sends);
+        await this.continueLater(job, job.shards.slice(i));
+        return;
+      }
+      const shards = job.shards.slice(i, i + SHARDS_PER_BATCH);
+      const pipeline = this.deps.redis.pipeline();
+      for (const shard of shards) pipeline.smembers(this.deps.keys.subscribers(slug, shard));
+      const results = (await pipeline.exec()) ?? [];
+      const groups = shards.map((shard, k) => ({
+        shard,
+        ids: ((results[k]?.[1] ?? []) as string[]).map((m) => Number(m) as ChatId),
+      }));
+      await this.deps.deliverer.visit(groups, (send) => sends.push(send));
+    }
+    await Promise.all(sends);
+    const next = await this.deps.rounds.finish(slug, job.lane, job.round, job.chunk);
+    if (next.kind === "start") await this.enqueueRound(slug, job.lane, next.start);
+  }
+
+  private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {
+    await this.deps.queues.delivery.add(
+      JOB_NAMES.chunk,
+      { ...job, shards: [...rest] },
+      {
+        jobId: `chunk-${job.slug}-${job.lane}-${job.round}-${job.chunk}-from-${rest[0]}`,
+        priority: job.lane === "breaking" ? PRIORITY.breakingChunk(job.chunk) : PRIORITY.normalChunk(job.chunk),
+      },
+    );
+  }
+}

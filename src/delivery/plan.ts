@@ -1,0 +1,97 @@
+import type { ArticleId, CategorySlug } from "../ids.js";
+import type { StoredArticle } from "../ingest/article.js";
+import type { ChatRecord } from "../store/chat-record.js";
+
+/** One entry of a category's article log. */
+export interface LogEntry {
+  readonly seq: number;
+  readonly id: ArticleId;
+}
+
+/** What a log read returned: entries above `from`, and whether the read hit its limit. */
+export interface LogRead {
+  readonly entries: readonly LogEntry[];
+  readonly truncated: boolean;
+}
+
+export interface LogQuery {
+  readonly slug: CategorySlug;
+  /** Entries with a sequence number above this one are pending. */
+  readonly from: number;
+}
+
+/** Which log ranges hold a chat's pending articles. */
+export function logQueries(record: ChatRecord): LogQuery[] {
+  if (!record.active) return [];
+  return record.subscriptions.map((s) => ({ slug: s.slug, from: Math.max(record.cursor, s.since) }));
+}
+
+export const logQueryKey = (q: LogQuery): string => `${q.slug}|${q.from}`;
+
+/**
+ * The chat's pending articles, oldest first: the union of its categories' log reads (an article
+ * in two of them counts once), minus what was already sent out of order. When a read hit its
+ * limit, nothing newer than its last entry is taken, so no article is skipped between reads.
+ */
+export function mergePending(record: ChatRecord, reads: readonly LogRead[]): LogEntry[] {
+  const horizon = Math.min(
+    ...reads.filter((r) => r.truncated && r.entries.length > 0).map((r) => r.entries[r.entries.length - 1]!.seq),
+  );
+  const sent = new Set(record.sentAhead);
+  const bySeq = new Map<number, LogEntry>();
+  for (const read of reads) {
+    for (const entry of read.entries) {
+      if (entry.seq > record.cursor && entry.seq <= horizon && !sent.has(entry.seq)) bySeq.set(entry.seq, entry);
+    }
+  }
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+export interface PendingArticle {
+  readonly seq: number;
+  /** Undefined when the article expired before it could be delivered. */
+  readonly article: StoredArticle | undefined;
+}
+
+export type DeliveryPlan =
+  | { readonly type: "single"; readonly item: PendingArticle & { article: StoredArticle }; readonly outOfOrder: boolean; readonly skipped: readonly number[] }
+  | { readonly type: "digest"; readonly items: readonly (PendingArticle & { article: StoredArticle })[]; readonly skipped: readonly number[] }
+  | { readonly type: "skip"; readonly skipped: readonly number[] };
+
+const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredArticle } => p.article !== undefined;
+
+/**
+ * What to send a chat now (`skipped`: expired articles the cursor may pass). Breaking news goes alone and first. Channels and groups get one post
+ * per article, oldest first. A private chat gets its one pending article, or a digest of several
+ * (the formatter decides how many fit; see `applyDelivered`).
+ */
+export function planDelivery(kind: ChatRecord["kind"], pending: readonly PendingArticle[]): DeliveryPlan | undefined {
+  if (pending.length === 0) return undefined;
+  const firstPresent = pending.findIndex(isPresent);
+  const leadingMissing = pending.slice(0, firstPresent === -1 ? pending.length : firstPresent).map((p) => p.seq);
+  const present = pending.filter(isPresent);
+  if (present.length === 0) return { type: "skip", skipped: leadingMissing };
+
+  const breaking = present.find((p) => p.article.priority === "breaking");
+  if (breaking) {
+    const outOfOrder = breaking !== present[0];
+    return { type: "single", item: breaking, outOfOrder, skipped: outOfOrder ? [] : leadingMissing };
+  }
+  if (kind !== "private" || present.length === 1) {
+    return { type: "single", item: present[0]!, outOfOrder: false, skipped: leadingMissing };
+  }
+  return { type: "digest", items: present, skipped: pending.filter((p) => !isPresent(p)).map((p) => p.seq) };
+}
+
+/**
+ * The chat's record after `sentSeqs` reached it (or were given up on). In-order deliveries move
+ * the cursor; an out-of-order one (breaking news) is remembered until the cursor passes it.
+ */
+export function applyDelivered(record: ChatRecord, sentSeqs: readonly number[], outOfOrder: boolean): ChatRecord {
+  if (sentSeqs.length === 0) return record;
+  if (outOfOrder) {
+    return { ...record, sentAhead: [...new Set([...record.sentAhead, ...sentSeqs])].sort((a, b) => a - b) };
+  }
+  const cursor = Math.max(record.cursor, ...sentSeqs);
+  return { ...record, cursor, sentAhead: record.sentAhead.filter((seq) => seq > cursor) };
+}

@@ -1,0 +1,150 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { Categories } from "../config/categories.js";
+import { articleId, type ArticleId, type CategorySlug } from "../ids.js";
+import type { Logger } from "../log.js";
+import { JOB_NAMES, type Queues } from "../queues.js";
+import type { Keys } from "../store/keys.js";
+import { LuaScript } from "../store/script.js";
+import { articleInputSchema, type ArticleInput, type ArticleSource, type StoredArticle } from "./article.js";
+
+/** How long an accepted article and its dedupe marks are kept. */
+export const ARTICLE_TTL_MS = 14 * 24 * 3600 * 1000;
+export const DEDUPE_TTL_MS = 30 * 24 * 3600 * 1000;
+/** The newest articles kept per category for readers who are behind. */
+export const LOG_LENGTH = 5000;
+
+/**
+ * Dedupe, number, store and log an article in one step. KEYS: dedupe-by-id, dedupe-by-url,
+ * sequence, article hash, then the log of each category. ARGV: id, JSON, dedupe TTL, article
+ * TTL, log length. Answers {0, existing id} for a duplicate and {1, id, seq} for a new article.
+ */
+const acceptArticle = new LuaScript(`
+local existing = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])
+if existing then return {0, existing} end
+local seq = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[4], 'json', ARGV[2], 'seq', seq)
+redis.call('PEXPIRE', KEYS[4], ARGV[4])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
+local keep = tonumber(ARGV[5])
+for i = 5, #KEYS do
+  redis.call('ZADD', KEYS[i], seq, ARGV[1])
+  local excess = redis.call('ZCARD', KEYS[i]) - keep
+  if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[i], 0, excess - 1) end
+end
+return {1, ARGV[1], seq}
+`);
+
+export type IngestOutcome =
+  | { readonly status: "accepted"; readonly id: ArticleId; readonly seq: number }
+  | { readonly status: "duplicate"; readonly id: ArticleId }
+  | { readonly status: "invalid"; readonly issues: readonly { path: string; message: string }[] }
+  | { readonly status: "unknown-category"; readonly unknown: readonly string[]; readonly valid: readonly string[] };
+
+/** The URL an article is recognised by: no fragment, lower-case host. */
+export function canonicalUrl(url: string): string {
+  const parsed = new URL(url);
+  parsed.hash = "";
+  return parsed.toString();
+}
+
+function hash(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 32);
+}
+
+/** The article's id: the publisher's, or one derived from its URL. */
+export function articleIdOf(input: Pick<ArticleInput, "id" | "url">): ArticleId {
+  return articleId(input.id ?? `u${hash(canonicalUrl(input.url))}`);
+}
+
+/** BullMQ job ids must not hold ':'; a hash of the article id is safe and stable. */
+export function fanoutJobId(id: ArticleId): string {
+  return `article-${hash(id)}`;
+}
+
+export interface IngestDeps {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly categories: Categories;
+  readonly queues: Pick<Queues, "fanout">;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/**
+ * The one way an article enters Bulletin, whatever its source (HTTP push, feeds, CLI): one
+ * validation, one dedupe, then a fan-out job.
+ */
+export class Ingestor {
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.logger = deps.logger.child({ component: "ingest" });
+  }
+
+  async ingest(raw: unknown, source: ArticleSource): Promise<IngestOutcome> {
+    const parsed = articleInputSchema.safeParse(raw);
+    if (!parsed.success) {
+      return {
+        status: "invalid",
+        issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message })),
+      };
+    }
+    const input = parsed.data;
+    const { categories, keys, redis } = this.deps;
+    const unknown = input.categories.filter((slug) => !categories.has(slug));
+    if (unknown.length > 0) return { status: "unknown-category", unknown, valid: categories.slugs };
+
+    const id = articleIdOf(input);
+    const slugs = [...new Set(input.categories)] as CategorySlug[];
+    const article: Omit<StoredArticle, "seq"> = {
+      id,
+      url: input.url,
+      title: input.title,
+      summary: input.summary,
+      categories: slugs,
+      imageUrl: input.imageUrl,
+      publishedAt: input.publishedAt,
+      language: input.language,
+      priority: input.priority ?? "normal",
+      receivedAt: (this.deps.now ?? Date.now)(),
+      source,
+    };
+    const answer = (await acceptArticle.run(
+      redis,
+      [
+        keys.dedupeById(hash(id)),
+        keys.dedupeByUrl(hash(canonicalUrl(input.url))),
+        keys.sequence,
+        keys.article(id),
+        ...slugs.map((slug) => keys.log(slug)),
+      ],
+      [id, JSON.stringify(article), DEDUPE_TTL_MS, ARTICLE_TTL_MS, LOG_LENGTH],
+    )) as [number, string, number?];
+
+    if (answer[0] === 0) {
+      const existing = articleId(answer[1]);
+      await this.ensureFannedOut(existing);
+      this.logger.debug({ id: existing, source }, "duplicate article ignored");
+      return { status: "duplicate", id: existing };
+    }
+    const seq = Number(answer[2]);
+    await this.enqueueFanout(id);
+    this.logger.info({ id, seq, source, categories: slugs, priority: article.priority }, "article accepted");
+    return { status: "accepted", id, seq };
+  }
+
+  /**
+   * A duplicate of an article whose fan-out never started (the process died between storing it
+   * and queueing its job) gets its fan-out now: the retry of a failed push repairs it.
+   */
+  private async ensureFannedOut(id: ArticleId): Promise<void> {
+    const fanned = await this.deps.redis.hget(this.deps.keys.article(id), "fanned");
+    if (fanned === null) await this.enqueueFanout(id);
+  }
+
+  private async enqueueFanout(id: ArticleId): Promise<void> {
+    await this.deps.queues.fanout.add(JOB_NAMES.article, { articleId: id }, { jobId: fanoutJobId(id) });
+  }
+}

@@ -1,0 +1,56 @@
+import { existsSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import { GrammyError, HttpError } from "grammy";
+import { startBulletin } from "./app/app.js";
+import { loadConfig, type Role } from "./config/env.js";
+import { ConfigError } from "./config/errors.js";
+import { createLogger } from "./log.js";
+
+/**
+ * Runs Bulletin's roles in this process: those in ROLES, or `only` when an entry point in bots/ or
+ * workers/ asks for one. Configuration problems print one line each and exit with code 2.
+ */
+export async function main(only?: readonly Role[]): Promise<void> {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    return exitWithProblems(error);
+  }
+  const logger = createLogger(config.logLevel);
+  let bulletin;
+  try {
+    bulletin = await startBulletin(config, logger, { roles: only ?? config.roles });
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+      return exitWithProblems(new ConfigError([`BOT_TOKEN: Telegram refused the token (${error.description}); check it with @BotFather`]));
+    }
+    if (error instanceof HttpError) {
+      return exitWithProblems(new ConfigError([`TELEGRAM_API_ROOT: cannot reach ${config.telegramApiRoot} (${String(error.error)})`]));
+    }
+    return exitWithProblems(error);
+  }
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, "shutting down: no new work, finishing sends in flight");
+    bulletin.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+}
+
+function exitWithProblems(error: unknown): never {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) process.stderr.write(`bulletin: ${problem}\n`);
+    process.exit(2);
+  }
+  throw error;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -1,0 +1,152 @@
+import type { Redis } from "ioredis";
+import type { CategorySlug, ChatId } from "../ids.js";
+import { keys as keyLayout, shardOf, type Keys } from "./keys.js";
+import { decodeChatRecord, encodeChatRecord, subscribedSlugs, type ChatRecord } from "./chat-record.js";
+import { LuaScript } from "./script.js";
+
+/**
+ * Compare-and-set of one chat record together with its category memberships: the record and
+ * the member sets live under the chat's shard tag, so the whole change is one atomic script.
+ * KEYS: chats hash, then the subscriber sets to add the chat to, then those to remove it from.
+ * ARGV: chat id, expected encoded record ('' when absent), new encoded record, number of adds.
+ */
+const compareAndSetChat = new LuaScript(`
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+local adds = tonumber(ARGV[4])
+for i = 2, 1 + adds do redis.call('SADD', KEYS[i], ARGV[1]) end
+for i = 2 + adds, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
+return 1
+`);
+
+export type ChatUpdate = (current: ChatRecord | undefined) => ChatRecord | undefined;
+
+export interface ChatChange {
+  readonly before: ChatRecord | undefined;
+  readonly after: ChatRecord | undefined;
+}
+
+const MAX_CONFLICT_RETRIES = 20;
+
+export interface BulkChat {
+  readonly id: ChatId;
+  readonly record: ChatRecord;
+}
+
+export class ChatStore {
+  readonly keys: Keys;
+
+  constructor(
+    readonly redis: Redis,
+    prefix: string,
+  ) {
+    this.keys = keyLayout(prefix);
+  }
+
+  async get(id: ChatId): Promise<ChatRecord | undefined> {
+    const encoded = await this.redis.hget(this.keys.chats(shardOf(id)), String(id));
+    return encoded ? decodeChatRecord(encoded) : undefined;
+  }
+
+  /** The records of several chats of one shard, in one read. */
+  async getShard(shard: number, ids: readonly ChatId[]): Promise<Map<ChatId, ChatRecord>> {
+    const found = new Map<ChatId, ChatRecord>();
+    if (ids.length === 0) return found;
+    const encoded = await this.redis.hmget(this.keys.chats(shard), ...ids.map(String));
+    ids.forEach((id, i) => {
+      const value = encoded[i];
+      if (value) found.set(id, decodeChatRecord(value));
+    });
+    return found;
+  }
+
+  /** The newest article's sequence number: a new subscriber's starting point. */
+  async currentSequence(): Promise<number> {
+    return Number((await this.redis.get(this.keys.sequence)) ?? 0);
+  }
+
+  /**
+   * Applies `update` to a chat's record atomically (retrying when another process changed the
+   * record in between) and keeps the category member sets in step with its subscriptions.
+   */
+  async update(id: ChatId, update: ChatUpdate): Promise<ChatChange> {
+    const shard = shardOf(id);
+    const hashKey = this.keys.chats(shard);
+    for (let attempt = 0; attempt < MAX_CONFLICT_RETRIES; attempt++) {
+      const encodedBefore = (await this.redis.hget(hashKey, String(id))) ?? "";
+      const before = encodedBefore ? decodeChatRecord(encodedBefore) : undefined;
+      const after = update(before);
+      if (!after) return { before, after: before };
+      const encodedAfter = encodeChatRecord(after);
+      if (encodedAfter === encodedBefore) return { before, after };
+      const had = new Set(before?.active ? subscribedSlugs(before) : []);
+      const wants = new Set(after.active ? subscribedSlugs(after) : []);
+      const adds = [...wants].filter((slug) => !had.has(slug));
+      const removes = [...had].filter((slug) => !wants.has(slug));
+      if (adds.length > 0) await this.markShards(adds, shard);
+      const applied = await compareAndSetChat.run(
+        this.redis,
+        [hashKey, ...adds.map((s) => this.keys.subscribers(s, shard)), ...removes.map((s) => this.keys.subscribers(s, shard))],
+        [String(id), encodedBefore, encodedAfter, adds.length],
+      );
+      if (applied === 1) return { before, after };
+    }
+    throw new Error(`chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
+  }
+
+  /** Records that `shard` holds subscribers of these categories (before they are added: a superset is safe). */
+  private async markShards(slugs: readonly CategorySlug[], shard: number): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const slug of slugs) pipeline.sadd(this.keys.subscriberShards(slug), shard);
+    await pipeline.exec();
+  }
+
+  /** The shards that may hold subscribers of `slug`, ascending. */
+  async shardsOf(slug: CategorySlug): Promise<number[]> {
+    const members = await this.redis.smembers(this.keys.subscriberShards(slug));
+    return members.map(Number).sort((a, b) => a - b);
+  }
+
+  /** The subscribers of `slug` in one shard. */
+  async subscribersIn(slug: CategorySlug, shard: number): Promise<ChatId[]> {
+    const members = await this.redis.smembers(this.keys.subscribers(slug, shard));
+    return members.map((m) => Number(m) as ChatId);
+  }
+
+  /** How many chats follow each category (a scan of the shards; for stats, not hot paths). */
+  async countSubscribers(slug: CategorySlug): Promise<number> {
+    const shards = await this.shardsOf(slug);
+    const pipeline = this.redis.pipeline();
+    for (const shard of shards) pipeline.scard(this.keys.subscribers(slug, shard));
+    const results = (await pipeline.exec()) ?? [];
+    return results.reduce((sum, [, count]) => sum + Number(count ?? 0), 0);
+  }
+
+  /**
+   * Loads many new chats at once (imports, benchmarks): pipelined writes grouped by shard.
+   * Existing records of the same ids are overwritten.
+   */
+  async importChats(chats: readonly BulkChat[], batchSize = 10_000): Promise<void> {
+    const shardMarks = new Map<CategorySlug, Set<number>>();
+    for (let start = 0; start < chats.length; start += batchSize) {
+      const pipeline = this.redis.pipeline();
+      for (const { id, record } of chats.slice(start, start + batchSize)) {
+        const shard = shardOf(id);
+        pipeline.hset(this.keys.chats(shard), String(id), encodeChatRecord(record));
+        if (!record.active) continue;
+        for (const slug of subscribedSlugs(record)) {
+          pipeline.sadd(this.keys.subscribers(slug, shard), String(id));
+          let marks = shardMarks.get(slug);
+          if (!marks) shardMarks.set(slug, (marks = new Set()));
+          marks.add(shard);
+        }
+      }
+      await pipeline.exec();
+    }
+    for (const [slug, shards] of shardMarks) {
+      await this.redis.sadd(this.keys.subscriberShards(slug), ...[...shards].map(String));
+    }
+  }
+}
+

@@ -1,0 +1,88 @@
+import type { Categories } from "../config/categories.js";
+import type { CategorySlug, ChatId } from "../ids.js";
+import { withSubscriptions, withoutSubscriptions, subscribedSlugs, type ChatKind } from "../store/chat-record.js";
+import type { ChatStore } from "../store/chats.js";
+
+export interface SlugSplit {
+  readonly known: CategorySlug[];
+  readonly unknown: string[];
+}
+
+export interface SubscribeResult {
+  readonly added: CategorySlug[];
+  readonly already: CategorySlug[];
+}
+
+export interface UnsubscribeResult {
+  readonly removed: CategorySlug[];
+  readonly notSubscribed: CategorySlug[];
+}
+
+export interface ChatProfile {
+  readonly kind: ChatKind;
+  readonly language: string;
+}
+
+/** What readers (and later channel admins) can do with subscriptions, free of Telegram. */
+export class SubscriptionService {
+  constructor(
+    private readonly store: ChatStore,
+    readonly categories: Categories,
+  ) {}
+
+  /** Splits user-typed slugs into known and unknown ones (case-insensitive, `#` allowed). */
+  split(words: readonly string[]): SlugSplit {
+    const known: CategorySlug[] = [];
+    const unknown: string[] = [];
+    for (const word of words) {
+      const slug = word.trim().replace(/^#/, "").toLowerCase();
+      if (!slug) continue;
+      if (this.categories.has(slug)) {
+        if (!known.includes(slug)) known.push(slug);
+      } else if (!unknown.includes(word)) unknown.push(word);
+    }
+    return { known, unknown };
+  }
+
+  async subscriptions(chat: ChatId): Promise<CategorySlug[]> {
+    const record = await this.store.get(chat);
+    return record?.active ? subscribedSlugs(record) : [];
+  }
+
+  async subscribe(chat: ChatId, slugs: readonly CategorySlug[], profile: ChatProfile): Promise<SubscribeResult> {
+    const currentSeq = await this.store.currentSequence();
+    const { before } = await this.store.update(chat, (record) =>
+      withSubscriptions(record, slugs, currentSeq, profile),
+    );
+    const had = new Set(before?.active ? subscribedSlugs(before) : []);
+    return { added: slugs.filter((s) => !had.has(s)), already: slugs.filter((s) => had.has(s)) };
+  }
+
+  async unsubscribe(chat: ChatId, slugs: readonly CategorySlug[]): Promise<UnsubscribeResult> {
+    const { before } = await this.store.update(chat, (record) => record && withoutSubscriptions(record, slugs));
+    const had = new Set(before?.active ? subscribedSlugs(before) : []);
+    return { removed: slugs.filter((s) => had.has(s)), notSubscribed: slugs.filter((s) => !had.has(s)) };
+  }
+
+  /** Drops every subscription; answers what the chat followed before. */
+  async stop(chat: ChatId): Promise<CategorySlug[]> {
+    const { before } = await this.store.update(chat, (record) => record && { ...record, subscriptions: [] });
+    return before?.active ? subscribedSlugs(before) : [];
+  }
+
+  /** Follows `slug` if the chat does not, stops it if it does; answers the new state. */
+  async toggle(chat: ChatId, slug: CategorySlug, profile: ChatProfile): Promise<boolean> {
+    const currentSeq = await this.store.currentSequence();
+    const { after } = await this.store.update(chat, (record) =>
+      record?.active && subscribedSlugs(record).includes(slug)
+        ? withoutSubscriptions(record, [slug])
+        : withSubscriptions(record, [slug], currentSeq, profile),
+    );
+    return subscribedSlugs(after).includes(slug);
+  }
+
+  /** Keeps the chat's language in step with the reader's Telegram language. */
+  async rememberLanguage(chat: ChatId, language: string): Promise<void> {
+    await this.store.update(chat, (record) => (record && record.language !== language ? { ...record, language } : undefined));
+  }
+}

@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { startBulletin, type Bulletin } from "../../src/app/app.js";
+import type { Tuning } from "../../src/app/roles.js";
+import { loadConfig, type Role } from "../../src/config/env.js";
+import { createLogger } from "../../src/log.js";
+import { FakeTelegram, type FakeTelegramOptions } from "./fake-telegram.js";
+
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const INGEST_TOKEN = "test-ingest-token-0123456789";
+export const CATEGORIES_FILE = fileURLToPath(new URL("../fixtures/categories.json", import.meta.url));
+
+/** A key prefix of its own for every test, so tests never see each other's data. */
+export function uniquePrefix(name: string): string {
+  return `test-${name}-${randomBytes(4).toString("hex")}`;
+}
+
+/** Deletes every key under `prefix` (BullMQ's and Bulletin's). */
+export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = "0";
+    do {
+      const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      cursor = next;
+      if (found.length > 0) await redis.unlink(...found);
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export interface Stack {
+  readonly telegram: FakeTelegram;
+  readonly bulletin: Bulletin;
+  readonly prefix: string;
+  readonly httpUrl: string;
+  /** POST /api/articles with the right token (or the given headers). */
+  publish(body: unknown, headers?: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  readonly name: string;
+  readonly telegram?: FakeTelegramOptions;
+  readonly env?: Record<string, string>;
+  readonly roles?: readonly Role[];
+  readonly tuning?: Tuning;
+}
+
+/** Fast pacing so stories finish quickly; the real intervals are tested where they matter. */
+export const FAST_TUNING: Tuning = {
+  pacing: { privateMs: 300, groupMs: 300, leaseMs: 5000, retryDelayMs: 300 },
+};
+
+/** Fake Telegram + Bulletin (all roles, one process) on a fresh key prefix. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const telegram = await FakeTelegram.start(options.telegram);
+  const prefix = uniquePrefix(options.name);
+  const config = loadConfig({
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    REDIS_URL,
+    KEY_PREFIX: prefix,
+    HTTP_PORT: "0",
+    INGEST_TOKEN,
+    CATEGORIES_FILE,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    ...options.env,
+  });
+  const bulletin = await startBulletin(config, createLogger(config.logLevel), {
+    roles: options.roles,
+    tuning: options.tuning ?? FAST_TUNING,
+  });
+  const httpUrl = bulletin.httpUrl ?? "";
+  return {
+    telegram,
+    bulletin,
+    prefix,
+    httpUrl,
+    async publish(body, headers = { authorization: `Bearer ${INGEST_TOKEN}` }) {
+      const response = await fetch(`${httpUrl}/api/articles`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    },
+    async stop() {
+      await bulletin.stop();
+      await telegram.close();
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+let articleCounter = 0;
+
+/** A valid article for `categories`, unique per call. */
+export function article(categories: string[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  articleCounter++;
+  return {
+    url: `https://news.example.com/a/${Date.now()}-${articleCounter}`,
+    title: `Article ${articleCounter}`,
+    summary: `Summary of article ${articleCounter}.`,
+    categories,
+    ...overrides,
+  };
+}
