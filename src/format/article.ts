@@ -1,0 +1,118 @@
+import type { Messages } from "../i18n/index.js";
+import type { StoredArticle } from "../ingest/article.js";
+import { CAPTION_LIMIT, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLength } from "./html.js";
+
+export type FormattableArticle = Pick<StoredArticle, "title" | "summary" | "url" | "imageUrl" | "categories">;
+
+/** What delivery sends: a text message (`sendMessage`) or a photo with a caption (`sendPhoto`). */
+export type ArticleMessage =
+  | { kind: "text"; html: string; linkPreview: boolean }
+  | { kind: "photo"; photoUrl: string; html: string };
+
+export interface FormatArticleOptions {
+  /** `false` sends text even when the article has an image (e.g. after Telegram refused the image). */
+  photo?: boolean;
+}
+
+/** Below this, a shortened summary says nothing: it is left out instead. */
+const MIN_SUMMARY_UNITS = 40;
+/** Hashtags give way only when the title would otherwise be cut below this. */
+const MIN_TITLE_UNITS = 64;
+
+/**
+ * An article as a Telegram message in HTML parse mode:
+ *
+ *     <b>Title</b>
+ *
+ *     Summary…
+ *
+ *     <a href="https://…">Read more</a>
+ *     #world #middle_east
+ *
+ * Every piece of article text is escaped. The whole fits Telegram's limit (a caption's 1024 with a
+ * photo, a message's 4096 without): the summary is shortened first, then left out, then the title is
+ * shortened; the link and the hashtags stay.
+ */
+export function formatArticle(
+  article: FormattableArticle,
+  messages: Messages,
+  options: FormatArticleOptions = {},
+): ArticleMessage {
+  const url = cleanText(article.url).trim();
+  const parts: Parts = {
+    title: normalizeTitle(article.title) || url,
+    summary: normalizeSummary(article.summary ?? ""),
+    url,
+    linkText: cleanText(messages.readMore),
+    hashtags: hashtags(article.categories),
+  };
+  const photoUrl = options.photo === false ? undefined : article.imageUrl;
+  const html = fit(parts, photoUrl ? CAPTION_LIMIT : TEXT_LIMIT);
+  return photoUrl ? { kind: "photo", photoUrl, html } : { kind: "text", html, linkPreview: true };
+}
+
+interface Parts {
+  title: string;
+  summary: string;
+  url: string;
+  linkText: string;
+  hashtags: string[];
+}
+
+function render(p: Parts): string {
+  const blocks = [`<b>${escapeHtml(p.title)}</b>`];
+  if (p.summary !== "") blocks.push(escapeHtml(p.summary));
+  let footer = `<a href="${escapeHtml(p.url)}">${escapeHtml(p.linkText)}</a>`;
+  if (p.hashtags.length > 0) footer += `\n${escapeHtml(p.hashtags.join(" "))}`;
+  blocks.push(footer);
+  return blocks.join("\n\n");
+}
+
+function fit(parts: Parts, limit: number): string {
+  const p: Parts = { ...parts, hashtags: [...parts.hashtags] };
+  const excess = (): number => htmlTextLength(render(p)) - limit;
+
+  let over = excess();
+  if (over > 0 && p.summary !== "") {
+    const room = p.summary.length - over;
+    p.summary = room >= MIN_SUMMARY_UNITS ? cutText(p.summary, room) : "";
+    over = excess();
+  }
+  // Only absurdly many categories (or a very long translation of "Read more") get here.
+  while (over > 0 && p.hashtags.length > 0 && p.title.length - over < Math.min(p.title.length, MIN_TITLE_UNITS)) {
+    p.hashtags.pop();
+    over = excess();
+  }
+  if (over > 0) {
+    p.title = cutText(p.title, Math.max(1, p.title.length - over));
+    over = excess();
+  }
+  if (over > 0) {
+    p.linkText = cutText(p.linkText, Math.max(1, p.linkText.length - over));
+  }
+  return render(p);
+}
+
+/** A title on one line: every run of whitespace (newlines too) becomes one space. */
+export function normalizeTitle(title: string): string {
+  return cleanText(title).replace(/\s+/g, " ").trim();
+}
+
+/** Runs of spaces collapse to one, lines are trimmed, paragraphs keep at most one blank line between. */
+export function normalizeSummary(summary: string): string {
+  return cleanText(summary)
+    .split("\n")
+    .map((line) => line.replace(/\s+/g, " ").trim())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}
+
+/** Category slugs as hashtags: Telegram's hashtags hold letters, digits and `_`, so `-` becomes `_`. */
+export function hashtags(categories: readonly string[]): string[] {
+  const tags = categories
+    .map((slug) => slug.trim().replace(/[^\p{L}\p{N}_]/gu, "_"))
+    .filter((tag) => tag !== "")
+    .map((tag) => `#${tag}`);
+  return [...new Set(tags)];
+}

@@ -1,0 +1,19 @@
+export {
+  CAPTION_LIMIT,
+  ELLIPSIS,
+  TEXT_LIMIT,
+  cleanText,
+  cutText,
+  escapeHtml,
+  htmlTextLength,
+} from "./html.js";
+export {
+  formatArticle,
+  hashtags,
+  normalizeSummary,
+  normalizeTitle,
+  type ArticleMessage,
+  type FormatArticleOptions,
+  type FormattableArticle,
+} from "./article.js";
+export { DIGEST_TITLE_UNITS, formatDigest, type Digest, type DigestItem } from "./digest.js";
