@@ -1,6 +1,8 @@
 import { Api } from "grammy";
 import { Worker, type Job } from "bullmq";
+import { autoRetry } from "@grammyjs/auto-retry";
 import { commandList, createBot } from "../bot/bot.js";
+import { paceReplies } from "../bot/pacing.js";
 import type { Role } from "../config/env.js";
 import { ArticleCache } from "../delivery/articles.js";
 import { SendBudget } from "../delivery/budget.js";
@@ -36,7 +38,7 @@ export interface RunningRole {
 export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}): Promise<RunningRole> {
   switch (role) {
     case "bot":
-      return startBot(runtime);
+      return startBot(runtime, tuning);
     case "workers":
       return startWorkers(runtime, tuning);
     case "http":
@@ -48,10 +50,13 @@ function telegramApi(runtime: Runtime): Api {
   return new Api(runtime.config.botToken, { apiRoot: runtime.config.telegramApiRoot });
 }
 
-async function startBot(runtime: Runtime): Promise<RunningRole> {
+async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
   const logger = runtime.logger.child({ component: "bot" });
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
   const bot = createBot(runtime.config.botToken, { subscriptions, logger }, { client: { apiRoot: runtime.config.telegramApiRoot } });
+  // Replies wait out a 429 instead of failing, and count towards the chat's pace.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
   await bot.init();
   await bot.api.setMyCommands(commandList());
   const polling = bot.start({

@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { Categories, loadCategories } from "../config/categories.js";
+import type { Categories} from "../config/categories.js";
+import { loadCategories } from "../config/categories.js";
 import type { Config } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
 import { Ingestor } from "../ingest/ingest.js";

@@ -45,6 +45,7 @@ const LOG_READ_LIMIT = 50;
 const SEND_LEASE_MS = 30_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
 const TRANSIENT_RETRIES = 3;
+const VISIT_BUCKET_MS = 50;
 
 export interface PacingOptions {
   /** Minimum time between two messages to one private chat (Telegram: 1 per second). */
@@ -83,6 +84,8 @@ interface Visit {
   readonly chat: ChatId;
   readonly record: ChatRecord;
   readonly plan: DeliveryPlan;
+  /** How many articles are pending, or Infinity when a log read hit its limit. */
+  readonly pending: number;
 }
 
 interface Rendered {
@@ -159,12 +162,14 @@ export class Deliverer {
     for (const record of records.values()) for (const q of logQueries(record)) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);
     const pendingByChat = new Map<ChatId, { seq: number; id: ArticleId }[]>();
+    const truncated = new Set<ChatId>();
     const wanted: ArticleId[] = [];
     for (const [chat, record] of records) {
       const chatReads = logQueries(record).map((q) => reads.get(logQueryKey(q))!);
       const pending = mergePending(record, chatReads);
       if (pending.length === 0) continue;
       pendingByChat.set(chat, pending);
+      if (chatReads.some((r) => r.truncated)) truncated.add(chat);
       wanted.push(...pending.map((p) => p.id));
     }
     const articles = await this.deps.articles.getMany(wanted);
@@ -172,7 +177,7 @@ export class Deliverer {
     for (const [chat, pending] of pendingByChat) {
       const record = records.get(chat)!;
       const plan = planDelivery(record.kind, pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) })));
-      if (plan) visits.push({ chat, record, plan });
+      if (plan) visits.push({ chat, record, plan, pending: truncated.has(chat) ? Infinity : pending.length });
     }
     return visits;
   }
@@ -209,7 +214,7 @@ export class Deliverer {
     const claimed: Visit[] = [];
     for (const [i, visit] of visits.entries()) {
       if (results[2 * i]?.[1] === "OK") claimed.push(visit);
-      else await this.deferVisit(visit.chat, Math.max(50, Number(results[2 * i + 1]?.[1] ?? 1000)));
+      else await this.deferVisit(visit.chat, Number(results[2 * i + 1]?.[1] ?? 1000));
     }
     return claimed;
   }
@@ -218,12 +223,19 @@ export class Deliverer {
     return record.kind === "private" ? this.pacing.privateMs : this.pacing.groupMs;
   }
 
+  /**
+   * A visit job for `chat` in `delayMs`. Visits due within the same 50 ms share one job id (one
+   * visit serves them all); the minimum delay keeps a follow-up from sharing the id of the visit
+   * job that is running now, which BullMQ would ignore.
+   */
   private async deferVisit(chat: ChatId, delayMs: number): Promise<void> {
-    const due = Math.ceil((Date.now() + delayMs) / 1000);
+    const delay = Math.max(VISIT_BUCKET_MS, delayMs);
+    const due = Math.ceil((Date.now() + delay) / VISIT_BUCKET_MS);
+    this.logger.debug({ chat, delay }, "visiting the chat again later");
     await this.deps.queues.delivery.add(
       JOB_NAMES.visit,
       { chatId: chat },
-      { jobId: `visit-${chat}-${due}`, delay: delayMs, priority: PRIORITY.visit },
+      { jobId: `visit-${chat}-${due}`, delay, priority: PRIORITY.visit },
     );
   }
 
@@ -256,6 +268,7 @@ export class Deliverer {
       this.deps.stats.count("expired_article", visit.plan.skipped.length);
       this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
       await this.commit(visit, visit.plan.skipped, false);
+      if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
       return;
     }
     let rateLimited = 0;
@@ -272,6 +285,10 @@ export class Deliverer {
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
         await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+        this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
+        // One message per visit: what did not fit (a channel's next post, the rest of a long
+        // backlog, the articles held back by breaking news) goes out when the chat's pace allows.
+        if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
         this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
         this.deps.stats.count("articles_delivered", rendered.seqs.length);
         return;
