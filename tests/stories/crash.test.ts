@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createRuntime, type Runtime } from "../../src/app/runtime.js";
+import { loadConfig } from "../../src/config/env.js";
+import { categorySlug, chatId } from "../../src/ids.js";
+import { createLogger } from "../../src/log.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
+import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+  cleanups.length = 0;
+});
+
+describe("a delivery process killed mid-delivery", () => {
+  it("still gets the article to every reader after a restart, repeating only sends that were in flight", async () => {
+    const telegram = await FakeTelegram.start({ latencyMs: 40, limits: { perSecond: null } });
+    const prefix = uniquePrefix("crash");
+    const env = {
+      BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      REDIS_URL,
+      KEY_PREFIX: prefix,
+      CATEGORIES_FILE,
+      ROLES: "workers",
+      SEND_RATE: "30",
+      LOG_LEVEL: "warn",
+    };
+    const runtime: Runtime = await createRuntime(loadConfig(env), createLogger("silent"));
+    const processes: BulletinProcess[] = [];
+    cleanups.push(async () => {
+      for (const p of processes) p.child.kill("SIGKILL");
+      await runtime.close();
+      await telegram.close();
+      await dropPrefix(prefix);
+    });
+
+    const readers = Array.from({ length: 120 }, (_, i) => chatId(50_000 + i));
+    await runtime.store.importChats(
+      readers.map((id) => ({
+        id,
+        record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] },
+      })),
+    );
+    const tuning = { lockDurationMs: 2000, stalledIntervalMs: 1000, pacing: { privateMs: 1000, groupMs: 3000, leaseMs: 3000, retryDelayMs: 500 } };
+    processes.push(await spawnBulletin(env, tuning));
+    const outcome = await runtime.ingestor.ingest(
+      { url: "https://news.example.com/crash", title: "Delivered despite a crash", categories: ["world"] },
+      "http",
+    );
+    expect(outcome.status).toBe("accepted");
+
+    await telegram.waitFor(() => telegram.accepted >= 40, { timeoutMs: 15_000, message: "40 sends before the kill" });
+    processes[0]!.child.kill("SIGKILL");
+    await processes[0]!.exited;
+    const deliveredBeforeKill = telegram.accepted;
+    expect(deliveredBeforeKill).toBeLessThan(readers.length);
+
+    processes.push(await spawnBulletin(env, tuning));
+    await telegram.waitFor(() => readers.every((id) => telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 30_000,
+      message: "every reader to get the article after the restart",
+    });
+    const counts = readers.map((id) => telegram.messagesTo(id).length);
+    const repeated = counts.filter((n) => n > 1).length;
+    // At 30/s with 40 ms round trips the pool keeps ~7 sends in flight: only those may repeat.
+    expect(repeated).toBeLessThanOrEqual(8);
+    expect(counts.every((n) => n >= 1 && n <= 2)).toBe(true);
+  }, 60_000);
+});

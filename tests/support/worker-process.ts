@@ -1,0 +1,14 @@
+// A Bulletin process for tests that kill or restart processes: roles from ROLES, tuning from
+// TEST_TUNING (JSON). Prints "ready" on stdout once its roles run.
+import { startBulletin } from "../../src/app/app.js";
+import type { Tuning } from "../../src/app/roles.js";
+import { loadConfig } from "../../src/config/env.js";
+import { createLogger } from "../../src/log.js";
+
+const config = loadConfig(process.env);
+const tuning = JSON.parse(process.env.TEST_TUNING ?? "{}") as Tuning;
+const bulletin = await startBulletin(config, createLogger(config.logLevel, process.stderr), { tuning });
+process.stdout.write("ready\n");
+process.once("SIGTERM", () => {
+  void bulletin.stop().then(() => process.exit(0));
+});
