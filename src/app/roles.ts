@@ -25,6 +25,10 @@ export interface Tuning {
   readonly stalledIntervalMs?: number;
   readonly deliveryConcurrency?: number;
   readonly sliceMs?: number;
+  /** Benchmarks only: a send budget above Telegram's limits, to measure Bulletin's own ceiling. */
+  readonly sendRate?: number;
+  /** Fixed bounds for the number of sends in flight (benchmarks compare at equal concurrency). */
+  readonly inFlight?: { readonly min: number; readonly max: number };
 }
 
 export interface RunningRole {
@@ -77,14 +81,15 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   const { config, keys, store, queues } = runtime;
   const logger = runtime.logger.child({ component: "workers" });
   const deliveryRedis = runtime.connect();
+  const sendRate = tuning.sendRate ?? config.sendRate;
   const articles = new ArticleCache(deliveryRedis, keys);
   const deliverer = new Deliverer({
     redis: deliveryRedis,
     keys,
     store,
     api: telegramApi(runtime),
-    budget: new SendBudget(deliveryRedis, keys, { rate: config.sendRate, countPaid: config.paidBroadcast }),
-    pool: new AdaptivePool(config.sendRate),
+    budget: new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast }),
+    pool: new AdaptivePool(sendRate, tuning.inFlight),
     articles,
     queues,
     stats: new DeliveryStats(deliveryRedis, keys),

@@ -19,7 +19,24 @@ const categorySchema = z.object({
   feeds: z.array(feedSchema).optional(),
 });
 
-const fileSchema = z.object({ categories: z.array(categorySchema).min(1, "needs at least one category") });
+const fileSchema = z.object({
+  categories: z
+    .array(categorySchema)
+    .min(1, "needs at least one category")
+    .superRefine(
+      (list, ctx) => {
+        const seen = new Set<string>();
+        list.forEach((entry: unknown, index) => {
+          const slug = isRecord(entry) && typeof entry.slug === "string" ? entry.slug : undefined;
+          if (slug === undefined) return;
+          if (seen.has(slug)) ctx.addIssue({ code: "custom", path: [index], message: "duplicate slug" });
+          seen.add(slug);
+        });
+      },
+      // Runs even when entries have other problems, so an operator sees every problem at once.
+      { when: (payload) => Array.isArray(payload.value) },
+    ),
+});
 
 export interface FeedSource {
   readonly url: string;
@@ -68,13 +85,6 @@ export function parseCategories(raw: unknown, source: string): Categories {
   if (!parsed.success) {
     throw new ConfigError(formatIssues(parsed.error, (path) => describeEntry(raw, path, source)));
   }
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  parsed.data.categories.forEach((c, index) => {
-    if (seen.has(c.slug)) problems.push(`${source}: categories[${index}] ("${c.slug}"): duplicate slug`);
-    seen.add(c.slug);
-  });
-  if (problems.length > 0) throw new ConfigError(problems);
   return new Categories(
     parsed.data.categories.map((c) => ({
       slug: categorySlug(c.slug),

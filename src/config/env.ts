@@ -36,7 +36,7 @@ const envSchema = z
     ROLES: z
       .string()
       .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1))
+      .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`))
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
@@ -51,7 +51,7 @@ const envSchema = z
           : `must be at most ${FREE_SEND_RATE} (Telegram's free limit); set PAID_BROADCAST=true to go up to ${PAID_SEND_RATE}`,
       });
     }
-  });
+  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") });
 
 export interface Config {
   readonly botToken: string;
@@ -74,7 +74,7 @@ export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 /** Reads the environment; every problem becomes one line of a ConfigError. */
 export function loadConfig(source: NodeJS.ProcessEnv): Config {
   const relevant = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value !== ""),
+    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
   const parsed = envSchema.safeParse(relevant);
   if (!parsed.success) {

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import { bearerToken, secretMatches } from "./auth.js";
@@ -13,10 +13,10 @@ export interface HttpDeps {
 }
 
 /** Bulletin's HTTP server: the ingest API and health. */
-export function buildHttpServer(deps: HttpDeps): FastifyInstance {
+export function buildHttpServer(deps: HttpDeps) {
   const logger = deps.logger.child({ component: "http" });
   const app = Fastify({
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: logger,
     bodyLimit: BODY_LIMIT,
     logController: new LogController({ disableRequestLogging: true }),
   });
@@ -26,7 +26,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     if (status >= 500) request.log.error({ err: error }, "request failed");
     const message =
       status === 413 ? `the body is larger than ${BODY_LIMIT} bytes` : status >= 500 ? "internal error" : error.message;
-    void reply.status(status).send({ error: message });
+    void reply.status(status).send(status === 400 ? { error: message, issues: [{ path: "(body)", message }] } : { error: message });
   });
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}` });

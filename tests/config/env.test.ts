@@ -1,0 +1,392 @@
+/**
+ * The environment contract (design.md, "Environment"): defaults, and one readable line per problem,
+ * both from loadConfig and from the process as an operator starts it.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_REDIS_URL, loadConfig, type Config } from "../../src/config/env.js";
+import { ConfigError } from "../../src/config/errors.js";
+
+const BOT_TOKEN = "123456789:AAF-test-token-for-config-tests_x";
+
+/** The problems loadConfig reports for `env`; fails the test when it accepts it. */
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect((error as ConfigError).message).toBe(problems.join("\n"));
+    for (const problem of problems) expect(problem).not.toContain("\n");
+    return problems;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+function config(env: Record<string, string>): Config {
+  return loadConfig({ BOT_TOKEN, ...env });
+}
+
+describe("loadConfig", () => {
+  describe("defaults", () => {
+    const defaults = {
+      botToken: BOT_TOKEN,
+      telegramApiRoot: "https://api.telegram.org",
+      redisUrl: undefined,
+      keyPrefix: "bulletin",
+      http: { host: "127.0.0.1", port: 3000 },
+      ingestToken: undefined,
+      categoriesFile: "config/categories.json",
+      sendRate: 30,
+      paidBroadcast: false,
+      feedInterval: 60,
+      roles: ["bot", "workers", "http"],
+      logLevel: "info",
+    };
+
+    it("gives every variable but BOT_TOKEN its contract default", () => {
+      const result = loadConfig({ BOT_TOKEN });
+      expect(result).toEqual(defaults);
+      // Unset REDIS_URL means the local default, which is the contract's.
+      expect(result.redisUrl).toBeUndefined();
+      expect(DEFAULT_REDIS_URL).toBe("redis://127.0.0.1:6379");
+      // No INGEST_TOKEN: the ingest endpoint refuses every request.
+      expect(result.ingestToken).toBeUndefined();
+    });
+
+    it("treats empty and blank values as unset", () => {
+      const names = [
+        "TELEGRAM_API_ROOT",
+        "REDIS_URL",
+        "KEY_PREFIX",
+        "HTTP_HOST",
+        "HTTP_PORT",
+        "INGEST_TOKEN",
+        "CATEGORIES_FILE",
+        "SEND_RATE",
+        "PAID_BROADCAST",
+        "FEED_INTERVAL",
+        "ROLES",
+        "LOG_LEVEL",
+      ];
+      expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, ""])) })).toEqual(defaults);
+      expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, "  "])) })).toEqual(defaults);
+    });
+
+    it("ignores variables that are not its own", () => {
+      expect(loadConfig({ BOT_TOKEN, PATH: "/usr/bin", HOME: "/root", NODE_ENV: "production" })).toEqual(defaults);
+    });
+  });
+
+  it("takes every variable when set", () => {
+    expect(
+      loadConfig({
+        BOT_TOKEN,
+        TELEGRAM_API_ROOT: "http://127.0.0.1:8081/",
+        REDIS_URL: "rediss://user:secret@redis.internal:6380/2",
+        KEY_PREFIX: "{news}:prod",
+        HTTP_HOST: "0.0.0.0",
+        HTTP_PORT: "8080",
+        INGEST_TOKEN: "a-long-enough-ingest-token",
+        CATEGORIES_FILE: "/etc/bulletin/categories.json",
+        SEND_RATE: "25",
+        PAID_BROADCAST: "false",
+        FEED_INTERVAL: "300",
+        ROLES: "http",
+        LOG_LEVEL: "debug",
+      }),
+    ).toEqual({
+      botToken: BOT_TOKEN,
+      telegramApiRoot: "http://127.0.0.1:8081",
+      redisUrl: "rediss://user:secret@redis.internal:6380/2",
+      keyPrefix: "{news}:prod",
+      http: { host: "0.0.0.0", port: 8080 },
+      ingestToken: "a-long-enough-ingest-token",
+      categoriesFile: "/etc/bulletin/categories.json",
+      sendRate: 25,
+      paidBroadcast: false,
+      feedInterval: 300,
+      roles: ["http"],
+      logLevel: "debug",
+    });
+  });
+
+  describe("BOT_TOKEN", () => {
+    it("is required: one line naming it", () => {
+      const problems = problemsOf({});
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^BOT_TOKEN: is required/);
+      expect(problems[0]).toContain("@BotFather");
+    });
+
+    it("must look like a token, and the line does not echo the value", () => {
+      const problems = problemsOf({ BOT_TOKEN: "12345:short-secret" });
+      expect(problems).toEqual([expect.stringMatching(/^BOT_TOKEN: does not look like a bot token/)]);
+      expect(problems[0]).not.toContain("short-secret");
+    });
+  });
+
+  describe("REDIS_URL", () => {
+    it.each(["nonsense", "127.0.0.1:6379", "http://127.0.0.1:6379", "redis//127.0.0.1"])(
+      "refuses %s with one line naming it",
+      (value) => {
+        expect(problemsOf({ BOT_TOKEN, REDIS_URL: value })).toEqual([
+          "REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379",
+        ]);
+      },
+    );
+
+    it("reports a missing BOT_TOKEN and a malformed REDIS_URL as two lines", () => {
+      const problems = problemsOf({ REDIS_URL: "nonsense" });
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^BOT_TOKEN: /);
+      expect(problems[1]).toMatch(/^REDIS_URL: /);
+    });
+  });
+
+  describe("SEND_RATE", () => {
+    it("may be up to 30 without PAID_BROADCAST", () => {
+      expect(config({ SEND_RATE: "30" }).sendRate).toBe(30);
+      expect(config({ SEND_RATE: "12.5" }).sendRate).toBe(12.5);
+    });
+
+    it("above 30 without PAID_BROADCAST is refused, pointing at PAID_BROADCAST", () => {
+      const problems = problemsOf({ BOT_TOKEN, SEND_RATE: "31" });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^SEND_RATE: must be at most 30/);
+      expect(problems[0]).toContain("PAID_BROADCAST=true");
+      expect(problemsOf({ BOT_TOKEN, SEND_RATE: "31", PAID_BROADCAST: "no" })).toEqual(problems);
+    });
+
+    it("may go up to 1000 with PAID_BROADCAST", () => {
+      expect(config({ SEND_RATE: "31", PAID_BROADCAST: "true" })).toMatchObject({ sendRate: 31, paidBroadcast: true });
+      expect(config({ SEND_RATE: "1000", PAID_BROADCAST: "1" })).toMatchObject({ sendRate: 1000, paidBroadcast: true });
+    });
+
+    it("above 1000 is refused even with PAID_BROADCAST", () => {
+      expect(problemsOf({ BOT_TOKEN, SEND_RATE: "1001", PAID_BROADCAST: "yes" })).toEqual([
+        expect.stringMatching(/^SEND_RATE: must be at most 1000/),
+      ]);
+    });
+
+    it("is reported together with the other problems", () => {
+      const problems = problemsOf({ SEND_RATE: "100", HTTP_PORT: "http" });
+      expect(problems.map((p) => p.split(":")[0]).sort()).toEqual(["BOT_TOKEN", "HTTP_PORT", "SEND_RATE"]);
+    });
+
+    it.each([
+      ["0", "SEND_RATE: must be above 0"],
+      ["-5", "SEND_RATE: must be above 0"],
+      ["fast", "SEND_RATE: must be a number"],
+    ])("refuses %s", (value, line) => {
+      expect(problemsOf({ BOT_TOKEN, SEND_RATE: value })).toEqual([line]);
+    });
+  });
+
+  describe("PAID_BROADCAST", () => {
+    it.each([
+      ["true", true],
+      ["1", true],
+      ["yes", true],
+      ["false", false],
+      ["0", false],
+      ["no", false],
+    ])("reads %s as %s", (value, expected) => {
+      expect(config({ PAID_BROADCAST: value }).paidBroadcast).toBe(expected);
+    });
+
+    it("refuses anything else", () => {
+      expect(problemsOf({ BOT_TOKEN, PAID_BROADCAST: "maybe" })).toEqual(["PAID_BROADCAST: must be true or false"]);
+    });
+  });
+
+  describe("ROLES", () => {
+    it.each([
+      ["bot", ["bot"]],
+      ["workers,http", ["workers", "http"]],
+      [" http , workers ", ["http", "workers"]],
+      ["bot,,http,", ["bot", "http"]],
+      ["bot,workers,http", ["bot", "workers", "http"]],
+    ])("reads %j", (value, roles) => {
+      expect(config({ ROLES: value }).roles).toEqual(roles);
+    });
+
+    it("refuses an unknown role, listing the known ones", () => {
+      const problems = problemsOf({ BOT_TOKEN, ROLES: "bot,dashboard" });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^ROLES\b/);
+      expect(problems[0]).toContain("bot, workers, http");
+    });
+
+    it("refuses a list of nothing but commas", () => {
+      expect(problemsOf({ BOT_TOKEN, ROLES: " , ," })).toEqual([expect.stringMatching(/^ROLES: .*bot, workers, http/)]);
+    });
+  });
+
+  describe("HTTP_PORT", () => {
+    it("is read as a number", () => {
+      expect(config({ HTTP_PORT: "8443" }).http.port).toBe(8443);
+      expect(config({ HTTP_PORT: "0" }).http.port).toBe(0);
+    });
+
+    it("refuses what is not a number with one line naming it", () => {
+      expect(problemsOf({ BOT_TOKEN, HTTP_PORT: "http" })).toEqual(["HTTP_PORT: must be a port number"]);
+    });
+
+    it.each(["70000", "-1", "80.5"])("refuses %s, naming HTTP_PORT", (value) => {
+      expect(problemsOf({ BOT_TOKEN, HTTP_PORT: value })).toEqual([expect.stringMatching(/^HTTP_PORT: /)]);
+    });
+  });
+
+  describe("the other variables", () => {
+    it("refuses a short INGEST_TOKEN without echoing it", () => {
+      const problems = problemsOf({ BOT_TOKEN, INGEST_TOKEN: "hunter2" });
+      expect(problems).toEqual(["INGEST_TOKEN: must be at least 16 characters"]);
+    });
+
+    it.each([
+      ["TELEGRAM_API_ROOT", "api.telegram.org"],
+      ["KEY_PREFIX", "has spaces"],
+      ["FEED_INTERVAL", "5"],
+      ["LOG_LEVEL", "loud"],
+    ])("refuses a bad %s with one line naming it", (name, value) => {
+      expect(problemsOf({ BOT_TOKEN, [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    });
+  });
+});
+
+/** `node --import tsx <abs>/src/main.ts`, from a directory without a .env, with only `env` set. */
+describe("the process", () => {
+  const require = createRequire(import.meta.url);
+  const TSX = pathToFileURL(require.resolve("tsx")).href;
+  const MAIN = fileURLToPath(new URL("../../src/main.ts", import.meta.url));
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "bulletin-env-"));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    lines: string[];
+  }
+
+  function run(env: Record<string, string>): Promise<Run> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ["--import", TSX, MAIN], {
+        cwd: dir,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, ...env },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        child.kill("SIGKILL");
+        reject(new Error(`main.ts did not exit within 20 s\nstdout: ${stdout}\nstderr: ${stderr}`));
+      }, 20_000);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, lines: stderr.split("\n").filter((line) => line !== "") });
+      });
+    });
+  }
+
+  function expectOnlyProblemLines(result: Run): void {
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
+    expect(result.stderr.endsWith("\n")).toBe(true);
+    for (const line of result.lines) expect(line).toMatch(/^bulletin: /);
+  }
+
+  /** Valid apart from what a test changes; nothing here is contacted before the categories load. */
+  function validEnv(categoriesFile: string): Record<string, string> {
+    return {
+      BOT_TOKEN,
+      TELEGRAM_API_ROOT: "http://127.0.0.1:9",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      KEY_PREFIX: "test-env-process",
+      CATEGORIES_FILE: categoriesFile,
+      LOG_LEVEL: "silent",
+    };
+  }
+
+  function categoriesFile(name: string, content: string): string {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  }
+
+  it("exits 2 with one line per problem for no BOT_TOKEN and REDIS_URL=nonsense", async () => {
+    const result = await run({ REDIS_URL: "nonsense" });
+    expectOnlyProblemLines(result);
+    expect(result.lines).toHaveLength(2);
+    expect(result.lines[0]).toMatch(/^bulletin: BOT_TOKEN: is required/);
+    expect(result.lines[1]).toBe("bulletin: REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379");
+    expect(result.stdout).toBe("");
+  });
+
+  it("exits 2 naming the file, the entry and the problem for a bad slug", async () => {
+    const file = categoriesFile(
+      "bad-slug.json",
+      JSON.stringify({
+        categories: [
+          { slug: "world", title: { en: "World" } },
+          { slug: "World!", title: { en: "World again" } },
+          { slug: "world", title: { en: "World twice" } },
+        ],
+      }),
+    );
+    const result = await run(validEnv(file));
+    expectOnlyProblemLines(result);
+    expect(result.lines).toContain(`bulletin: ${file}: categories[1] ("World!").slug: must match [a-z0-9_-]{1,32}`);
+    for (const line of result.lines) expect(line.startsWith(`bulletin: ${file}: categories[`)).toBe(true);
+  });
+
+  it("exits 2 naming the file and the entry of a duplicate slug", async () => {
+    const file = categoriesFile(
+      "duplicate.json",
+      JSON.stringify({
+        categories: [
+          { slug: "world", title: { en: "World" } },
+          { slug: "politics", title: { en: "Politics" } },
+          { slug: "world", title: { en: "World twice" } },
+        ],
+      }),
+    );
+    const result = await run(validEnv(file));
+    expectOnlyProblemLines(result);
+    expect(result.lines).toEqual([`bulletin: ${file}: categories[2] ("world"): duplicate slug`]);
+  });
+
+  it("exits 2 with one line for a categories file that is not JSON", async () => {
+    const file = categoriesFile("broken.json", '{ "categories": [ { "slug": "world", } ] }');
+    const result = await run(validEnv(file));
+    expectOnlyProblemLines(result);
+    expect(result.lines).toHaveLength(1);
+    expect(result.lines[0]).toMatch(new RegExp(`^bulletin: ${escapeRegExp(file)}: not valid JSON \\(.+\\)$`));
+  });
+
+  it("exits 2 with one line for a categories file that does not exist", async () => {
+    const file = join(dir, "missing.json");
+    const result = await run(validEnv(file));
+    expectOnlyProblemLines(result);
+    expect(result.lines).toEqual([`bulletin: ${file}: cannot read the categories file (ENOENT)`]);
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
