@@ -83,6 +83,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   const deliveryRedis = runtime.connect();
   const sendRate = tuning.sendRate ?? config.sendRate;
   const articles = new ArticleCache(deliveryRedis, keys);
+  const stats = new DeliveryStats(deliveryRedis, keys);
   const deliverer = new Deliverer({
     redis: deliveryRedis,
     keys,
@@ -92,7 +93,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
     pool: new AdaptivePool(sendRate, tuning.inFlight),
     articles,
     queues,
-    stats: new DeliveryStats(deliveryRedis, keys),
+    stats,
     logger,
     paidBroadcast: config.paidBroadcast,
     pacing: tuning.pacing ?? DEFAULT_PACING,
@@ -138,6 +139,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
     async stop() {
       stopping = true;
       await Promise.all([fanoutWorker.close(), deliveryWorker.close()]);
+      await stats.flush();
     },
   };
 }

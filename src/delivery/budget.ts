@@ -90,7 +90,8 @@ export class SendBudget {
         continue;
       }
       const wait = slot - Date.now();
-      if (wait > 0) await sleep(wait);
+      // Below a millisecond a timer would only add its own delay.
+      if (wait >= 1) await sleep(wait);
       if (Date.now() - slot <= LATE_TOLERANCE_MS) return;
     }
   }

@@ -1,6 +1,6 @@
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { formatArticle, formatDigest } from "../format/index.js";
+import { formatArticle, formatDigest, type ArticleMessage } from "../format/index.js";
 import { messagesFor } from "../i18n/index.js";
 import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
@@ -9,12 +9,13 @@ import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
 import { decodeChatRecord, encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
-import { LuaScript } from "../store/script.js";
+import { BatchedScript, LuaScript } from "../store/script.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import type { ArticleCache } from "./articles.js";
 import type { SendBudget } from "./budget.js";
 import {
   applyDelivered,
+  cursorSkip,
   logQueries,
   logQueryKey,
   mergePending,
@@ -46,6 +47,7 @@ const SEND_LEASE_MS = 30_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
 const TRANSIENT_RETRIES = 3;
 const VISIT_BUCKET_MS = 50;
+const FORMAT_CACHE_SIZE = 1000;
 
 export interface PacingOptions {
   /** Minimum time between two messages to one private chat (Telegram: 1 per second). */
@@ -114,9 +116,14 @@ export class Deliverer {
   private readonly logger: Logger;
   private readonly pacing: PacingOptions;
 
+  /** Commits of sends that finish in the same tick travel to Redis in one pipeline. */
+  private readonly commits: BatchedScript;
+  private readonly formatCache = new Map<string, ArticleMessage>();
+
   constructor(private readonly deps: DelivererDeps) {
     this.logger = deps.logger.child({ component: "delivery" });
     this.pacing = deps.pacing ?? DEFAULT_PACING;
+    this.commits = new BatchedScript(deps.redis, commitDelivery);
   }
 
   /**
@@ -167,7 +174,11 @@ export class Deliverer {
     for (const [chat, record] of records) {
       const chatReads = logQueries(record).map((q) => reads.get(logQueryKey(q))!);
       const pending = mergePending(record, chatReads);
-      if (pending.length === 0) continue;
+      if (pending.length === 0) {
+        const skip = cursorSkip(record, chatReads);
+        if (skip !== undefined) await this.skipTo(chat, skip);
+        continue;
+      }
       pendingByChat.set(chat, pending);
       if (chatReads.some((r) => r.truncated)) truncated.add(chat);
       wanted.push(...pending.map((p) => p.id));
@@ -205,16 +216,18 @@ export class Deliverer {
    * pacing gets a visit job for when its pace allows.
    */
   private async claim(visits: readonly Visit[]): Promise<Visit[]> {
-    const pipeline = this.deps.redis.pipeline();
+    const claims = this.deps.redis.pipeline();
     for (const { chat, record } of visits) {
-      pipeline.set(this.deps.keys.pace(chat), "1", "PX", this.paceMs(record) + this.pacing.leaseMs, "NX");
-      pipeline.pttl(this.deps.keys.pace(chat));
+      claims.set(this.deps.keys.pace(chat), "1", "PX", this.paceMs(record) + this.pacing.leaseMs, "NX");
     }
-    const results = (await pipeline.exec()) ?? [];
-    const claimed: Visit[] = [];
-    for (const [i, visit] of visits.entries()) {
-      if (results[2 * i]?.[1] === "OK") claimed.push(visit);
-      else await this.deferVisit(visit.chat, Number(results[2 * i + 1]?.[1] ?? 1000));
+    const results = (await claims.exec()) ?? [];
+    const claimed = visits.filter((_, i) => results[i]?.[1] === "OK");
+    const pacing = visits.filter((_, i) => results[i]?.[1] !== "OK");
+    if (pacing.length > 0) {
+      const ttls = this.deps.redis.pipeline();
+      for (const { chat } of pacing) ttls.pttl(this.deps.keys.pace(chat));
+      const remaining = (await ttls.exec()) ?? [];
+      for (const [i, { chat }] of pacing.entries()) await this.deferVisit(chat, Number(remaining[i]?.[1] ?? 1000));
     }
     return claimed;
   }
@@ -246,7 +259,7 @@ export class Deliverer {
     if (plan.type === "skip") return undefined;
     if (plan.type === "single") {
       const article: StoredArticle = plan.item.article;
-      const message = formatArticle(article, messages, { photo: withPhoto });
+      const message = this.formatted(article, record.language, withPhoto);
       const seqs = [...plan.skipped, plan.item.seq];
       if (message.kind === "photo") {
         return { send: (api) => api.sendPhoto(chat, message.photoUrl, { ...common, caption: message.html }), seqs, outOfOrder: plan.outOfOrder, digest: false };
@@ -260,6 +273,18 @@ export class Deliverer {
     const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
     const send = (api: Api) => api.sendMessage(chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
     return { send, seqs, outOfOrder: false, digest: included.length > 1 };
+  }
+
+  /** An article formatted once per language, not once per reader. */
+  private formatted(article: StoredArticle, language: string, withPhoto: boolean): ArticleMessage {
+    const key = `${article.id}|${language}|${withPhoto}`;
+    let message = this.formatCache.get(key);
+    if (!message) {
+      if (this.formatCache.size >= FORMAT_CACHE_SIZE) this.formatCache.clear();
+      message = formatArticle(article, messagesFor(language), { photo: withPhoto });
+      this.formatCache.set(key, message);
+    }
+    return message;
   }
 
   private async deliver(visit: Visit): Promise<void> {
@@ -339,8 +364,7 @@ export class Deliverer {
 
   private async commit(visit: Visit, seqs: readonly number[], outOfOrder: boolean): Promise<void> {
     const after = applyDelivered(visit.record, seqs, outOfOrder);
-    const applied = await commitDelivery.run(
-      this.deps.redis,
+    const applied = await this.commits.run(
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
       [String(visit.chat), encodeChatRecord(visit.record), encodeChatRecord(after), this.paceMs(visit.record)],
     );
@@ -349,6 +373,12 @@ export class Deliverer {
       // delivery to the record as it is now.
       await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
     }
+  }
+
+  /** Moves a chat's cursor past articles it already has, then looks again for what follows. */
+  private async skipTo(chat: ChatId, seq: number): Promise<void> {
+    await this.deps.store.update(chat, (current) => current && applyDelivered(current, [seq], false));
+    await this.deferVisit(chat, 0);
   }
 
   private async extendClaim(visit: Visit, waitMs: number): Promise<void> {

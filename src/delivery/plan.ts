@@ -47,6 +47,19 @@ export function mergePending(record: ChatRecord, reads: readonly LogRead[]): Log
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }
 
+/**
+ * With nothing pending although a read hit its limit, the limit was filled by articles already
+ * sent out of order (a burst of breaking news): everything up to that read's last entry is known
+ * to be delivered, so the cursor may move there. Without this the chat would read the same full
+ * page forever and never see what comes after it.
+ */
+export function cursorSkip(record: ChatRecord, reads: readonly LogRead[]): number | undefined {
+  const ends = reads.filter((r) => r.truncated && r.entries.length > 0).map((r) => r.entries[r.entries.length - 1]!.seq);
+  if (ends.length === 0 || mergePending(record, reads).length > 0) return undefined;
+  const horizon = Math.min(...ends);
+  return horizon > record.cursor ? horizon : undefined;
+}
+
 export interface PendingArticle {
   readonly seq: number;
   /** Undefined when the article expired before it could be delivered. */

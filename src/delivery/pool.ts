@@ -38,7 +38,8 @@ export class AdaptivePool {
   async submit<T>(task: () => Promise<T>): Promise<{ done: Promise<T> }> {
     while (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
-    const done = task().finally(() => {
+    // Started through a promise so that a task that throws at once still frees its place.
+    const done = Promise.resolve().then(task).finally(() => {
       this.active--;
       this.waiting.shift()?.();
     });

@@ -18,15 +18,36 @@ export type DeliveryEvent =
   | "photo_fallback"
   | "expired_article";
 
+const FLUSH_INTERVAL_MS = 250;
+
+/**
+ * Counts are summed in memory and written to Redis a few times a second (and on stop), so that
+ * counting costs a send nothing at thousands of messages per second.
+ */
 export class DeliveryStats {
+  private pending = new Map<DeliveryEvent, number>();
+  private timer: NodeJS.Timeout | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
   ) {}
 
   count(event: DeliveryEvent, by = 1): void {
-    // Counting must never hold up or fail a delivery: fire and forget, errors only logged by ioredis.
-    this.redis.hincrby(this.keys.counters, event, by).catch(() => undefined);
+    if (by === 0) return;
+    this.pending.set(event, (this.pending.get(event) ?? 0) + by);
+    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const counts = this.pending;
+    this.pending = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [event, by] of counts) pipeline.hincrby(this.keys.counters, event, by);
+    await pipeline.exec();
   }
 
   async read(): Promise<Partial<Record<DeliveryEvent, number>>> {

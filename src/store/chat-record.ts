@@ -46,9 +46,11 @@ export function encodeChatRecord(record: ChatRecord): string {
 }
 
 export function decodeChatRecord(encoded: string): ChatRecord {
-  const [kindCode = "", language = "en", active = "1", subscriptions = "", cursor = "0", sentAhead = ""] = encoded.split("|");
+  const fields = encoded.split("|");
+  const [kindCode = "", language = "", active = "", subscriptions = "", cursor = "", sentAhead = ""] = fields;
   const kind = KINDS_BY_CODE.get(kindCode);
-  if (!kind) throw new Error(`corrupt chat record ${JSON.stringify(encoded)}`);
+  const corrupt = () => new Error(`corrupt chat record ${JSON.stringify(encoded)}`);
+  if (!kind || fields.length !== 6 || !/^[0-9a-z]+$/.test(cursor) || !/^[01]$/.test(active)) throw corrupt();
   return {
     kind,
     language,
@@ -80,7 +82,7 @@ export function withSubscriptions(
     ? { kind: defaults.kind, language: defaults.language, active: true, subscriptions: [], cursor: currentSeq, sentAhead: [] }
     : record;
   const have = new Set(base.subscriptions.map((s) => s.slug));
-  const added = slugs.filter((slug) => !have.has(slug)).map((slug) => ({ slug, since: fresh ? 0 : currentSeq }));
+  const added = [...new Set(slugs)].filter((slug) => !have.has(slug)).map((slug) => ({ slug, since: fresh ? 0 : currentSeq }));
   return { ...base, subscriptions: [...base.subscriptions, ...added] };
 }
 

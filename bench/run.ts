@@ -1,0 +1,409 @@
+/**
+ * `npm run bench`: Bulletin's delivery measured against its targets, each figure side by side with
+ * its baseline in the same run. Starts its own fake Bot API (in this process) and uses its own Redis
+ * key prefixes; Bulletin runs in child processes exactly as `ROLES=workers npm start` would.
+ * Prints a table and writes bench/results.json.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Redis } from "ioredis";
+import { categorySlug, chatId, type ChatId } from "../src/ids.js";
+import { ChatStore } from "../src/store/chats.js";
+import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
+import { openQueues } from "../src/queues.js";
+import { FakeTelegram, type FakeTelegramOptions } from "../tests/support/fake-telegram.js";
+import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
+import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
+
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const CATEGORIES_FILE = fileURLToPath(new URL("./categories.json", import.meta.url));
+const INGEST_TOKEN = "bench-ingest-token-0123456789";
+const results: Record<string, number> = {};
+const redis = new Redis(REDIS_URL);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+async function usedMemory(): Promise<number> {
+  return Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0);
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+/** Sends per second between `from` and `to` (ms), from the fake's accepted-send timestamps. */
+function rateBetween(times: readonly number[], from: number, to: number): number {
+  return times.filter((t) => t >= from && t < to).length / ((to - from) / 1000);
+}
+
+/** The steady part of a run: without its first and last second (start-up and tail). */
+function sustainedRate(times: readonly number[]): number {
+  const first = times[0] ?? 0;
+  const last = times[times.length - 1] ?? 0;
+  return last - first > 3000 ? rateBetween(times, first + 1000, last - 1000) : (times.length - 1) / ((last - first) / 1000);
+}
+
+interface Scenario {
+  readonly name: string;
+  readonly telegram: FakeTelegramOptions;
+  readonly env?: Record<string, string>;
+}
+
+/** One measurement's world: a fake Telegram, a key prefix, readers, Bulletin processes. */
+class Bench {
+  readonly processes: BulletinProcess[] = [];
+  readonly store: ChatStore;
+  private constructor(
+    readonly telegram: FakeTelegram,
+    readonly prefix: string,
+    readonly env: Record<string, string>,
+  ) {
+    this.store = new ChatStore(redis, prefix);
+  }
+
+  static async open(scenario: Scenario): Promise<Bench> {
+    const telegram = await FakeTelegram.start(scenario.telegram);
+    const prefix = uniquePrefix(`bench-${scenario.name}`);
+    return new Bench(telegram, prefix, {
+      BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      REDIS_URL,
+      KEY_PREFIX: prefix,
+      CATEGORIES_FILE,
+      INGEST_TOKEN,
+      ROLES: "workers",
+      HTTP_PORT: "0",
+      LOG_LEVEL: "warn",
+      ...scenario.env,
+    });
+  }
+
+  /** Loads readers through the store's bulk API (not the bot), in batches to keep memory flat. */
+  async readers(slug: string, firstId: number, count: number): Promise<ChatId[]> {
+    const ids: ChatId[] = [];
+    for (let start = 0; start < count; start += 50_000) {
+      const batch = [];
+      for (let i = start; i < Math.min(count, start + 50_000); i++) {
+        const id = chatId(firstId + i);
+        ids.push(id);
+        batch.push({
+          id,
+          record: { kind: "private" as const, language: "en", active: true, subscriptions: [{ slug: categorySlug(slug), since: 0 }], cursor: 0, sentAhead: [] },
+        });
+      }
+      await this.store.importChats(batch);
+    }
+    return ids;
+  }
+
+  async start(count = 1, extraEnv: Record<string, string> = {}, tuning: object = {}): Promise<BulletinProcess[]> {
+    const started = await Promise.all(Array.from({ length: count }, () => spawnBulletin({ ...this.env, ...extraEnv }, tuning)));
+    this.processes.push(...started);
+    return started;
+  }
+
+  async publish(url: string, body: Record<string, unknown>): Promise<number> {
+    const response = await fetch(`${url}/api/articles`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${INGEST_TOKEN}` },
+      body: JSON.stringify(body),
+    });
+    return response.status;
+  }
+
+  /** Publishes through Redis directly when no HTTP role runs: the same Ingestor the API uses. */
+  async ingest(body: Record<string, unknown>): Promise<void> {
+    const { createRuntime } = await import("../src/app/runtime.js");
+    const { loadConfig } = await import("../src/config/env.js");
+    const { createLogger } = await import("../src/log.js");
+    const runtime = await createRuntime(loadConfig(this.env), createLogger("warn"));
+    const outcome = await runtime.ingestor.ingest(body, "cli");
+    await runtime.close();
+    if (outcome.status !== "accepted") throw new Error(`bench: ingest answered ${outcome.status}`);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop()));
+    await this.telegram.close();
+    await dropPrefix(this.prefix, REDIS_URL);
+  }
+}
+
+async function rawSender(telegram: FakeTelegram, firstId: number, count: number, concurrency: number, article: object): Promise<void> {
+  const script = fileURLToPath(new URL("./raw-sender.ts", import.meta.url));
+  const args = [telegram.apiRoot, telegram.token, String(firstId), String(count), String(concurrency), JSON.stringify(article)];
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  await new Promise((resolve) => child.once("exit", resolve));
+}
+
+const CEILING_ARTICLE = {
+  url: "https://news.example.com/ceiling",
+  title: "Ceiling",
+  summary: "One article to twenty thousand readers.",
+  categories: ["world"],
+};
+
+// 1. Ceiling: Bulletin's own overhead, at equal concurrency, against a bare grammY loop.
+async function ceiling(): Promise<void> {
+  const READERS = 20_000;
+  const CONCURRENCY = 64;
+  log(`ceiling: ${READERS} readers, fake API without latency or limits, ${CONCURRENCY} sends in flight`);
+  const bench = await Bench.open({ name: "ceiling", telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false } });
+  try {
+    await bench.readers("world", 1_000_000, READERS);
+    await bench.start(1, {}, { sendRate: 1_000_000, inFlight: { min: CONCURRENCY, max: CONCURRENCY } });
+    await bench.ingest(CEILING_ARTICLE);
+    await waitFor(() => bench.telegram.accepted >= READERS, 180_000, "the ceiling fan-out");
+    const times = bench.telegram.sendTimestamps();
+    results.ceiling_msgs_per_s = (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
+  } finally {
+    await bench.close();
+  }
+  const raw = await FakeTelegram.start({ limits: { perSecond: null, paidPerSecond: null }, recordMessages: false });
+  try {
+    await rawSender(raw, 1_000_000, READERS, CONCURRENCY, CEILING_ARTICLE);
+    const times = raw.sendTimestamps();
+    results.ceiling_raw_msgs_per_s = (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
+  } finally {
+    await raw.close();
+  }
+  results.ceiling_ratio = results.ceiling_msgs_per_s / results.ceiling_raw_msgs_per_s;
+}
+
+// 2. Paid broadcast at Telegram's real latency.
+async function paid(): Promise<void> {
+  const READERS = 12_000;
+  log(`paid: ${READERS} readers, 60 ms latency, SEND_RATE=1000, fake enforcing 1000/s`);
+  const bench = await Bench.open({
+    name: "paid",
+    telegram: { latencyMs: 60, limits: { perSecond: 30, paidPerSecond: 1000 }, recordMessages: false },
+    env: { SEND_RATE: "1000", PAID_BROADCAST: "true" },
+  });
+  try {
+    await bench.readers("world", 2_000_000, READERS);
+    await bench.start(1);
+    await bench.ingest({ url: "https://news.example.com/paid", title: "Paid", categories: ["world"] });
+    await waitFor(() => bench.telegram.accepted >= READERS, 120_000, "the paid fan-out");
+    results.paid_msgs_per_s = sustainedRate(bench.telegram.sendTimestamps());
+    results.paid_429 = bench.telegram.rejected429;
+    results.paid_stars_messages = Number((await redis.get(keyLayout(bench.prefix).budget.paidMessages)) ?? 0);
+  } finally {
+    await bench.close();
+  }
+}
+
+// 3. One budget held by three delivery processes.
+async function budget(): Promise<void> {
+  const READERS = 600;
+  log(`budget: ${READERS} readers, SEND_RATE=30, three delivery processes, fake enforcing 30/s`);
+  const bench = await Bench.open({ name: "budget", telegram: { latencyMs: 30, limits: { perSecond: 30 }, recordMessages: false } });
+  try {
+    await bench.readers("world", 3_000_000, READERS);
+    await bench.start(3);
+    await bench.ingest({ url: "https://news.example.com/budget", title: "Budget", categories: ["world"] });
+    await waitFor(() => bench.telegram.accepted >= READERS, 120_000, "the budget fan-out");
+    results.budget_max_window = bench.telegram.maxSendsInWindow(1000);
+    results.budget_sustained_per_s = sustainedRate(bench.telegram.sendTimestamps());
+    results.budget_429 = bench.telegram.rejected429;
+  } finally {
+    await bench.close();
+  }
+}
+
+// 4. A million readers: memory per reader, planning one article's fan-out, memory while it is queued.
+async function scale(): Promise<void> {
+  const READERS = 1_000_000;
+  log(`scale: ${READERS} readers loaded through the store's bulk API`);
+  const bench = await Bench.open({ name: "scale", telegram: { limits: { perSecond: null }, recordMessages: false } });
+  const queues = openQueues(redis, bench.prefix);
+  try {
+    const before = await usedMemory();
+    await bench.readers("big", 10_000_000, READERS);
+    results.bytes_per_reader = (await usedMemory() - before) / READERS;
+
+    const started = Date.now();
+    let seen = 0;
+    const pipeline = redis.pipeline();
+    const k = keyLayout(bench.prefix);
+    for (let shard = 0; shard < SHARDS; shard++) pipeline.smembers(k.subscribers(categorySlug("big"), shard));
+    for (const [, members] of (await pipeline.exec()) ?? []) seen += (members as string[]).length;
+    results.enumerate_1m_s = (Date.now() - started) / 1000;
+    if (seen !== READERS) throw new Error(`bench: enumerated ${seen} readers, expected ${READERS}`);
+
+    // Hold delivery so the planned fan-out stays queued while it is measured.
+    await queues.delivery.pause();
+    const [worker] = await bench.start(1, { REPORT_RSS: "1" });
+    const queuedBefore = await usedMemory();
+    const t0 = Date.now();
+    await bench.ingest({ url: "https://news.example.com/scale", title: "Scale", categories: ["big"] });
+    await waitFor(async () => (await redis.hget(k.round(categorySlug("big"), "normal"), "round")) !== null && (await queues.delivery.getJobCountByTypes("prioritized", "wait")) > 0 && (await queues.fanout.getJobCountByTypes("wait", "active")) === 0, 60_000, "the fan-out plan");
+    results.plan_1m_s = (Date.now() - t0) / 1000;
+    results.fanout_extra_mb = (await usedMemory() - queuedBefore) / 1e6;
+    await queues.delivery.resume();
+    // Let the process run the first chunks of the round, then read its memory.
+    await waitFor(() => bench.telegram.accepted >= 20_000, 120_000, "the first 20,000 sends of the big round");
+    await sleep(1000);
+    results.rss_mb = worker!.peakRss() / 1e6;
+    await queues.delivery.pause();
+  } finally {
+    await queues.close();
+    await bench.close();
+  }
+}
+
+// 5. Backlog: articles faster than they can be sent become digests, memory stays flat.
+async function backlog(): Promise<void> {
+  const READERS = 10_000;
+  const ARTICLES = 60;
+  const INTERVAL_MS = 2000;
+  log(`backlog: ${READERS} readers, SEND_RATE=300, one article every 2 s for 2 minutes`);
+  const bench = await Bench.open({
+    name: "backlog",
+    telegram: { latencyMs: 20, limits: { perSecond: null, paidPerSecond: 1000, privateChat: true } },
+    env: { SEND_RATE: "300", PAID_BROADCAST: "true", ROLES: "workers,http" },
+  });
+  try {
+    const readers = await bench.readers("backlog", 4_000_000, READERS);
+    const [worker] = await bench.start(1);
+    const published: number[] = [];
+    const memory: { at: number; bytes: number }[] = [];
+    const sampler = setInterval(() => void usedMemory().then((bytes) => memory.push({ at: Date.now(), bytes })), 2000);
+    let firstRoundDone = 0;
+    const watcher = setInterval(() => {
+      if (!firstRoundDone && readers.every((id) => bench.telegram.messagesTo(id).length > 0)) firstRoundDone = Date.now();
+    }, 500);
+    for (let n = 0; n < ARTICLES; n++) {
+      published.push(Date.now());
+      const status = await bench.publish(worker!.url, { url: `https://news.example.com/backlog/${n}`, title: `Backlog ${String(n).padStart(3, "0")}`, categories: ["backlog"] });
+      if (status !== 202) throw new Error(`bench: publish answered ${status}`);
+      await sleep(Math.max(0, published[n]! + INTERVAL_MS - Date.now()));
+    }
+    const received = (id: ChatId) => {
+      const got = new Map<number, number>();
+      for (const message of bench.telegram.messagesTo(id)) {
+        for (const match of (message.text ?? message.caption ?? "").matchAll(/Backlog (\d{3})/g)) {
+          const n = Number(match[1]);
+          if (!got.has(n)) got.set(n, message.sentAt);
+        }
+      }
+      return got;
+    };
+    await waitFor(() => readers.every((id) => received(id).size === ARTICLES), 300_000, "every reader to have every article");
+    clearInterval(sampler);
+    clearInterval(watcher);
+    const latencies: number[] = [];
+    let maxPerRound = 0;
+    for (const id of readers) {
+      for (const [n, at] of received(id)) latencies.push((at - published[n]!) / 1000);
+      const times = bench.telegram.messagesTo(id).map((m) => m.sentAt);
+      for (let i = 0; i < times.length; i++) {
+        maxPerRound = Math.max(maxPerRound, times.filter((t) => t >= times[i]! && t < times[i]! + INTERVAL_MS).length);
+      }
+    }
+    const afterFirst = memory.filter((m) => m.at >= firstRoundDone);
+    const baseline = afterFirst[0]?.bytes ?? 0;
+    results.backlog_memory_growth_mb = (Math.max(...afterFirst.map((m) => m.bytes)) - baseline) / 1e6;
+    results.backlog_max_msgs_per_reader_per_round = maxPerRound;
+    results.backlog_p50_s = percentile(latencies, 50);
+    results.backlog_p95_s = percentile(latencies, 95);
+    results.backlog_max_s = Math.max(...latencies);
+    results.backlog_messages = bench.telegram.accepted;
+  } finally {
+    await bench.close();
+  }
+}
+
+// 6. Latency on an idle system: ingest to first send.
+async function latency(): Promise<void> {
+  const ARTICLES = 50;
+  const CATEGORIES = 25;
+  log(`latency: ${ARTICLES} articles to 10 readers each, idle system`);
+  const bench = await Bench.open({ name: "latency", telegram: { limits: { perSecond: null } }, env: { ROLES: "workers,http" } });
+  try {
+    const groups: ChatId[][] = [];
+    for (let c = 0; c < CATEGORIES; c++) groups.push(await bench.readers(`lat${c}`, 5_000_000 + c * 100, 10));
+    const [worker] = await bench.start(1);
+    const samples: number[] = [];
+    for (let n = 0; n < ARTICLES; n++) {
+      const group = groups[n % CATEGORIES]!;
+      const before = new Map(group.map((id) => [id, bench.telegram.messagesTo(id).length]));
+      const t0 = Date.now();
+      await bench.publish(worker!.url, { url: `https://news.example.com/latency/${n}`, title: `Latency ${n}`, categories: [`lat${n % CATEGORIES}`] });
+      await waitFor(() => group.every((id) => bench.telegram.messagesTo(id).length > before.get(id)!), 10_000, "the latency article");
+      const first = Math.min(...group.map((id) => bench.telegram.messagesTo(id).at(-1)!.sentAt));
+      samples.push(first - t0);
+    }
+    results.latency_p50_ms = percentile(samples, 50);
+    results.latency_p95_ms = percentile(samples, 95);
+  } finally {
+    await bench.close();
+  }
+}
+
+const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
+  ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
+  ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
+  ["ceiling_ratio", "1. ceiling: ratio", (v) => v >= 0.7, "≥ 0.7"],
+  ["paid_msgs_per_s", "2. paid: sustained msgs/s", (v) => v >= 970, "≥ 970"],
+  ["paid_429", "2. paid: 429s", (v) => v === 0, "0"],
+  ["paid_stars_messages", "2. paid: messages above 30/s (Stars)", () => undefined, ""],
+  ["budget_max_window", "3. budget: max sends in 1 s", (v) => v <= 30, "≤ 30"],
+  ["budget_sustained_per_s", "3. budget: sustained msgs/s", (v) => v >= 28.5, "≥ 28.5"],
+  ["budget_429", "3. budget: 429s", (v) => v === 0, "0"],
+  ["bytes_per_reader", "4. scale: Redis bytes per reader", (v) => v <= 60, "≤ 60"],
+  ["enumerate_1m_s", "4. scale: enumerate 1M subscribers (s)", () => undefined, ""],
+  ["plan_1m_s", "4. scale: plan one article's fan-out (s)", (v) => v <= 10, "≤ 10"],
+  ["fanout_extra_mb", "4. scale: Redis MB while it is queued", (v) => v <= 50, "≤ 50"],
+  ["rss_mb", "4. scale: delivery process RSS (MB)", (v) => v <= 300, "≤ 300"],
+  ["backlog_memory_growth_mb", "5. backlog: Redis growth after round 1 (MB)", (v) => v <= 5, "flat (≤ 5)"],
+  ["backlog_max_msgs_per_reader_per_round", "5. backlog: max msgs per reader per 2 s", (v) => v <= 1, "≤ 1"],
+  ["backlog_p50_s", "5. backlog: publish→receipt p50 (s)", () => undefined, ""],
+  ["backlog_p95_s", "5. backlog: publish→receipt p95 (s)", () => undefined, ""],
+  ["backlog_max_s", "5. backlog: publish→receipt max (s)", () => undefined, ""],
+  ["backlog_messages", "5. backlog: messages sent in all", () => undefined, ""],
+  ["latency_p50_ms", "6. latency: ingest→first send p50 (ms)", (v) => v <= 150, "≤ 150"],
+  ["latency_p95_ms", "6. latency: ingest→first send p95 (ms)", () => undefined, ""],
+];
+
+const steps: Record<string, () => Promise<void>> = { ceiling, paid, budget, scale, backlog, latency };
+const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
+const began = Date.now();
+try {
+  for (const name of chosen) {
+    const step = steps[name];
+    if (!step) throw new Error(`bench: unknown step ${name}; steps: ${Object.keys(steps).join(", ")}`);
+    await step();
+  }
+} finally {
+  redis.disconnect();
+}
+const machine = {
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? "unknown",
+  memory_gb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  redis: execFileSync("redis-server", ["--version"]).toString().trim(),
+};
+const rows = TARGETS.filter(([key]) => key in results).map(([key, label, ok, target]) => {
+  const value = results[key]!;
+  const verdict = ok(value);
+  return `| ${label} | ${Number.isInteger(value) ? value : value.toFixed(2)} | ${target} | ${verdict === undefined ? "" : verdict ? "met" : "NOT MET"} |`;
+});
+process.stdout.write(
+  [`Bulletin benchmark (${((Date.now() - began) / 1000).toFixed(0)} s, ${machine.cpus} × ${machine.cpu}, ${machine.node})`, "", "| figure | value | target | |", "|---|---|---|---|", ...rows, ""].join("\n"),
+);
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ ...results, machine }, null, 2)}\n`);
