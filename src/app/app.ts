@@ -37,8 +37,8 @@ export async function startBulletin(config: Config, logger: Logger, options: Sta
     httpUrl: roles.find((r) => r.url)?.url,
     stop() {
       stopped ??= (async () => {
-        // Intake first (HTTP, bot), then the workers finish what they hold, then connections close.
-        const order: Role[] = ["http", "bot", "workers"];
+        // Intake first (HTTP, bot, feeds), then the workers finish what they hold, then connections close.
+        const order: Role[] = ["http", "bot", "feeds", "workers"];
         for (const name of order) await Promise.all(roles.filter((r) => r.role === name).map((r) => r.stop()));
         await runtime.close();
         logger.info("stopped");

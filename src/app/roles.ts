@@ -11,6 +11,7 @@ import { Fanout } from "../delivery/fanout.js";
 import { AdaptivePool } from "../delivery/pool.js";
 import { Rounds } from "../delivery/rounds.js";
 import { DeliveryStats } from "../delivery/stats.js";
+import { startFeeds } from "../feeds/role.js";
 import { buildHttpServer } from "../http/server.js";
 import { chatId } from "../ids.js";
 import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../queues.js";
@@ -47,6 +48,8 @@ export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {
       return startWorkers(runtime, tuning);
     case "http":
       return startHttp(runtime);
+    case "feeds":
+      return startFeedsRole(runtime);
   }
 }
 
@@ -157,4 +160,18 @@ async function startHttp(runtime: Runtime): Promise<RunningRole> {
       await app.close();
     },
   };
+}
+
+async function startFeedsRole(runtime: Runtime): Promise<RunningRole> {
+  const { config } = runtime;
+  const feeds = await startFeeds({
+    connection: runtime.connect(),
+    prefix: config.keyPrefix,
+    redis: runtime.redis,
+    categories: runtime.categories,
+    ingestor: runtime.ingestor,
+    feedInterval: config.feedInterval,
+    logger: runtime.logger,
+  });
+  return { role: "feeds", stop: () => feeds.close() };
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ConfigError } from "./errors.js";
 import { formatIssues } from "./issues.js";
 
-export const ROLE_NAMES = ["bot", "workers", "http"] as const;
+export const ROLE_NAMES = ["bot", "workers", "http", "feeds"] as const;
 export type Role = (typeof ROLE_NAMES)[number];
 
 /** Telegram's free limit; above it `PAID_BROADCAST=true` is needed (each extra message costs Stars). */
@@ -13,8 +13,7 @@ const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-const envSchema = z
-  .object({
+const envFields = z.object({
     BOT_TOKEN: z
       .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
@@ -39,7 +38,9 @@ const envSchema = z
       .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`))
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  })
+  });
+
+const envSchema = envFields
   .superRefine((env, ctx) => {
     const limit = env.PAID_BROADCAST ? PAID_SEND_RATE : FREE_SEND_RATE;
     if (env.SEND_RATE > limit) {
@@ -93,6 +94,33 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     paidBroadcast: env.PAID_BROADCAST,
     feedInterval: env.FEED_INTERVAL,
     roles: env.ROLES ?? ROLE_NAMES,
+    logLevel: env.LOG_LEVEL,
+  };
+}
+
+/** What operator commands (`npm run cli`) need: Redis, the key prefix and the categories file; no bot token. */
+export interface CliConfig {
+  readonly redisUrl: string | undefined;
+  readonly keyPrefix: string;
+  readonly categoriesFile: string;
+  readonly feedInterval: number;
+  readonly logLevel: string;
+}
+
+const cliFields = envFields.pick({ REDIS_URL: true, KEY_PREFIX: true, CATEGORIES_FILE: true, FEED_INTERVAL: true, LOG_LEVEL: true });
+
+export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
+  const relevant = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = cliFields.safeParse(relevant);
+  if (!parsed.success) {
+    throw new ConfigError(formatIssues(parsed.error, (path) => path.map(String).join(".") || "environment"));
+  }
+  const env = parsed.data;
+  return {
+    redisUrl: env.REDIS_URL,
+    keyPrefix: env.KEY_PREFIX,
+    categoriesFile: env.CATEGORIES_FILE,
+    feedInterval: env.FEED_INTERVAL,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -1,0 +1,284 @@
+import { readFile, rename, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Redis } from "ioredis";
+import { ConfigError } from "../config/errors.js";
+import { loadCategories, parseCategories, type Categories } from "../config/categories.js";
+import { decodeFeedBody } from "./charset.js";
+import { listFeedHealth, type FeedHealth } from "./health.js";
+import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "./opml.js";
+import { plannedFeeds } from "./role.js";
+
+export interface FeedsCliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** CATEGORIES_FILE. */
+  readonly categoriesFile: string;
+  /** `list` reads the feeds' health from Redis; `export` takes feed titles from it when given. */
+  readonly redis?: Redis;
+  /** KEY_PREFIX. */
+  readonly prefix?: string;
+  /** FEED_INTERVAL in seconds, for `list`. */
+  readonly feedInterval?: number;
+  readonly now?: () => number;
+}
+
+export const FEEDS_USAGE = `Usage: feeds <command>
+  feeds import <file.opml> [--category <slug>] [--dry-run]
+      Adds the OPML file's feeds to the categories file. Without --category, each feed goes to the
+      category its outline names (category="/<slug>" or the folder it is in, by slug or title).
+  feeds export [--category <slug>]
+      Prints the feeds of the categories file as OPML 2.0.
+  feeds list [--json]
+      The feeds and their health: last poll, last success, consecutive failures, last error, items seen.`;
+
+type RawJson = Record<string, unknown>;
+
+const isRecord = (value: unknown): value is RawJson => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function normalisedUrl(url: string): string {
+  try {
+    return new URL(url).href;
+  } catch {
+    return url;
+  }
+}
+
+function feedUrlOf(entry: unknown): string | undefined {
+  if (typeof entry === "string") return entry;
+  return isRecord(entry) && typeof entry.url === "string" ? entry.url : undefined;
+}
+
+/** The slug an OPML category names: a slug itself, or a category's title in any language. */
+function matchCategory(categories: Categories, name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const wanted = name.trim().toLowerCase();
+  if (categories.has(wanted)) return wanted;
+  return categories.list.find((c) => Object.values(c.title).some((t) => t.trim().toLowerCase() === wanted))?.slug;
+}
+
+async function readCategoriesFile(file: string): Promise<{ raw: RawJson; categories: Categories }> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    throw new ConfigError([`${file}: cannot read the categories file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError([`${file}: not valid JSON (${(error as Error).message})`]);
+  }
+  const categories = parseCategories(raw, file);
+  if (!isRecord(raw)) throw new ConfigError([`${file}: not a JSON object`]);
+  return { raw, categories };
+}
+
+/** Writes next to the file and renames over it: a reader never sees half a file. */
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
+  await writeFile(temporary, text, "utf8");
+  await rename(temporary, file);
+}
+
+async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { category: { type: "string", short: "c" }, "dry-run": { type: "boolean" } },
+    allowPositionals: true,
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) {
+    io.stderr(`feeds import: give one OPML file\n${FEEDS_USAGE}\n`);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    io.stderr(`feeds import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
+    return 1;
+  }
+  const opml = parseOpmlFeeds(decodeFeedBody(bytes).text);
+  if (!opml.ok) {
+    io.stderr(`feeds import: ${file}: ${opml.error}\n`);
+    return 1;
+  }
+  for (const r of opml.rejected) io.stderr(`feeds import: ${file}: skipped "${r.text}": ${r.reason}\n`);
+
+  const { raw, categories } = await readCategoriesFile(io.categoriesFile);
+  if (values.category !== undefined && !categories.has(values.category)) {
+    io.stderr(`feeds import: no category "${values.category}" in ${io.categoriesFile} (there are: ${categories.slugs.join(", ")})\n`);
+    return 1;
+  }
+  const placed: { feed: OpmlFeed; slug: string }[] = [];
+  const unplaced: OpmlFeed[] = [];
+  for (const feed of opml.feeds) {
+    const slug =
+      values.category ?? [feed.category, ...feed.folders].map((name) => matchCategory(categories, name)).find((s) => s !== undefined);
+    if (slug) placed.push({ feed, slug });
+    else unplaced.push(feed);
+  }
+  if (unplaced.length > 0) {
+    for (const feed of unplaced) {
+      io.stderr(`feeds import: ${feed.url}: ${feed.category ? `no category "${feed.category}"` : "no category"} in ${io.categoriesFile}\n`);
+    }
+    io.stderr(`feeds import: nothing written; name the category with --category <slug> (one of: ${categories.slugs.join(", ")})\n`);
+    return 1;
+  }
+
+  const rawCategories = Array.isArray(raw.categories) ? raw.categories : [];
+  let added = 0;
+  let present = 0;
+  for (const { feed, slug } of placed) {
+    const entry = rawCategories.find((c): c is RawJson => isRecord(c) && c.slug === slug);
+    if (!entry) continue;
+    const list: unknown[] = Array.isArray(entry.feeds) ? entry.feeds : [];
+    entry.feeds = list;
+    const known = new Set(list.map(feedUrlOf).filter((u): u is string => u !== undefined).map(normalisedUrl));
+    if (known.has(normalisedUrl(feed.url))) {
+      present++;
+      io.stdout(`= ${slug}: ${feed.url} (already there)\n`);
+      continue;
+    }
+    list.push(feed.url);
+    added++;
+    io.stdout(`+ ${slug}: ${feed.url}${feed.title ? ` (${feed.title})` : ""}\n`);
+  }
+  parseCategories(raw, io.categoriesFile); // what is written must load
+  if (values["dry-run"]) {
+    io.stdout(`dry run: ${added} feed(s) would be added, ${present} already there; ${io.categoriesFile} unchanged\n`);
+    return 0;
+  }
+  if (added > 0) await writeAtomically(io.categoriesFile, `${JSON.stringify(raw, null, 2)}\n`);
+  io.stdout(`${added} feed(s) added, ${present} already there${added > 0 ? `; ${io.categoriesFile} written (restart the feeds role to poll them)` : ""}\n`);
+  return 0;
+}
+
+async function exportOpml(args: readonly string[], io: FeedsCliIo): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { category: { type: "string", short: "c" } } });
+  const categories = loadCategories(io.categoriesFile);
+  if (values.category !== undefined && !categories.has(values.category)) {
+    io.stderr(`feeds export: no category "${values.category}" in ${io.categoriesFile}\n`);
+    return 1;
+  }
+  const titles = new Map<string, string>();
+  if (io.redis) {
+    const urls = categories.list.flatMap((c) => c.feeds.map((f) => f.url));
+    for (const health of await listFeedHealth(io.redis, io.prefix ?? "bulletin", urls)) {
+      if (health.url && health.title) titles.set(health.url, health.title);
+    }
+  }
+  io.stdout(
+    buildOpml(categories, {
+      titles,
+      ...(values.category !== undefined ? { category: values.category } : {}),
+      ...(io.now ? { now: new Date(io.now()) } : {}),
+    }),
+  );
+  return 0;
+}
+
+function ago(then: number | undefined, now: number): string {
+  if (then === undefined) return "never";
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  if (seconds < 120) return `${seconds}s ago`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m ago`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3600)}h ago`;
+  return `${Math.round(seconds / 86_400)}d ago`;
+}
+
+function table(rows: readonly (readonly string[])[]): string {
+  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => [...(r[col] ?? "")].length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0)))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+}
+
+async function listFeeds(args: readonly string[], io: FeedsCliIo): Promise<number> {
+  const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } } });
+  if (!io.redis) {
+    io.stderr("feeds list: needs Redis (REDIS_URL) to read the feeds' health\n");
+    return 1;
+  }
+  const categories = loadCategories(io.categoriesFile);
+  const feeds = plannedFeeds(categories, io.feedInterval ?? 60);
+  const healths = await listFeedHealth(io.redis, io.prefix ?? "bulletin", feeds.map((f) => f.url));
+  const now = (io.now ?? Date.now)();
+  if (values.json) {
+    const rows = feeds.map((feed, i) => ({ ...feed, health: healths[i] }));
+    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
+  if (feeds.length === 0) {
+    io.stdout(`no feeds in ${io.categoriesFile}\n`);
+    return 0;
+  }
+  const status = (h: FeedHealth | undefined): string => {
+    if (!h?.lastPollAt) return "new";
+    if (h.consecutiveFailures > 0) return `failing ×${h.consecutiveFailures}`;
+    return "ok";
+  };
+  const rows = [
+    ["FEED", "CATEGORIES", "EVERY", "STATUS", "LAST POLL", "LAST SUCCESS", "SEEN", "SENT", "LAST ERROR"],
+    ...feeds.map((feed, i) => {
+      const h = healths[i];
+      return [
+        feed.url,
+        feed.categories.join(","),
+        `${feed.interval}s`,
+        status(h),
+        ago(h?.lastPollAt, now),
+        ago(h?.lastSuccessAt, now),
+        String(h?.itemsSeen ?? 0),
+        String(h?.itemsSent ?? 0),
+        h?.consecutiveFailures && h.lastError ? h.lastError : "",
+      ];
+    }),
+  ];
+  io.stdout(`${table(rows)}\n`);
+  return 0;
+}
+
+/**
+ * `feeds import|export|list`: the feeds commands of `npm run cli`. Returns the exit code; problems
+ * go to stderr, one line each, never as a stack trace.
+ */
+export async function runFeedsCommand(args: readonly string[], io: FeedsCliIo): Promise<number> {
+  const [command, ...rest] = args[0] === "feeds" ? args.slice(1) : args;
+  try {
+    switch (command) {
+      case "import":
+        return await importOpml(rest, io);
+      case "export":
+        return await exportOpml(rest, io);
+      case "list":
+        return await listFeeds(rest, io);
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout(`${FEEDS_USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        io.stderr(`feeds: unknown command "${command}"\n${FEEDS_USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const problem of error.problems) io.stderr(`${problem}\n`);
+      return 1;
+    }
+    if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
+      io.stderr(`feeds ${command ?? ""}: ${error.message}\n${FEEDS_USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
