@@ -87,12 +87,14 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   const sendRate = tuning.sendRate ?? config.sendRate;
   const articles = new ArticleCache(deliveryRedis, keys);
   const stats = new DeliveryStats(deliveryRedis, keys);
+  const budget = new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast });
+  await budget.listen(runtime.connect());
   const deliverer = new Deliverer({
     redis: deliveryRedis,
     keys,
     store,
     api: telegramApi(runtime),
-    budget: new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast }),
+    budget,
     pool: new AdaptivePool(sendRate, tuning.inFlight),
     articles,
     queues,

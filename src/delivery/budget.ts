@@ -70,6 +70,8 @@ export class SendBudget {
   /** Local times (ms) of slots granted to this process, earliest first. */
   private slots: number[] = [];
   private refill: Promise<void> | undefined;
+  /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
+  private pausedUntil = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -80,9 +82,30 @@ export class SendBudget {
     this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
   }
 
+  /**
+   * Listens for pauses announced by other processes on `subscriber` (a connection of its own), so
+   * that a 429 stops every process at once, not only when their granted slots run out.
+   */
+  async listen(subscriber: Redis): Promise<void> {
+    subscriber.on("message", (channel: string, message: string) => {
+      if (channel === this.keys.budget.pauseChannel) this.pauseLocally(Number(message));
+    });
+    await subscriber.subscribe(this.keys.budget.pauseChannel);
+  }
+
+  private pauseLocally(ms: number): void {
+    this.slots = [];
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+
   /** Resolves at this caller's slot: send right after. */
   async take(): Promise<void> {
     for (;;) {
+      const pause = this.pausedUntil - Date.now();
+      if (pause > 0) {
+        await sleep(pause);
+        continue;
+      }
       const slot = this.slots.shift();
       if (slot === undefined) {
         this.refill ??= this.grant().finally(() => (this.refill = undefined));
@@ -92,7 +115,7 @@ export class SendBudget {
       const wait = slot - Date.now();
       // Below a millisecond a timer would only add its own delay.
       if (wait >= 1) await sleep(wait);
-      if (Date.now() - slot <= LATE_TOLERANCE_MS) return;
+      if (Date.now() - slot <= LATE_TOLERANCE_MS && Date.now() >= this.pausedUntil) return;
     }
   }
 
@@ -117,8 +140,10 @@ export class SendBudget {
 
   /** Telegram said 429: every process waits `seconds` before its next send. */
   async pause(seconds: number): Promise<void> {
-    this.slots = [];
-    await this.redis.set(this.keys.budget.pausedUntil, "1", "PX", Math.ceil(seconds * 1000));
+    const ms = Math.ceil(seconds * 1000);
+    this.pauseLocally(ms);
+    await this.redis.set(this.keys.budget.pausedUntil, "1", "PX", ms);
+    await this.redis.publish(this.keys.budget.pauseChannel, String(ms));
   }
 
   async paidMessages(): Promise<number> {

@@ -46,6 +46,8 @@ export function keys(prefix: string) {
     budget: {
       theoreticalArrival: `${prefix}:{budget}:tat`,
       pausedUntil: `${prefix}:{budget}:pause`,
+      /** Pub/sub channel: a 429's pause announced to every process at once. */
+      pauseChannel: `${prefix}:{budget}:paused`,
       paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
     },

@@ -45,7 +45,7 @@ describe("loadConfig", () => {
       sendRate: 30,
       paidBroadcast: false,
       feedInterval: 60,
-      roles: ["bot", "workers", "http"],
+      roles: ["bot", "workers", "http", "feeds"],
       logLevel: "info",
     };
 
