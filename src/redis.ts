@@ -40,19 +40,23 @@ export interface ResolvedRedis {
  * `redis-server` is installed, starts one with its data under ./data (append-only file on,
  * `noeviction` as BullMQ requires), so that `npm start` works on a fresh machine.
  */
-export async function resolveRedis(configured: string | undefined, logger: Logger, dataDir = "data"): Promise<ResolvedRedis> {
+export async function resolveRedis(
+  configured: string | undefined,
+  logger: Logger,
+  local: { readonly url: string; readonly dataDir: string } = { url: DEFAULT_REDIS_URL, dataDir: "data" },
+): Promise<ResolvedRedis> {
   if (configured) return { url: configured };
-  const url = DEFAULT_REDIS_URL;
+  const { url } = local;
   if (await answers(url)) return { url };
   if (spawnSync("redis-server", ["--version"]).status !== 0) {
     logger.warn({ url }, "nothing answers at the default Redis address and redis-server is not installed; set REDIS_URL");
     return { url };
   }
-  const dir = resolve(dataDir);
+  const dir = resolve(local.dataDir);
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", "6379", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", ""],
+    ["--bind", "127.0.0.1", "--port", new URL(url).port || "6379", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", ""],
     { stdio: "ignore" },
   );
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -40,6 +40,19 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
 return 1
 `);
 
+/**
+ * Claims a chat for one send, right before it: only if its record is still the one the plan was
+ * made from (else another process delivered meanwhile) and its pacing key is free. The pacing key
+ * doubles as the in-flight guard, so two processes visiting the same chat never both send.
+ * KEYS: chats hash, pace key. ARGV: chat id, record planned from, claim ms.
+ * Answers 0 when claimed, -1 when the record changed, else the ms until the chat's pace allows.
+ */
+const claimChat = new LuaScript(`
+if (redis.call('HGET', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return -1 end
+if redis.call('SET', KEYS[2], '1', 'PX', ARGV[3], 'NX') then return 0 end
+return math.max(redis.call('PTTL', KEYS[2]), 1)
+`);
+
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
 /** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
@@ -116,29 +129,38 @@ export class Deliverer {
   private readonly logger: Logger;
   private readonly pacing: PacingOptions;
 
-  /** Commits of sends that finish in the same tick travel to Redis in one pipeline. */
+  /** Claims and commits made in the same tick travel to Redis in one pipeline each. */
+  private readonly claims: BatchedScript;
   private readonly commits: BatchedScript;
   private readonly formatCache = new Map<string, ArticleMessage>();
 
   constructor(private readonly deps: DelivererDeps) {
     this.logger = deps.logger.child({ component: "delivery" });
     this.pacing = deps.pacing ?? DEFAULT_PACING;
+    this.claims = new BatchedScript(deps.redis, claimChat);
     this.commits = new BatchedScript(deps.redis, commitDelivery);
   }
 
   /**
-   * Visits the given chats (grouped by shard) and hands each started send to `track`, so that the
-   * caller can wait for all of them before it reports its work done.
+   * Visits the given chats (grouped by shard, in order) and hands each started send to `track`, so
+   * that the caller can wait for all of them before it reports its work done. When `shouldStop`
+   * says so it stops starting sends and answers the index of the first group not fully served
+   * (its chats are visited again later; visits are idempotent); otherwise `groups.length`.
    */
-  async visit(groups: readonly { shard: number; ids: readonly ChatId[] }[], track: (send: Promise<void>) => void): Promise<void> {
+  async visit(
+    groups: readonly { shard: number; ids: readonly ChatId[] }[],
+    track: (send: Promise<void>) => void,
+    shouldStop: () => boolean = () => false,
+  ): Promise<number> {
     const records = await this.readRecords(groups);
     const visits = await this.plan(records);
-    if (visits.length === 0) return;
-    const claimed = await this.claim(visits);
-    for (const visit of claimed) {
-      const { done } = await this.deps.pool.submit(() => this.deliver(visit));
+    const groupOf = new Map(groups.flatMap((g, index) => g.ids.map((id) => [id, index] as const)));
+    for (const visit of visits) {
+      if (shouldStop()) return groupOf.get(visit.chat) ?? 0;
+      const { done } = await this.deps.pool.submit(() => this.claimAndDeliver(visit));
       track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
     }
+    return groups.length;
   }
 
   /** One chat, now (a visit job). */
@@ -210,26 +232,16 @@ export class Deliverer {
     return reads;
   }
 
-  /**
-   * Claims each chat for one send: the pacing key doubles as the in-flight guard, so two processes
-   * visiting the same chat (it follows two categories) never both send. A chat that is still
-   * pacing gets a visit job for when its pace allows.
-   */
-  private async claim(visits: readonly Visit[]): Promise<Visit[]> {
-    const claims = this.deps.redis.pipeline();
-    for (const { chat, record } of visits) {
-      claims.set(this.deps.keys.pace(chat), "1", "PX", this.paceMs(record) + this.pacing.leaseMs, "NX");
-    }
-    const results = (await claims.exec()) ?? [];
-    const claimed = visits.filter((_, i) => results[i]?.[1] === "OK");
-    const pacing = visits.filter((_, i) => results[i]?.[1] !== "OK");
-    if (pacing.length > 0) {
-      const ttls = this.deps.redis.pipeline();
-      for (const { chat } of pacing) ttls.pttl(this.deps.keys.pace(chat));
-      const remaining = (await ttls.exec()) ?? [];
-      for (const [i, { chat }] of pacing.entries()) await this.deferVisit(chat, Number(remaining[i]?.[1] ?? 1000));
-    }
-    return claimed;
+  private async claimAndDeliver(visit: Visit): Promise<void> {
+    const answer = Number(
+      await this.claims.run(
+        [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+        [String(visit.chat), encodeChatRecord(visit.record), this.paceMs(visit.record) + this.pacing.leaseMs],
+      ),
+    );
+    if (answer === 0) return this.deliver(visit);
+    // Changed meanwhile (another process delivered): look again with the record as it is now.
+    await this.deferVisit(visit.chat, answer === -1 ? 0 : answer);
   }
 
   private paceMs(record: ChatRecord): number {

@@ -64,18 +64,16 @@ export class Fanout {
 
   /**
    * Visits the subscribers in a chunk's shards. After `sliceMs` (or when the process is stopping)
-   * the rest of the shards go to a continuation job, so other categories' chunks get their turn.
+   * it stops starting sends and the shards not yet served go to a continuation job, so that other
+   * categories' chunks get their turn and a stopping process only finishes what is in flight.
    */
   async chunk(job: ChunkJob, stopping: () => boolean): Promise<void> {
     const slug = job.slug as CategorySlug;
     const started = Date.now();
     const sends: Promise<void>[] = [];
+    // At least one send per job, so that a continuation always makes progress.
+    const shouldStop = () => sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs);
     for (let i = 0; i < job.shards.length; i += SHARDS_PER_BATCH) {
-      if (i > 0 && (stopping() || Date.now() - started > this.sliceMs)) {
-        await Promise.all(sends);
-        await this.continueLater(job, job.shards.slice(i));
-        return;
-      }
       const shards = job.shards.slice(i, i + SHARDS_PER_BATCH);
       const pipeline = this.deps.redis.pipeline();
       for (const shard of shards) pipeline.smembers(this.deps.keys.subscribers(slug, shard));
@@ -84,7 +82,12 @@ export class Fanout {
         shard,
         ids: ((results[k]?.[1] ?? []) as string[]).map((m) => Number(m) as ChatId),
       }));
-      await this.deps.deliverer.visit(groups, (send) => sends.push(send));
+      const served = await this.deps.deliverer.visit(groups, (send) => sends.push(send), shouldStop);
+      if (served < groups.length || (shouldStop() && i + SHARDS_PER_BATCH < job.shards.length)) {
+        await Promise.all(sends);
+        await this.continueLater(job, job.shards.slice(i + served));
+        return;
+      }
     }
     await Promise.all(sends);
     const next = await this.deps.rounds.finish(slug, job.lane, job.round, job.chunk);

@@ -13,6 +13,63 @@ afterEach(async () => {
   cleanups.length = 0;
 });
 
+async function world(name: string, latencyMs: number) {
+  const telegram = await FakeTelegram.start({ latencyMs, limits: { perSecond: null } });
+  const prefix = uniquePrefix(name);
+  const env = {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    REDIS_URL,
+    KEY_PREFIX: prefix,
+    CATEGORIES_FILE,
+    ROLES: "workers",
+    SEND_RATE: "30",
+    LOG_LEVEL: "warn",
+  };
+  const runtime: Runtime = await createRuntime(loadConfig(env), createLogger("silent"));
+  const processes: BulletinProcess[] = [];
+  cleanups.push(async () => {
+    for (const p of processes) p.child.kill("SIGKILL");
+    await runtime.close();
+    await telegram.close();
+    await dropPrefix(prefix);
+  });
+  const readers = async (count: number, firstId: number) => {
+    const ids = Array.from({ length: count }, (_, i) => chatId(firstId + i));
+    await runtime.store.importChats(
+      ids.map((id) => ({
+        id,
+        record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] },
+      })),
+    );
+    return ids;
+  };
+  return { telegram, env, runtime, processes, readers };
+}
+
+describe("a delivery process stopped with SIGTERM", () => {
+  // Sends answered after 300 ms: several are in flight at the SIGTERM. Had the process exited
+  // without waiting for their answers, their cursors would not have moved and the successor
+  // would send them again.
+  it("finishes the sends it has in flight, exits 0, and its successor repeats nothing", async () => {
+    const { telegram, env, runtime, processes, readers } = await world("sigterm", 300);
+    const ids = await readers(60, 60_000);
+    const tuning = { lockDurationMs: 2000, stalledIntervalMs: 1000 };
+    processes.push(await spawnBulletin(env, tuning));
+    await runtime.ingestor.ingest({ url: "https://news.example.com/sigterm", title: "Graceful", categories: ["world"] }, "http");
+    await telegram.waitFor(() => telegram.accepted >= 10, { timeoutMs: 15_000, message: "10 sends before SIGTERM" });
+    expect(await processes[0]!.stop()).toBe(0);
+    expect(telegram.accepted).toBeLessThan(ids.length);
+
+    processes.push(await spawnBulletin(env, tuning));
+    await telegram.waitFor(() => ids.every((id) => telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 30_000,
+      message: "every reader after the restart",
+    });
+    expect(ids.map((id) => telegram.messagesTo(id).length)).toEqual(ids.map(() => 1));
+  }, 60_000);
+});
+
 describe("a delivery process killed mid-delivery", () => {
   it("still gets the article to every reader after a restart, repeating only sends that were in flight", async () => {
     const telegram = await FakeTelegram.start({ latencyMs: 40, limits: { perSecond: null } });
