@@ -70,6 +70,7 @@ export class SendBudget {
   /** Local times (ms) of slots granted to this process, earliest first. */
   private slots: number[] = [];
   private refill: Promise<void> | undefined;
+  private readonly waiting: ((slot: number) => void)[] = [];
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
 
@@ -106,16 +107,28 @@ export class SendBudget {
         await sleep(pause);
         continue;
       }
-      const slot = this.slots.shift();
-      if (slot === undefined) {
-        this.refill ??= this.grant().finally(() => (this.refill = undefined));
-        await this.refill;
-        continue;
-      }
+      const slot = await this.nextSlot();
       const wait = slot - Date.now();
       // Below a millisecond a timer would only add its own delay.
       if (wait >= 1) await sleep(wait);
       if (Date.now() - slot <= LATE_TOLERANCE_MS && Date.now() >= this.pausedUntil) return;
+    }
+  }
+
+  /** The next granted slot; callers queue in order while slots are fetched from Redis. */
+  private nextSlot(): Promise<number> {
+    const slot = this.slots.shift();
+    if (slot !== undefined) return Promise.resolve(slot);
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.refill ??= this.serveWaiting().finally(() => (this.refill = undefined));
+    });
+  }
+
+  private async serveWaiting(): Promise<void> {
+    while (this.waiting.length > 0) {
+      await this.grant();
+      while (this.waiting.length > 0 && this.slots.length > 0) this.waiting.shift()!(this.slots.shift()!);
     }
   }
 

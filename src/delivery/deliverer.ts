@@ -95,9 +95,19 @@ export interface DelivererDeps {
   readonly pacing?: PacingOptions;
 }
 
+/** The chats of one shard a visit looks at: chat id → its record as stored. */
+export interface ShardRead {
+  readonly shard: number;
+  readonly records: ReadonlyMap<ChatId, string>;
+}
+
 interface Visit {
   readonly chat: ChatId;
   readonly record: ChatRecord;
+  /** The record as read from Redis: claims and commits compare against it. */
+  readonly encoded: string;
+  /** Index of the visit's shard in the batch being visited. */
+  readonly shardIndex: number;
   readonly plan: DeliveryPlan;
   /** How many articles are pending, or Infinity when a log read hit its limit. */
   readonly pending: number;
@@ -142,75 +152,57 @@ export class Deliverer {
   }
 
   /**
-   * Visits the given chats (grouped by shard, in order) and hands each started send to `track`, so
+   * Visits the given chats (shard by shard, in order) and hands each started send to `track`, so
    * that the caller can wait for all of them before it reports its work done. When `shouldStop`
-   * says so it stops starting sends and answers the index of the first group not fully served
-   * (its chats are visited again later; visits are idempotent); otherwise `groups.length`.
+   * says so it stops starting sends and answers the index of the first shard not fully served
+   * (its chats are visited again later; visits are idempotent); otherwise `shards.length`.
    */
-  async visit(
-    groups: readonly { shard: number; ids: readonly ChatId[] }[],
-    track: (send: Promise<void>) => void,
-    shouldStop: () => boolean = () => false,
-  ): Promise<number> {
-    const records = await this.readRecords(groups);
-    const visits = await this.plan(records);
-    const groupOf = new Map(groups.flatMap((g, index) => g.ids.map((id) => [id, index] as const)));
+  async visit(shards: readonly ShardRead[], track: (send: Promise<void>) => void, shouldStop: () => boolean = () => false): Promise<number> {
+    const visits = await this.plan(shards);
     for (const visit of visits) {
-      if (shouldStop()) return groupOf.get(visit.chat) ?? 0;
+      if (shouldStop()) return visit.shardIndex;
       const { done } = await this.deps.pool.submit(() => this.claimAndDeliver(visit));
       track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
     }
-    return groups.length;
+    return shards.length;
   }
 
   /** One chat, now (a visit job). */
   async visitChat(chat: ChatId): Promise<void> {
+    const shard = shardOf(chat);
+    const [encoded] = await this.deps.redis.hmget(this.deps.keys.chats(shard), String(chat));
+    if (!encoded) return;
     const sends: Promise<void>[] = [];
-    await this.visit([{ shard: shardOf(chat), ids: [chat] }], (send) => sends.push(send));
+    await this.visit([{ shard, records: new Map([[chat, encoded]]) }], (send) => sends.push(send));
     await Promise.all(sends);
   }
 
-  private async readRecords(groups: readonly { shard: number; ids: readonly ChatId[] }[]): Promise<Map<ChatId, ChatRecord>> {
-    const pipeline = this.deps.redis.pipeline();
-    const asked = groups.filter((g) => g.ids.length > 0);
-    for (const { shard, ids } of asked) pipeline.hmget(this.deps.keys.chats(shard), ...ids.map(String));
-    const results = (await pipeline.exec()) ?? [];
-    const records = new Map<ChatId, ChatRecord>();
-    asked.forEach(({ ids }, g) => {
-      const values = (results[g]?.[1] ?? []) as (string | null)[];
-      ids.forEach((id, i) => {
-        const value = values[i];
-        if (value) records.set(id, decodeChatRecord(value));
-      });
+  private async plan(shards: readonly ShardRead[]): Promise<Visit[]> {
+    const records: { chat: ChatId; encoded: string; record: ChatRecord; shardIndex: number }[] = [];
+    shards.forEach(({ records: encodedRecords }, shardIndex) => {
+      for (const [chat, encoded] of encodedRecords) records.push({ chat, encoded, record: decodeChatRecord(encoded), shardIndex });
     });
-    return records;
-  }
-
-  private async plan(records: Map<ChatId, ChatRecord>): Promise<Visit[]> {
     const queries = new Map<string, LogQuery>();
-    for (const record of records.values()) for (const q of logQueries(record)) queries.set(logQueryKey(q), q);
+    for (const { record } of records) for (const q of logQueries(record)) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);
-    const pendingByChat = new Map<ChatId, { seq: number; id: ArticleId }[]>();
-    const truncated = new Set<ChatId>();
+    const candidates: { entry: (typeof records)[number]; pending: { seq: number; id: ArticleId }[]; truncated: boolean }[] = [];
     const wanted: ArticleId[] = [];
-    for (const [chat, record] of records) {
-      const chatReads = logQueries(record).map((q) => reads.get(logQueryKey(q))!);
-      const pending = mergePending(record, chatReads);
+    for (const entry of records) {
+      const chatReads = logQueries(entry.record).map((q) => reads.get(logQueryKey(q))!);
+      const pending = mergePending(entry.record, chatReads);
       if (pending.length === 0) {
-        const skip = cursorSkip(record, chatReads);
-        if (skip !== undefined) await this.skipTo(chat, skip);
+        const skip = cursorSkip(entry.record, chatReads);
+        if (skip !== undefined) await this.skipTo(entry.chat, skip);
         continue;
       }
-      pendingByChat.set(chat, pending);
-      if (chatReads.some((r) => r.truncated)) truncated.add(chat);
+      candidates.push({ entry, pending, truncated: chatReads.some((r) => r.truncated) });
       wanted.push(...pending.map((p) => p.id));
     }
     const articles = await this.deps.articles.getMany(wanted);
     const visits: Visit[] = [];
-    for (const [chat, pending] of pendingByChat) {
-      const record = records.get(chat)!;
-      const plan = planDelivery(record.kind, pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) })));
-      if (plan) visits.push({ chat, record, plan, pending: truncated.has(chat) ? Infinity : pending.length });
+    for (const { entry, pending, truncated } of candidates) {
+      const plan = planDelivery(entry.record.kind, pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) })));
+      if (plan) visits.push({ ...entry, plan, pending: truncated ? Infinity : pending.length });
     }
     return visits;
   }
@@ -233,13 +225,16 @@ export class Deliverer {
   }
 
   private async claimAndDeliver(visit: Visit): Promise<void> {
+    // The slot first, the claim right before the send: a claim never waits on the budget (and
+    // a slot is lost only in the rare case that the chat turns out to be pacing).
+    await this.deps.budget.take();
     const answer = Number(
       await this.claims.run(
         [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
-        [String(visit.chat), encodeChatRecord(visit.record), this.paceMs(visit.record) + this.pacing.leaseMs],
+        [String(visit.chat), visit.encoded, this.paceMs(visit.record) + this.pacing.leaseMs],
       ),
     );
-    if (answer === 0) return this.deliver(visit);
+    if (answer === 0) return this.deliver(visit, true);
     // Changed meanwhile (another process delivered): look again with the record as it is now.
     await this.deferVisit(visit.chat, answer === -1 ? 0 : answer);
   }
@@ -299,7 +294,7 @@ export class Deliverer {
     return message;
   }
 
-  private async deliver(visit: Visit): Promise<void> {
+  private async deliver(visit: Visit, slotTaken: boolean): Promise<void> {
     let rendered = this.render(visit);
     if (!rendered) {
       this.deps.stats.count("expired_article", visit.plan.skipped.length);
@@ -310,8 +305,10 @@ export class Deliverer {
     }
     let rateLimited = 0;
     let transient = 0;
+    let haveSlot = slotTaken;
     for (;;) {
-      await this.deps.budget.take();
+      if (!haveSlot) await this.deps.budget.take();
+      haveSlot = false;
       const started = performance.now();
       let failure: SendFailure | undefined;
       try {
@@ -378,7 +375,7 @@ export class Deliverer {
     const after = applyDelivered(visit.record, seqs, outOfOrder);
     const applied = await this.commits.run(
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
-      [String(visit.chat), encodeChatRecord(visit.record), encodeChatRecord(after), this.paceMs(visit.record)],
+      [String(visit.chat), visit.encoded, encodeChatRecord(after), this.paceMs(visit.record)],
     );
     if (applied !== 1) {
       // The record changed while the message was in flight (a subscription, say): apply the

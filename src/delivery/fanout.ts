@@ -1,11 +1,28 @@
 import type { Redis } from "ioredis";
-import { articleId, type CategorySlug, type ChatId } from "../ids.js";
+import { articleId, chatId, type CategorySlug, type ChatId } from "../ids.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type ChunkJob, type Queues } from "../queues.js";
 import type { Keys, Lane } from "../store/keys.js";
 import type { ArticleCache } from "./articles.js";
-import type { Deliverer } from "./deliverer.js";
+import type { Deliverer, ShardRead } from "./deliverer.js";
+import { LuaScript } from "../store/script.js";
 import type { RoundStart, Rounds } from "./rounds.js";
+
+/**
+ * A shard's subscribers of one category and their records, in one step. KEYS: the category's
+ * member set in the shard, the shard's chats hash. Answers id, record, id, record…
+ */
+const readShard = new LuaScript(`
+local members = redis.call('SMEMBERS', KEYS[1])
+if #members == 0 then return {} end
+local records = redis.call('HMGET', KEYS[2], unpack(members))
+local out = {}
+for i, id in ipairs(members) do
+  out[#out + 1] = id
+  out[#out + 1] = records[i]
+end
+return out
+`);
 
 /** Shards read together: enough chats per batch to keep the send pool busy. */
 const SHARDS_PER_BATCH = 64;
@@ -75,13 +92,7 @@ export class Fanout {
     const shouldStop = () => sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs);
     for (let i = 0; i < job.shards.length; i += SHARDS_PER_BATCH) {
       const shards = job.shards.slice(i, i + SHARDS_PER_BATCH);
-      const pipeline = this.deps.redis.pipeline();
-      for (const shard of shards) pipeline.smembers(this.deps.keys.subscribers(slug, shard));
-      const results = (await pipeline.exec()) ?? [];
-      const groups = shards.map((shard, k) => ({
-        shard,
-        ids: ((results[k]?.[1] ?? []) as string[]).map((m) => Number(m) as ChatId),
-      }));
+      const groups = await this.readShards(slug, shards);
       const served = await this.deps.deliverer.visit(groups, (send) => sends.push(send), shouldStop);
       if (served < groups.length || (shouldStop() && i + SHARDS_PER_BATCH < job.shards.length)) {
         await Promise.all(sends);
@@ -92,6 +103,27 @@ export class Fanout {
     await Promise.all(sends);
     const next = await this.deps.rounds.finish(slug, job.lane, job.round, job.chunk);
     if (next.kind === "start") await this.enqueueRound(slug, job.lane, next.start);
+  }
+
+  /** The subscribers of `slug` in these shards with their records: one script call per shard, one round trip. */
+  private async readShards(slug: CategorySlug, shards: readonly number[]): Promise<ShardRead[]> {
+    readShard.ensure(this.deps.redis);
+    const pipeline = this.deps.redis.pipeline();
+    for (const shard of shards) {
+      readShard.queue(this.deps.redis, pipeline, [this.deps.keys.subscribers(slug, shard), this.deps.keys.chats(shard)]);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return shards.map((shard, k) => {
+      const [error, flat] = results[k] ?? [new Error("no reply from Redis")];
+      if (error) throw error;
+      const records = new Map<ChatId, string>();
+      const pairs = flat as (string | null)[];
+      for (let j = 0; j < pairs.length; j += 2) {
+        const encoded = pairs[j + 1];
+        if (encoded) records.set(chatId(Number(pairs[j])), encoded);
+      }
+      return { shard, records };
+    });
   }
 
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {
