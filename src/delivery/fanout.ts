@@ -25,7 +25,7 @@ return out
 `);
 
 /** Shards read together: enough chats per batch to keep the send pool busy. */
-const SHARDS_PER_BATCH = 64;
+const SHARDS_PER_BATCH = 16;
 
 export interface FanoutDeps {
   readonly redis: Redis;
