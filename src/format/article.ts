@@ -12,7 +12,14 @@ export type ArticleMessage =
 export interface FormatArticleOptions {
   /** `false` sends text even when the article has an image (e.g. after Telegram refused the image). */
   photo?: boolean;
+  /** `false` leaves the categories' hashtags out (a channel's choice). */
+  hashtags?: boolean;
+  /** A last line under every post (a channel's signature, e.g. "@regional_news"). */
+  signature?: string;
 }
+
+/** A signature longer than this is cut: it must never crowd out the article. */
+export const SIGNATURE_UNITS = 200;
 
 /** Below this, a shortened summary says nothing: it is left out instead. */
 const MIN_SUMMARY_UNITS = 40;
@@ -44,7 +51,8 @@ export function formatArticle(
     summary: normalizeSummary(article.summary ?? ""),
     url,
     linkText: cleanText(messages.readMore),
-    hashtags: hashtags(article.categories),
+    hashtags: options.hashtags === false ? [] : hashtags(article.categories),
+    signature: cutText(cleanText(options.signature ?? "").trim(), SIGNATURE_UNITS),
   };
   const photoUrl = options.photo === false ? undefined : article.imageUrl;
   const html = fit(parts, photoUrl ? CAPTION_LIMIT : TEXT_LIMIT);
@@ -57,6 +65,7 @@ interface Parts {
   url: string;
   linkText: string;
   hashtags: string[];
+  signature: string;
 }
 
 function render(p: Parts): string {
@@ -64,6 +73,7 @@ function render(p: Parts): string {
   if (p.summary !== "") blocks.push(escapeHtml(p.summary));
   let footer = `<a href="${escapeHtml(p.url)}">${escapeHtml(p.linkText)}</a>`;
   if (p.hashtags.length > 0) footer += `\n${escapeHtml(p.hashtags.join(" "))}`;
+  if (p.signature !== "") footer += `\n${escapeHtml(p.signature)}`;
   blocks.push(footer);
   return blocks.join("\n\n");
 }

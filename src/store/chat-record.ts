@@ -1,4 +1,4 @@
-import { categorySlug, type CategorySlug } from "../ids.js";
+import { categorySlug, userId, type CategorySlug, type UserId } from "../ids.js";
 
 export type ChatKind = "private" | "group" | "supergroup" | "channel";
 
@@ -10,7 +10,22 @@ export interface Subscription {
    * a new subscription does not pull in the category's older articles.
    */
   readonly since: number;
+  /** A forum topic of a supergroup: posts of this category go to that `message_thread_id`. */
+  readonly thread?: number;
 }
+
+/** How a channel or group wants its posts; chosen by its admins. */
+export interface ChatSettings {
+  readonly photo: boolean;
+  readonly linkPreview: boolean;
+  readonly hashtags: boolean;
+  /** A last line under every post; "" for none. */
+  readonly signature: string;
+  /** The admin who linked the chat: told once if Bulletin loses the chat. */
+  readonly linkedBy?: UserId;
+}
+
+export const DEFAULT_SETTINGS: ChatSettings = { photo: true, linkPreview: true, hashtags: true, signature: "" };
 
 /**
  * Everything Bulletin keeps about one chat, stored as one short string per chat so that a
@@ -26,6 +41,37 @@ export interface ChatRecord {
   readonly cursor: number;
   /** Articles above the cursor already delivered out of order (breaking news). */
   readonly sentAhead: readonly number[];
+  /** Channels and groups only; absent means the defaults. */
+  readonly settings?: ChatSettings;
+}
+
+function encodeSettings(settings: ChatSettings | undefined): string {
+  if (!settings) return "";
+  const tokens: string[] = [];
+  if (!settings.photo) tokens.push("nophoto");
+  if (!settings.linkPreview) tokens.push("nopreview");
+  if (!settings.hashtags) tokens.push("notags");
+  if (settings.linkedBy !== undefined) tokens.push(`by${settings.linkedBy}`);
+  if (settings.signature !== "") tokens.push(`sig=${encodeURIComponent(settings.signature)}`);
+  return tokens.join(";");
+}
+
+function decodeSettings(encoded: string): ChatSettings | undefined {
+  if (encoded === "") return undefined;
+  const settings: { -readonly [K in keyof ChatSettings]: ChatSettings[K] } = { ...DEFAULT_SETTINGS };
+  for (const token of encoded.split(";")) {
+    if (token === "nophoto") settings.photo = false;
+    else if (token === "nopreview") settings.linkPreview = false;
+    else if (token === "notags") settings.hashtags = false;
+    else if (token.startsWith("by")) settings.linkedBy = userId(Number(token.slice(2)));
+    else if (token.startsWith("sig=")) settings.signature = decodeURIComponent(token.slice(4));
+  }
+  return settings;
+}
+
+/** The chat's settings, defaults filled in. */
+export function settingsOf(record: ChatRecord | undefined): ChatSettings {
+  return record?.settings ?? DEFAULT_SETTINGS;
 }
 
 const KIND_CODES: Record<ChatKind, string> = { private: "p", group: "g", supergroup: "s", channel: "c" };
@@ -33,36 +79,49 @@ const KINDS_BY_CODE = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [
 
 export function encodeChatRecord(record: ChatRecord): string {
   const subscriptions = record.subscriptions
-    .map((s) => (s.since > record.cursor ? `${s.slug}@${s.since.toString(36)}` : s.slug))
+    .map(
+      (s) =>
+        `${s.slug}${s.since > record.cursor ? `@${s.since.toString(36)}` : ""}${s.thread !== undefined ? `#${s.thread.toString(36)}` : ""}`,
+    )
     .join(",");
-  return [
+  const fields = [
     KIND_CODES[record.kind],
     record.language,
     record.active ? "1" : "0",
     subscriptions,
     record.cursor.toString(36),
     record.sentAhead.filter((seq) => seq > record.cursor).map((seq) => seq.toString(36)).join(","),
-  ].join("|");
+  ];
+  const settings = encodeSettings(record.settings);
+  // Readers' records (no settings) keep six fields: a million of them, every byte counts.
+  return (settings === "" ? fields : [...fields, settings]).join("|");
 }
 
 export function decodeChatRecord(encoded: string): ChatRecord {
   const fields = encoded.split("|");
-  const [kindCode = "", language = "", active = "", subscriptions = "", cursor = "", sentAhead = ""] = fields;
+  const [kindCode = "", language = "", active = "", subscriptions = "", cursor = "", sentAhead = "", settings = ""] = fields;
   const kind = KINDS_BY_CODE.get(kindCode);
   const corrupt = () => new Error(`corrupt chat record ${JSON.stringify(encoded)}`);
-  if (!kind || fields.length !== 6 || !/^[0-9a-z]+$/.test(cursor) || !/^[01]$/.test(active)) throw corrupt();
+  if (!kind || fields.length < 6 || fields.length > 7 || !/^[0-9a-z]+$/.test(cursor) || !/^[01]$/.test(active)) throw corrupt();
+  const decodedSettings = decodeSettings(settings);
   return {
     kind,
     language,
     active: active === "1",
     subscriptions: subscriptions
       ? subscriptions.split(",").map((entry) => {
-          const [slug = "", since] = entry.split("@");
-          return { slug: categorySlug(slug), since: since ? parseInt(since, 36) : 0 };
+          const [withSince = "", thread] = entry.split("#");
+          const [slug = "", since] = withSince.split("@");
+          return {
+            slug: categorySlug(slug),
+            since: since ? parseInt(since, 36) : 0,
+            ...(thread ? { thread: parseInt(thread, 36) } : {}),
+          };
         })
       : [],
     cursor: parseInt(cursor, 36),
     sentAhead: sentAhead ? sentAhead.split(",").map((seq) => parseInt(seq, 36)) : [],
+    ...(decodedSettings ? { settings: decodedSettings } : {}),
   };
 }
 
