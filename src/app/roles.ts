@@ -2,6 +2,7 @@ import { Api } from "grammy";
 import { Worker, type Job } from "bullmq";
 import { autoRetry } from "@grammyjs/auto-retry";
 import { commandList, createBot } from "../bot/bot.js";
+import { ChannelService } from "../channels/service.js";
 import { paceReplies } from "../bot/pacing.js";
 import type { Role } from "../config/env.js";
 import { ArticleCache } from "../delivery/articles.js";
@@ -60,7 +61,8 @@ function telegramApi(runtime: Runtime): Api {
 async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
   const logger = runtime.logger.child({ component: "bot" });
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
-  const bot = createBot(runtime.config.botToken, { subscriptions, logger }, { client: { apiRoot: runtime.config.telegramApiRoot } });
+  const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
+  const bot = createBot(runtime.config.botToken, { subscriptions, channels, logger }, { client: { apiRoot: runtime.config.telegramApiRoot } });
   // Replies wait out a 429 instead of failing, and count towards the chat's pace.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));

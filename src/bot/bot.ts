@@ -2,7 +2,10 @@ import { Bot, type BotConfig } from "grammy";
 import { en, type Messages } from "../i18n/en.js";
 import { messagesFor, supportedLanguage } from "../i18n/index.js";
 import type { BotContext, BotServices } from "./context.js";
+import { channels } from "./features/channels.js";
+import { groups } from "./features/groups.js";
 import { help } from "./features/help.js";
+import { membership } from "./features/membership.js";
 import { subscriptions } from "./features/subscriptions.js";
 
 /** The bot's table of contents: the language of each update, then one composer per feature. */
@@ -15,6 +18,9 @@ export function createBot(token: string, services: BotServices, config: BotConfi
     return next();
   });
   bot.use(subscriptions);
+  bot.use(channels);
+  bot.use(groups);
+  bot.use(membership);
   bot.use(help);
   bot.catch((error) => {
     services.logger.error({ err: error.error, update: error.ctx.update.update_id }, "a bot handler failed");

@@ -1,11 +1,13 @@
 import type { Context } from "grammy";
 import type { Messages } from "../i18n/index.js";
 import type { Logger } from "../log.js";
+import type { ChannelService } from "../channels/service.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
 export interface BotServices {
   readonly subscriptions: SubscriptionService;
+  readonly channels: ChannelService;
   readonly logger: Logger;
 }
 

@@ -6,7 +6,15 @@ import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
-import { decodeChatRecord, encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
+import {
+  DEFAULT_SETTINGS,
+  decodeChatRecord,
+  encodeChatRecord,
+  settingsOf,
+  type ChatRecord,
+  type ChatSettings,
+} from "../store/chat-record.js";
+import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
 import { BatchedScript, LuaScript } from "../store/script.js";
@@ -127,6 +135,17 @@ const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"],
   "not-found": "chat_gone_not_found",
   forbidden: "chat_gone_forbidden",
 };
+
+/**
+ * Where in the chat an article goes: the forum topics its categories are linked to (one post per
+ * topic), or the chat itself.
+ */
+function topicsFor(record: ChatRecord, article: StoredArticle): (number | undefined)[] {
+  if (record.kind === "private") return [undefined];
+  const matching = record.subscriptions.filter((s) => article.categories.includes(s.slug));
+  const threads = [...new Set(matching.map((s) => s.thread))];
+  return threads.length > 0 ? threads : [undefined];
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -266,13 +285,22 @@ export class Deliverer {
     if (plan.type === "skip") return undefined;
     if (plan.type === "single") {
       const article: StoredArticle = plan.item.article;
-      const message = this.formatted(article, record.language, withPhoto);
+      // Readers get the defaults; a channel or group gets what its admins chose.
+      const settings = record.kind === "private" ? DEFAULT_SETTINGS : settingsOf(record);
+      const message = this.formatted(article, record.language, withPhoto && settings.photo, settings);
       const seqs = [...plan.skipped, plan.item.seq];
-      if (message.kind === "photo") {
-        return { send: (api) => api.sendPhoto(chat, message.photoUrl, { ...common, caption: message.html }), seqs, outOfOrder: plan.outOfOrder, digest: false };
-      }
-      const link_preview_options = message.linkPreview ? { url: article.url } : { is_disabled: true };
-      return { send: (api) => api.sendMessage(chat, message.html, { ...common, link_preview_options }), seqs, outOfOrder: plan.outOfOrder, digest: false };
+      const threads = topicsFor(record, article);
+      const send = async (api: Api) => {
+        for (const thread of threads) {
+          const where = { ...common, ...(thread === undefined ? {} : { message_thread_id: thread }) };
+          if (message.kind === "photo") await api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
+          else {
+            const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
+            await api.sendMessage(chat, message.html, { ...where, link_preview_options });
+          }
+        }
+      };
+      return { send, seqs, outOfOrder: plan.outOfOrder, digest: false };
     }
     const digest = formatDigest(plan.items.map((i) => i.article), messages);
     const included = plan.items.slice(0, digest.included);
@@ -282,13 +310,13 @@ export class Deliverer {
     return { send, seqs, outOfOrder: false, digest: included.length > 1 };
   }
 
-  /** An article formatted once per language, not once per reader. */
-  private formatted(article: StoredArticle, language: string, withPhoto: boolean): ArticleMessage {
-    const key = `${article.id}|${language}|${withPhoto}`;
+  /** An article formatted once per language (and channel settings), not once per reader. */
+  private formatted(article: StoredArticle, language: string, withPhoto: boolean, settings: ChatSettings): ArticleMessage {
+    const key = `${article.id}|${language}|${withPhoto}|${settings.hashtags}|${settings.signature}`;
     let message = this.formatCache.get(key);
     if (!message) {
       if (this.formatCache.size >= FORMAT_CACHE_SIZE) this.formatCache.clear();
-      message = formatArticle(article, messagesFor(language), { photo: withPhoto });
+      message = formatArticle(article, messagesFor(language), { photo: withPhoto, hashtags: settings.hashtags, signature: settings.signature });
       this.formatCache.set(key, message);
     }
     return message;
@@ -354,7 +382,10 @@ export class Deliverer {
         case "chat-gone":
           this.deps.stats.count(GONE_EVENTS[failure.reason]);
           this.logger.info({ chat: visit.chat, reason: failure.reason }, "chat is gone; it is marked inactive and its subscriptions dropped");
-          await this.deps.store.update(visit.chat, (r) => r && { ...r, active: false, subscriptions: [] });
+          {
+            const { before } = await this.deps.store.update(visit.chat, (r) => r && { ...r, active: false, subscriptions: [] });
+            if (before?.active && before.kind !== "private") await tellAdmin(this.deps.api, visit.chat, before, "lost", this.logger);
+          }
           return;
         case "migrated":
           this.deps.stats.count("chat_migrated");
@@ -402,16 +433,9 @@ export class Deliverer {
 
   /** A group became a supergroup: its subscriptions and cursor move to the new id, and delivery follows. */
   private async migrate(from: ChatId, to: ChatId): Promise<void> {
-    const { before } = await this.deps.store.update(from, (r) => r && { ...r, active: false, subscriptions: [] });
-    if (before) {
-      await this.deps.store.update(to, (existing) => {
-        const subscriptions = [...(existing?.active ? existing.subscriptions : []), ...before.subscriptions].filter(
-          (s, i, all) => all.findIndex((o) => o.slug === s.slug) === i,
-        );
-        return { ...before, kind: "supergroup", active: true, subscriptions };
-      });
-    }
+    const before = await this.deps.store.migrate(from, to);
     this.logger.info({ from, to }, "group was upgraded to a supergroup; subscriptions moved");
+    if (before?.active) await tellAdmin(this.deps.api, to, before, "moved", this.logger);
     await this.deferVisit(to, 0);
   }
 }

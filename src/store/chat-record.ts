@@ -23,6 +23,8 @@ export interface ChatSettings {
   readonly signature: string;
   /** The admin who linked the chat: told once if Bulletin loses the chat. */
   readonly linkedBy?: UserId;
+  /** The chat's title when it was linked, for messages to its admin. */
+  readonly title?: string;
 }
 
 export const DEFAULT_SETTINGS: ChatSettings = { photo: true, linkPreview: true, hashtags: true, signature: "" };
@@ -53,6 +55,7 @@ function encodeSettings(settings: ChatSettings | undefined): string {
   if (!settings.hashtags) tokens.push("notags");
   if (settings.linkedBy !== undefined) tokens.push(`by${settings.linkedBy}`);
   if (settings.signature !== "") tokens.push(`sig=${encodeURIComponent(settings.signature)}`);
+  if (settings.title) tokens.push(`t=${encodeURIComponent(settings.title)}`);
   return tokens.join(";");
 }
 
@@ -65,6 +68,7 @@ function decodeSettings(encoded: string): ChatSettings | undefined {
     else if (token === "notags") settings.hashtags = false;
     else if (token.startsWith("by")) settings.linkedBy = userId(Number(token.slice(2)));
     else if (token.startsWith("sig=")) settings.signature = decodeURIComponent(token.slice(4));
+    else if (token.startsWith("t=")) settings.title = decodeURIComponent(token.slice(2));
   }
   return settings;
 }
@@ -148,4 +152,17 @@ export function withSubscriptions(
 export function withoutSubscriptions(record: ChatRecord, slugs: readonly CategorySlug[]): ChatRecord {
   const drop = new Set<string>(slugs);
   return { ...record, subscriptions: record.subscriptions.filter((s) => !drop.has(s.slug)) };
+}
+
+/** The record with `slugs` posted to forum topic `thread` (undefined: the chat itself). */
+export function withThread(record: ChatRecord, slugs: readonly CategorySlug[], thread: number | undefined): ChatRecord {
+  const chosen = new Set<string>(slugs);
+  return {
+    ...record,
+    subscriptions: record.subscriptions.map((s) => {
+      if (!chosen.has(s.slug)) return s;
+      const rest = { slug: s.slug, since: s.since };
+      return thread === undefined ? rest : { ...rest, thread };
+    }),
+  };
 }

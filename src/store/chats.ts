@@ -95,6 +95,23 @@ export class ChatStore {
     throw new Error(`chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
   }
 
+  /**
+   * A group became a supergroup: its subscriptions, cursor and settings move to the new id (joined
+   * with any it already had) and the old id goes inactive. Answers the old record.
+   */
+  async migrate(from: ChatId, to: ChatId): Promise<ChatRecord | undefined> {
+    const { before } = await this.update(from, (r) => r && { ...r, active: false, subscriptions: [] });
+    if (before?.active) {
+      await this.update(to, (existing) => {
+        const subscriptions = [...(existing?.active ? existing.subscriptions : []), ...before.subscriptions].filter(
+          (s, i, all) => all.findIndex((o) => o.slug === s.slug) === i,
+        );
+        return { ...before, kind: "supergroup", active: true, subscriptions };
+      });
+    }
+    return before;
+  }
+
   /** Records that `shard` holds subscribers of these categories (before they are added: a superset is safe). */
   private async markShards(slugs: readonly CategorySlug[], shard: number): Promise<void> {
     const pipeline = this.redis.pipeline();

@@ -1,4 +1,4 @@
-import type { ArticleId, CategorySlug, ChatId } from "../ids.js";
+import type { ArticleId, CategorySlug, ChatId, UserId } from "../ids.js";
 
 /**
  * The Redis key layout, in one place.
@@ -51,6 +51,8 @@ export function keys(prefix: string) {
       paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
     },
+    /** SET of the channel and group ids a user linked: what `/channels` lists. */
+    linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
   };

@@ -24,7 +24,7 @@ describe("a reader in their private chat", () => {
     expect(welcome!.text).toContain("Hello, Maryam!");
     expect(buttons(welcome)).toEqual(["➕ World", "➕ Politics", "➕ Economy"]);
     const commands = telegram.calls("setMyCommands")[0]?.params.commands as { command: string }[];
-    expect(commands.map((c) => c.command)).toEqual(["start", "categories", "subscribe", "unsubscribe", "mysubs", "stop", "help"]);
+    expect(commands.map((c) => c.command)).toEqual(["start", "categories", "subscribe", "unsubscribe", "mysubs", "stop", "link", "unlink", "channels", "settings", "help"]);
   });
 
   it("subscribes from the site's deep link and receives the next article once", async () => {

@@ -1,0 +1,36 @@
+import type { ChatMember } from "grammy/types";
+
+export type ChatType = "group" | "supergroup" | "channel";
+
+/** What stands in the way of steering a chat: the person asking, or the bot itself. */
+export type MissingRight = "user-not-admin" | "bot-not-in-chat" | "bot-cannot-post";
+
+export type RightsVerdict = { readonly ok: true } | { readonly ok: false; readonly missing: readonly MissingRight[] };
+
+export function isAdmin(member: ChatMember | undefined): boolean {
+  return member?.status === "creator" || member?.status === "administrator";
+}
+
+/**
+ * Pure: may this user steer this chat, and can the bot post there? The user must be its creator or
+ * an administrator now; in a channel the bot must be an administrator allowed to post, in a group
+ * a member allowed to send messages.
+ */
+export function judgeRights(type: ChatType, user: ChatMember | undefined, bot: ChatMember | undefined): RightsVerdict {
+  const missing: MissingRight[] = [];
+  if (!isAdmin(user)) missing.push("user-not-admin");
+  const botProblem = botCannotPost(type, bot);
+  if (botProblem) missing.push(botProblem);
+  return missing.length === 0 ? { ok: true } : { ok: false, missing };
+}
+
+/** Why the bot cannot post in a chat with this membership, if it cannot. */
+export function botCannotPost(type: ChatType, bot: ChatMember | undefined): MissingRight | undefined {
+  if (!bot || bot.status === "left" || bot.status === "kicked") return "bot-not-in-chat";
+  if (type === "channel") {
+    if (bot.status === "creator") return undefined;
+    return bot.status === "administrator" && bot.can_post_messages === true ? undefined : "bot-cannot-post";
+  }
+  if (bot.status === "restricted") return bot.can_send_messages ? undefined : "bot-cannot-post";
+  return undefined;
+}

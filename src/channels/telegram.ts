@@ -1,0 +1,50 @@
+import { GrammyError, type Api } from "grammy";
+import type { ChatMember } from "grammy/types";
+import { chatId, type ChatId, type UserId } from "../ids.js";
+import type { Messages } from "../i18n/index.js";
+import { judgeRights, type ChatType, type RightsVerdict } from "./rights.js";
+import type { ChatRef } from "./service.js";
+
+/** `@name` or a numeric chat id as typed by an admin. */
+export function parseChatReference(text: string): string | number | undefined {
+  const trimmed = text.trim();
+  if (/^@[A-Za-z0-9_]{4,32}$/.test(trimmed)) return trimmed;
+  if (/^-?\d{1,20}$/.test(trimmed)) return Number(trimmed);
+  return undefined;
+}
+
+/** The chat behind a reference, if the bot can see it and it is a channel or group. */
+export async function resolveChat(api: Api, reference: string | number): Promise<ChatRef | undefined> {
+  try {
+    const chat = await api.getChat(reference);
+    if (chat.type === "private") return undefined;
+    return { id: chatId(chat.id), type: chat.type, title: chat.title };
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) return undefined;
+    throw error;
+  }
+}
+
+async function memberOrNone(api: Api, chat: ChatId, user: number): Promise<ChatMember | undefined> {
+  try {
+    return await api.getChatMember(chat, user);
+  } catch (error) {
+    if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) return undefined;
+    throw error;
+  }
+}
+
+/** Asks Telegram, now, whether `user` administers the chat and whether the bot can post there. */
+export async function checkRights(api: Api, chat: { id: ChatId; type: ChatType }, user: UserId, botId: number): Promise<RightsVerdict> {
+  const [userMember, botMember] = await Promise.all([memberOrNone(api, chat.id, user), memberOrNone(api, chat.id, botId)]);
+  return judgeRights(chat.type, userMember, botMember);
+}
+
+/** The reply that names what is missing. */
+export function refusal(verdict: Exclude<RightsVerdict, { ok: true }>, title: string, t: Messages): string {
+  return verdict.missing
+    .map((missing) =>
+      missing === "user-not-admin" ? t.userNotAdmin(title) : missing === "bot-not-in-chat" ? t.botNotInChat(title) : t.botCannotPost(title),
+    )
+    .join("\n");
+}
