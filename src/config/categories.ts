@@ -95,6 +95,11 @@ export function parseCategories(raw: unknown, source: string): Categories {
 }
 
 export function loadCategories(file: string): Categories {
+  return parseCategories(readCategoriesJson(file), file);
+}
+
+/** The categories file's JSON as written (the feeds CLI edits it and writes it back). */
+export function readCategoriesJson(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -107,7 +112,7 @@ export function loadCategories(file: string): Categories {
   } catch (error) {
     throw new ConfigError([`${file}: not valid JSON (${(error as Error).message})`]);
   }
-  return parseCategories(raw, file);
+  return raw;
 }
 
 function describeEntry(raw: unknown, path: readonly PropertyKey[], source: string): string {

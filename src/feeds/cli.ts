@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
 import { ConfigError } from "../config/errors.js";
-import { loadCategories, parseCategories, type Categories } from "../config/categories.js";
+import { loadCategories, parseCategories, readCategoriesJson, type Categories } from "../config/categories.js";
 import { decodeFeedBody } from "./charset.js";
 import { listFeedHealth, type FeedHealth } from "./health.js";
 import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "./opml.js";
@@ -57,19 +57,8 @@ function matchCategory(categories: Categories, name: string | undefined): string
   return categories.list.find((c) => Object.values(c.title).some((t) => t.trim().toLowerCase() === wanted))?.slug;
 }
 
-async function readCategoriesFile(file: string): Promise<{ raw: RawJson; categories: Categories }> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    throw new ConfigError([`${file}: cannot read the categories file (${(error as NodeJS.ErrnoException).code ?? String(error)})`]);
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError([`${file}: not valid JSON (${(error as Error).message})`]);
-  }
+function readCategoriesFile(file: string): { raw: RawJson; categories: Categories } {
+  const raw = readCategoriesJson(file);
   const categories = parseCategories(raw, file);
   if (!isRecord(raw)) throw new ConfigError([`${file}: not a JSON object`]);
   return { raw, categories };
@@ -107,7 +96,7 @@ async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<numb
   }
   for (const r of opml.rejected) io.stderr(`feeds import: ${file}: skipped "${r.text}": ${r.reason}\n`);
 
-  const { raw, categories } = await readCategoriesFile(io.categoriesFile);
+  const { raw, categories } = readCategoriesFile(io.categoriesFile);
   if (values.category !== undefined && !categories.has(values.category)) {
     io.stderr(`feeds import: no category "${values.category}" in ${io.categoriesFile} (there are: ${categories.slugs.join(", ")})\n`);
     return 1;

@@ -1,3 +1,4 @@
+import { dropPrefix } from "../support/stack.js";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +9,7 @@ import { runFeedsCommand, type FeedsCliIo } from "../../src/feeds/cli.js";
 import { feedIdOf } from "../../src/feeds/keys.js";
 import { buildOpml, parseOpmlFeeds } from "../../src/feeds/opml.js";
 import { FeedPoller } from "../../src/feeds/poller.js";
-import { cleanPrefix, connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
+import { connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
 
 const OPML = new URL("../fixtures/feeds/subscriptions.opml", import.meta.url).pathname;
 const prefix = uniquePrefix();
@@ -51,7 +52,7 @@ beforeEach(async () => {
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  await cleanPrefix(redis, prefix);
+  await dropPrefix(prefix);
   redis.disconnect();
   await server.close();
 });

@@ -1,3 +1,4 @@
+import { dropPrefix } from "../support/stack.js";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFeedHealth } from "../../src/feeds/health.js";
@@ -12,7 +13,7 @@ import { keys } from "../../src/store/keys.js";
 import {
   RSS_TYPE,
   categoriesOf,
-  cleanPrefix,
+
   connect,
   fixture,
   persianWith,
@@ -88,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await queues.close();
-  await cleanPrefix(redis, prefix);
+  await dropPrefix(prefix);
   redis.disconnect();
   await server.close();
 });

@@ -1,3 +1,4 @@
+import { dropPrefix } from "../support/stack.js";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { plannedFeeds, startFeeds, type FeedsRole } from "../../src/feeds/role.j
 import { Ingestor } from "../../src/ingest/ingest.js";
 import { openQueues, type Queues } from "../../src/queues.js";
 import { keys } from "../../src/store/keys.js";
-import { RSS_TYPE, categoriesOf, cleanPrefix, connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
+import { RSS_TYPE, categoriesOf, connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
 
 const connection = { host: "127.0.0.1", port: 6379 };
 let server: FeedServer;
@@ -75,7 +76,7 @@ afterAll(async () => {
   for (const role of [...roles]) await role.close();
   await feedsQueue.close();
   await queues.close();
-  await cleanPrefix(redis, prefix);
+  await dropPrefix(prefix);
   redis.disconnect();
   await server.close();
 });

@@ -27,16 +27,6 @@ export function connect(): Redis {
   return new Redis(REDIS_URL, { maxRetriesPerRequest: null });
 }
 
-/** Deletes every key of the prefix (the feeds' keys and the BullMQ queues under it). */
-export async function cleanPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 500);
-    cursor = next;
-    if (found.length > 0) await redis.del(...found);
-  } while (cursor !== "0");
-}
-
 export function categoriesOf(raw: unknown): Categories {
   return parseCategories(raw, "test categories");
 }

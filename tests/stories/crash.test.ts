@@ -72,34 +72,8 @@ describe("a delivery process stopped with SIGTERM", () => {
 
 describe("a delivery process killed mid-delivery", () => {
   it("still gets the article to every reader after a restart, repeating only sends that were in flight", async () => {
-    const telegram = await FakeTelegram.start({ latencyMs: 40, limits: { perSecond: null } });
-    const prefix = uniquePrefix("crash");
-    const env = {
-      BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      REDIS_URL,
-      KEY_PREFIX: prefix,
-      CATEGORIES_FILE,
-      ROLES: "workers",
-      SEND_RATE: "30",
-      LOG_LEVEL: "warn",
-    };
-    const runtime: Runtime = await createRuntime(loadConfig(env), createLogger("silent"));
-    const processes: BulletinProcess[] = [];
-    cleanups.push(async () => {
-      for (const p of processes) p.child.kill("SIGKILL");
-      await runtime.close();
-      await telegram.close();
-      await dropPrefix(prefix);
-    });
-
-    const readers = Array.from({ length: 120 }, (_, i) => chatId(50_000 + i));
-    await runtime.store.importChats(
-      readers.map((id) => ({
-        id,
-        record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] },
-      })),
-    );
+    const { telegram, env, runtime, processes, readers: load } = await world("crash", 40);
+    const readers = await load(120, 50_000);
     const tuning = { lockDurationMs: 2000, stalledIntervalMs: 1000, pacing: { privateMs: 1000, groupMs: 3000, leaseMs: 3000, retryDelayMs: 500 } };
     processes.push(await spawnBulletin(env, tuning));
     const outcome = await runtime.ingestor.ingest(
