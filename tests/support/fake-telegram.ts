@@ -6,6 +6,10 @@
  * codes and descriptions, flood limits and long polling, so code that handles Telegram's failures
  * can be tested against them.
  *
+ * Groups, supergroups and channels have members, the bot among them (setMember, setBotMember,
+ * botMembershipChanged); reads, edits and sends are checked against the bot's membership and rights
+ * the way the Bot API server checks them, with its error codes and descriptions.
+ *
  * Every decision about a request (limits, errors, message ids) is taken synchronously when its
  * body has arrived; `latencyMs` only delays the answer. That keeps the rate windows exact even
  * with 100+ requests in flight, and per-request work is O(1) apart from parsing.
@@ -19,6 +23,11 @@ import type {
   BotCommand,
   Chat,
   ChatFullInfo,
+  ChatMember,
+  ChatMemberAdministrator,
+  ChatMemberMember,
+  ChatMemberOwner,
+  ChatMemberRestricted,
   InlineKeyboardMarkup,
   LinkPreviewOptions,
   Message,
@@ -129,6 +138,49 @@ export interface NewUser {
   username?: string;
   language_code?: string;
 }
+
+export interface AddUserOptions {
+  /**
+   * false: the user never pressed Start, so the bot cannot write to them first (403 "bot can't
+   * initiate conversation with a user") until they write to it (userSends). Default true.
+   */
+  started?: boolean;
+}
+
+/** A ChatMember status, as Telegram spells it. */
+export type MemberStatus = ChatMember["status"];
+
+/**
+ * Rights and details of a member, with ChatMemberAdministrator's and ChatMemberRestricted's field
+ * names (plus custom_title, until_date, tag). Unset administrator rights take the defaults of
+ * Telegram's "add admin" screen: everything on except can_promote_members, is_anonymous and
+ * can_be_edited. Unset restrictions are all off (is_member: true, until_date: 0).
+ */
+export type MemberRights = Partial<Omit<ChatMemberAdministrator, "status" | "user">> &
+  Partial<Omit<ChatMemberRestricted, "status" | "user">> &
+  Partial<Omit<ChatMemberMember, "status" | "user">>;
+
+export interface ChatMessageOptions {
+  /** A forum topic (its message_thread_id, from createTopic): the message is a topic message. */
+  threadId?: number;
+  /** The user writes as an anonymous admin: from = GroupAnonymousBot, sender_chat = the group. */
+  anonymousAdmin?: boolean;
+}
+
+export interface TopicOptions {
+  /** Default 7322096 (0x6FB9F0), the first of Telegram's topic icon colours. */
+  iconColor?: number;
+  /** Who created the topic (the `from` of its forum_topic_created message); default the bot. */
+  by?: User;
+}
+
+/** The sender Telegram puts in `from` of an anonymous group admin's messages. */
+export const GROUP_ANONYMOUS_BOT: Readonly<User> = Object.freeze({
+  id: 1087968824,
+  is_bot: true,
+  first_name: "Group",
+  username: "GroupAnonymousBot",
+});
 
 export interface WaitOptions {
   timeoutMs?: number;
@@ -307,12 +359,34 @@ function windowWait(ring: TimestampRing, limit: number, windowMs: number, now: n
 // Chats
 // ---------------------------------------------------------------------------------------------
 
-type ChatStatus = "active" | "blocked" | "deactivated" | "kicked" | "forgotten" | "migrated";
+/** The chat as a whole; the bot's own standing in a group or channel is its member entry. */
+type ChatStatus = "active" | "blocked" | "deactivated" | "forgotten" | "migrated";
+
+interface MemberEntry {
+  user: User;
+  status: MemberStatus;
+  /** The effective rights: what was set, over the defaults of the status. */
+  rights: MemberRights;
+}
+
+interface Topic {
+  name: string;
+  icon_color: number;
+  closed: boolean;
+  createdBy: User;
+  date: number;
+}
 
 interface ChatState {
   chat: Chat;
   status: ChatStatus;
   migratedTo?: number;
+  /** Private chats: the user has pressed Start (or written to the bot). */
+  started: boolean;
+  /** Groups, supergroups and channels: members by user id, the bot included. */
+  members?: Map<number, MemberEntry>;
+  /** Forum supergroups: open and closed topics by message_thread_id. */
+  topics?: Map<number, Topic>;
   /** Message ids are per chat and shared by the bot's and the users' messages, as in Telegram. */
   lastMessageId: number;
   /** The bot's messages in send order (only with recordMessages). */
@@ -321,6 +395,12 @@ interface ChatState {
   /** Recent accepted sends, for the per-chat limit. */
   window?: TimestampRing;
 }
+
+/**
+ * What a request needs, as in the Bot API server: reading a chat (getChat, getChatMember for the
+ * bot itself), reading its members, editing in it, writing to it.
+ */
+type Access = "read" | "readMembers" | "edit" | "write";
 
 /** Supergroup and channel ids are -100…; plain groups are small negative numbers. */
 const SUPERGROUP_ID_BOUND = -1_000_000_000_000;
@@ -331,25 +411,166 @@ function inferChat(id: number): Chat {
   return { id, type: "group", title: `Group ${-id}` };
 }
 
-function accessError(state: ChatState): ApiFailure | undefined {
-  switch (state.status) {
-    case "active":
-      return undefined;
-    case "blocked":
-      return forbidden("bot was blocked by the user");
-    case "deactivated":
-      return forbidden("user is deactivated");
+const MEMBER_STATUSES: ReadonlySet<string> = new Set(["creator", "administrator", "member", "restricted", "left", "kicked"]);
+
+/** Telegram's "add admin" screen: every right on except adding admins and anonymity. */
+const ADMIN_DEFAULTS: MemberRights = {
+  can_be_edited: false,
+  is_anonymous: false,
+  can_manage_chat: true,
+  can_delete_messages: true,
+  can_manage_video_chats: true,
+  can_restrict_members: true,
+  can_promote_members: false,
+  can_change_info: true,
+  can_invite_users: true,
+  can_post_stories: true,
+  can_edit_stories: true,
+  can_delete_stories: true,
+  can_post_messages: true,
+  can_edit_messages: true,
+  can_pin_messages: true,
+  can_manage_topics: true,
+  can_manage_direct_messages: true,
+  can_manage_tags: true,
+  can_send_welcome_messages: true,
+};
+
+const RESTRICTED_DEFAULTS: MemberRights = {
+  is_member: true,
+  can_send_messages: false,
+  can_send_audios: false,
+  can_send_documents: false,
+  can_send_photos: false,
+  can_send_videos: false,
+  can_send_video_notes: false,
+  can_send_voice_notes: false,
+  can_send_polls: false,
+  can_send_other_messages: false,
+  can_add_web_page_previews: false,
+  can_react_to_messages: false,
+  can_change_info: false,
+  can_invite_users: false,
+  can_edit_tag: false,
+  can_pin_messages: false,
+  can_manage_topics: false,
+  until_date: 0,
+};
+
+function effectiveRights(status: MemberStatus, given: MemberRights): MemberRights {
+  // A right passed as undefined keeps its default.
+  const rights = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as MemberRights;
+  switch (status) {
+    case "administrator":
+      return { ...ADMIN_DEFAULTS, ...rights };
+    case "restricted":
+      return { ...RESTRICTED_DEFAULTS, ...rights };
+    case "creator":
+      return { is_anonymous: false, ...rights };
     case "kicked":
-      return state.chat.type === "channel"
-        ? forbidden("bot is not a member of the channel chat")
-        : forbidden(`bot was kicked from the ${state.chat.type === "supergroup" ? "supergroup" : "group"} chat`);
-    case "forgotten":
-      return badRequest("chat not found");
-    case "migrated":
-      return new ApiFailure(400, "Bad Request: group chat was upgraded to a supergroup chat", {
-        migrate_to_chat_id: state.migratedTo,
-      });
+      return { until_date: 0, ...rights };
+    default:
+      return { ...rights };
   }
+}
+
+/** Who the bot is in a chat it was added to with addChat: a posting admin in a channel, a member elsewhere. */
+function defaultBotStatus(type: Chat["type"]): MemberStatus {
+  return type === "channel" ? "administrator" : "member";
+}
+
+/** Present in the chat: not left or banned, and a restricted member still in it. */
+function isPresent(entry: MemberEntry): boolean {
+  if (entry.status === "left" || entry.status === "kicked") return false;
+  return entry.status !== "restricted" || entry.rights.is_member !== false;
+}
+
+const isAdminEntry = (entry: MemberEntry): boolean => entry.status === "creator" || entry.status === "administrator";
+
+const flag = (value: boolean | undefined): boolean => value === true;
+
+/**
+ * The ChatMember object the Bot API answers, with its fields in the server's order: rights that
+ * only make sense for channels (posting, editing, direct messages) or for groups (pinning, topics,
+ * tags) appear only there.
+ */
+function memberObject(type: Chat["type"], entry: MemberEntry): ChatMember {
+  const { user, rights: r } = entry;
+  switch (entry.status) {
+    case "creator": {
+      const owner: ChatMemberOwner = { user, status: "creator", is_anonymous: flag(r.is_anonymous) };
+      if (r.custom_title !== undefined) owner.custom_title = r.custom_title;
+      return owner;
+    }
+    case "administrator": {
+      const channel = type === "channel";
+      const admin: ChatMemberAdministrator = {
+        user,
+        status: "administrator",
+        can_be_edited: flag(r.can_be_edited),
+        can_manage_chat: flag(r.can_manage_chat),
+        can_change_info: flag(r.can_change_info),
+        ...(channel ? { can_post_messages: flag(r.can_post_messages), can_edit_messages: flag(r.can_edit_messages) } : {}),
+        can_delete_messages: flag(r.can_delete_messages),
+        can_invite_users: flag(r.can_invite_users),
+        can_restrict_members: flag(r.can_restrict_members),
+        ...(channel ? {} : { can_pin_messages: flag(r.can_pin_messages) }),
+        ...(type === "supergroup" ? { can_manage_topics: flag(r.can_manage_topics) } : {}),
+        can_promote_members: flag(r.can_promote_members),
+        can_manage_video_chats: flag(r.can_manage_video_chats),
+        can_post_stories: flag(r.can_post_stories),
+        can_edit_stories: flag(r.can_edit_stories),
+        can_delete_stories: flag(r.can_delete_stories),
+        is_anonymous: flag(r.is_anonymous),
+        ...(channel ? { can_manage_direct_messages: flag(r.can_manage_direct_messages) } : { can_manage_tags: flag(r.can_manage_tags) }),
+        can_send_welcome_messages: flag(r.can_send_welcome_messages),
+      };
+      if (r.custom_title !== undefined) admin.custom_title = r.custom_title;
+      return admin;
+    }
+    case "member": {
+      const member: ChatMemberMember = { user, status: "member" };
+      if (r.tag !== undefined) member.tag = r.tag;
+      if (r.until_date !== undefined) member.until_date = r.until_date;
+      return member;
+    }
+    case "restricted": {
+      const restricted: ChatMemberRestricted = {
+        user,
+        status: "restricted",
+        until_date: r.until_date ?? 0,
+        can_send_messages: flag(r.can_send_messages),
+        can_send_audios: flag(r.can_send_audios),
+        can_send_documents: flag(r.can_send_documents),
+        can_send_photos: flag(r.can_send_photos),
+        can_send_videos: flag(r.can_send_videos),
+        can_send_video_notes: flag(r.can_send_video_notes),
+        can_send_voice_notes: flag(r.can_send_voice_notes),
+        can_send_polls: flag(r.can_send_polls),
+        can_send_other_messages: flag(r.can_send_other_messages),
+        can_add_web_page_previews: flag(r.can_add_web_page_previews),
+        can_react_to_messages: flag(r.can_react_to_messages),
+        can_change_info: flag(r.can_change_info),
+        can_invite_users: flag(r.can_invite_users),
+        can_edit_tag: flag(r.can_edit_tag),
+        can_pin_messages: flag(r.can_pin_messages),
+        can_manage_topics: flag(r.can_manage_topics),
+        is_member: r.is_member !== false,
+      };
+      if (r.tag !== undefined) restricted.tag = r.tag;
+      return restricted;
+    }
+    case "left":
+      return { user, status: "left" };
+    case "kicked":
+      return { user, status: "kicked", until_date: r.until_date ?? 0 };
+  }
+}
+
+function migratedError(state: ChatState): ApiFailure {
+  return new ApiFailure(400, "Bad Request: group chat was upgraded to a supergroup chat", {
+    migrate_to_chat_id: state.migratedTo,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,6 +698,8 @@ interface Fault {
 
 type Outcome = { status: number; body: ApiSuccess<unknown> | ApiError };
 
+type ReplyMessage = NonNullable<Message["reply_to_message"]>;
+
 export class FakeTelegram {
   readonly apiRoot: string;
   readonly token: string;
@@ -490,6 +713,8 @@ export class FakeTelegram {
   private limits: FakeTelegramLimits;
 
   private readonly chats = new Map<number, ChatState>();
+  /** Every user the fake has met (addUser, userSends, setMember…), for ChatMember.user. */
+  private readonly users = new Map<number, User>();
   private readonly recordedCalls: RecordedCall[] = [];
   private readonly answers: CallbackAnswer[] = [];
   private readonly openQueries = new Set<string>();
@@ -595,20 +820,34 @@ export class FakeTelegram {
 
   // ----- chats and users ---------------------------------------------------------------------
 
-  /** Registers a chat (a group, supergroup or channel the bot is in; or a private chat). */
+  /**
+   * Registers a chat (a group, supergroup or channel the bot is in; or a private chat). In a new
+   * channel the bot is an administrator with the default rights (can_post_messages included), in a
+   * new group or supergroup a plain member; change that with setBotMember. Registering a known chat
+   * again only updates its description.
+   */
   addChat(chat: Chat): Chat {
     this.register(chat);
     return chat;
   }
 
   /** A user who has a private chat with the bot (chat id = user id). */
-  addUser(input: NewUser): User {
+  addUser(input: NewUser, options: AddUserOptions = {}): User {
     const user: User = { id: input.id, is_bot: false, first_name: input.first_name };
     if (input.last_name !== undefined) user.last_name = input.last_name;
     if (input.username !== undefined) user.username = input.username;
     if (input.language_code !== undefined) user.language_code = input.language_code;
-    this.addChat(this.privateChatOf(user));
+    this.rememberUser(user);
+    const state = this.register(this.privateChatOf(user));
+    if (options.started !== undefined) state.started = options.started;
     return user;
+  }
+
+  /** The user has never pressed Start: the bot's sends to them answer 403 until they write (userSends). */
+  neverStarted(userId: number): void {
+    const state = this.chats.get(userId) ?? this.register(this.privateChatOf(this.userById(userId)));
+    if (state.chat.type !== "private") throw new Error(`FakeTelegram.neverStarted: chat ${userId} is not a private chat`);
+    state.started = false;
   }
 
   block(chatId: number): void {
@@ -619,9 +858,12 @@ export class FakeTelegram {
     this.setStatus(chatId, "deactivated");
   }
 
+  /** The bot was banned from a group or channel (its member status becomes "kicked"). */
   kick(chatId: number): void {
     if (chatId > 0) throw new Error("FakeTelegram.kick is for groups and channels; use block() for a private chat");
-    this.setStatus(chatId, "kicked");
+    this.setStatus(chatId, "active");
+    const state = this.ensureChat(chatId);
+    this.putMember(state, this.botSender(), "kicked", {});
   }
 
   /** The chat no longer exists for the bot: "chat not found". */
@@ -629,9 +871,12 @@ export class FakeTelegram {
     this.setStatus(chatId, "forgotten");
   }
 
-  /** Undoes block/deactivate/kick/forget/migrate. */
+  /** Undoes block/deactivate/kick/forget/migrate; a bot that left or was banned is back with its default membership. */
   restore(chatId: number): void {
     this.setStatus(chatId, "active");
+    const state = this.ensureChat(chatId);
+    const bot = state.members?.get(this.botUser.id);
+    if (bot && !isPresent(bot)) this.putMember(state, this.botSender(), defaultBotStatus(state.chat.type), {});
   }
 
   /** A group became a supergroup: the old id answers with migrate_to_chat_id, the new id works. */
@@ -641,6 +886,64 @@ export class FakeTelegram {
     if (!this.chats.has(newChatId)) this.addChat({ id: newChatId, type: "supergroup", title: old.chat.title });
     old.status = "migrated";
     old.migratedTo = newChatId;
+  }
+
+  // ----- members and topics ------------------------------------------------------------------
+
+  /**
+   * Sets a member of a group, supergroup or channel (the chat must be registered). `user` is a
+   * User or the id of one the fake has met (otherwise "User <id>"). Returns the ChatMember that
+   * getChatMember now answers. Users never set are "left".
+   */
+  setMember(chatId: number, user: number | User, status: MemberStatus, rights: MemberRights = {}): ChatMember {
+    const state = this.groupChat(chatId, "setMember");
+    const who = typeof user === "number" ? this.userById(user) : user;
+    if (who.id === this.botUser.id) return this.setBotMember(chatId, status, rights);
+    this.rememberUser(who);
+    return memberObject(state.chat.type, this.putMember(state, who, status, rights));
+  }
+
+  /** Sets the bot's own membership in a group, supergroup or channel; later requests see it. */
+  setBotMember(chatId: number, status: MemberStatus, rights: MemberRights = {}): ChatMember {
+    const state = this.groupChat(chatId, "setBotMember");
+    return memberObject(state.chat.type, this.putMember(state, this.botSender(), status, rights));
+  }
+
+  /** What getChatMember answers for a user in a group or channel (without the access checks). */
+  memberOf(chatId: number, userId: number): ChatMember {
+    const state = this.groupChat(chatId, "memberOf");
+    return memberObject(state.chat.type, this.memberEntry(state, userId));
+  }
+
+  /** Opens a topic in a forum supergroup (addChat with is_forum: true); returns its message_thread_id. */
+  createTopic(chatId: number, name: string, options: TopicOptions = {}): number {
+    const state = this.forum(chatId, "createTopic");
+    // As in Telegram, the thread id is the id of the topic's forum_topic_created service message.
+    const threadId = ++state.lastMessageId;
+    const topic: Topic = {
+      name,
+      icon_color: options.iconColor ?? 7322096,
+      closed: false,
+      createdBy: options.by ?? this.botSender(),
+      date: nowSeconds(),
+    };
+    (state.topics ??= new Map()).set(threadId, topic);
+    return threadId;
+  }
+
+  /** Closes a topic: only admins with can_manage_topics (and the creator) may still post there. */
+  closeTopic(chatId: number, threadId: number): void {
+    this.topic(chatId, threadId, "closeTopic").closed = true;
+  }
+
+  reopenTopic(chatId: number, threadId: number): void {
+    this.topic(chatId, threadId, "reopenTopic").closed = false;
+  }
+
+  /** Deletes a topic: sends to it answer "message thread not found". */
+  deleteTopic(chatId: number, threadId: number): void {
+    this.topic(chatId, threadId, "deleteTopic");
+    this.chats.get(chatId)?.topics?.delete(threadId);
   }
 
   // ----- faults ------------------------------------------------------------------------------
@@ -672,12 +975,14 @@ export class FakeTelegram {
     return update;
   }
 
-  /** The user writes `text` to the bot in their private chat. */
+  /** The user writes `text` to the bot in their private chat (which also counts as pressing Start). */
   userSends(user: User, text: string): Update {
     const state = this.chats.get(user.id) ?? this.register(this.privateChatOf(user));
     if (state.chat.type !== "private") throw new Error(`FakeTelegram.userSends: chat ${user.id} is not private`);
+    this.rememberUser(user);
     // In Telegram a user must unblock a bot to write to it.
     if (state.status === "blocked") state.status = "active";
+    state.started = true;
     const message: Message & Update.NonChannel = {
       message_id: ++state.lastMessageId,
       from: user,
@@ -690,13 +995,110 @@ export class FakeTelegram {
     return this.queueUpdate({ message });
   }
 
+  /**
+   * `user` writes `text` in a group or supergroup, as a topic message when `threadId` names a topic
+   * of a forum, or as an anonymous admin (from = GroupAnonymousBot, sender_chat = the group; the
+   * user must be its creator or an administrator). A user with no member entry becomes a member;
+   * one who left, was banned or may not send messages cannot write (an Error, as Telegram would
+   * never deliver it). Leading commands get a bot_command entity, as in userSends.
+   */
+  userSendsInChat(user: User, chatId: number, text: string, options: ChatMessageOptions = {}): Update {
+    const state = this.deliveringChat(chatId, "userSendsInChat");
+    const chat = state.chat;
+    if (chat.type !== "group" && chat.type !== "supergroup") {
+      throw new Error(`FakeTelegram.userSendsInChat: chat ${chatId} is a ${chat.type}; use ${chat.type === "channel" ? "channelPost" : "userSends"}`);
+    }
+    this.rememberUser(user);
+    const entry = state.members?.get(user.id);
+    if (options.anonymousAdmin === true) {
+      if (!entry || !isAdminEntry(entry)) {
+        throw new Error(`FakeTelegram.userSendsInChat: user ${user.id} is not an administrator of chat ${chatId}, so cannot write anonymously`);
+      }
+    } else if (!entry) {
+      this.putMember(state, user, "member", {});
+    } else if (!isPresent(entry) || (entry.status === "restricted" && entry.rights.can_send_messages !== true)) {
+      throw new Error(`FakeTelegram.userSendsInChat: user ${user.id} (${entry.status}) cannot write in chat ${chatId}`);
+    }
+    const message: Message & Update.NonChannel = {
+      message_id: ++state.lastMessageId,
+      from: options.anonymousAdmin === true ? { ...GROUP_ANONYMOUS_BOT } : user,
+      chat,
+      date: nowSeconds(),
+    };
+    if (options.anonymousAdmin === true) message.sender_chat = chat;
+    if (options.threadId !== undefined) {
+      const root = this.topicRoot(state, options.threadId);
+      if (!root) throw new Error(`FakeTelegram.userSendsInChat: chat ${chatId} has no forum topic ${options.threadId} (createTopic)`);
+      message.message_thread_id = options.threadId;
+      message.reply_to_message = root;
+    }
+    message.text = text;
+    const entities = commandEntities(text);
+    if (entities.length > 0) message.entities = entities;
+    if (options.threadId !== undefined) message.is_topic_message = true;
+    return this.queueUpdate({ message });
+  }
+
+  /** An admin posts `text` in a channel the bot is in: a channel_post update. */
+  channelPost(chatId: number, text: string): Update {
+    const state = this.deliveringChat(chatId, "channelPost");
+    const chat = state.chat;
+    if (chat.type !== "channel") throw new Error(`FakeTelegram.channelPost: chat ${chatId} is a ${chat.type}, not a channel`);
+    const post: Message & Update.Channel = {
+      message_id: ++state.lastMessageId,
+      sender_chat: chat,
+      chat,
+      date: nowSeconds(),
+      text,
+    };
+    const entities = commandEntities(text);
+    if (entities.length > 0) post.entities = entities;
+    return this.queueUpdate({ channel_post: post });
+  }
+
+  /**
+   * `by` changes the bot's membership: queues the my_chat_member update Telegram sends (the bot's
+   * old and new ChatMember) and applies the change, so later requests see it. Pass a Chat to
+   * register a chat the bot was not in (its old status is then "left"). In a private chat the
+   * statuses are "kicked" (the user blocked the bot) and "member" (unblocked or started).
+   */
+  botMembershipChanged(target: number | Chat, by: User, newStatus: MemberStatus, rights: MemberRights = {}): Update {
+    const id = typeof target === "number" ? target : target.id;
+    let state = this.chats.get(id);
+    if (!state) {
+      if (typeof target === "number") throw new Error(`FakeTelegram.botMembershipChanged: chat ${id} is unknown; pass the Chat to register it`);
+      state = this.register(target);
+      if (target.type !== "private") this.putMember(state, this.botSender(), "left", {});
+    }
+    if (state.status === "forgotten") throw new Error(`FakeTelegram.botMembershipChanged: chat ${id} was forgotten`);
+    this.rememberUser(by);
+    const bot = this.botSender();
+    let oldMember: ChatMember;
+    let newMember: ChatMember;
+    if (state.chat.type === "private") {
+      if (newStatus !== "member" && newStatus !== "kicked") {
+        throw new Error(`FakeTelegram.botMembershipChanged: in a private chat the bot is "member" or "kicked", not "${newStatus}"`);
+      }
+      oldMember = state.status === "blocked" ? { user: bot, status: "kicked", until_date: 0 } : { user: bot, status: "member" };
+      newMember = newStatus === "kicked" ? { user: bot, status: "kicked", until_date: 0 } : { user: bot, status: "member" };
+      state.status = newStatus === "kicked" ? "blocked" : "active";
+      if (newStatus === "member") state.started = true;
+    } else {
+      oldMember = memberObject(state.chat.type, this.memberEntry(state, bot.id));
+      newMember = memberObject(state.chat.type, this.putMember(state, bot, newStatus, rights));
+    }
+    return this.queueUpdate({
+      my_chat_member: { chat: state.chat, from: by, date: nowSeconds(), old_chat_member: oldMember, new_chat_member: newMember },
+    });
+  }
+
   /** The user presses an inline button with `data` under one of the bot's messages. */
   userPresses(user: User, message: SentMessage | Message, data: string): Update {
     const chatId = "chat_id" in message ? message.chat_id : message.chat.id;
     const state = this.chats.get(chatId);
     const stored = state?.byId.get(message.message_id);
     let shown: Message;
-    if (state && stored) shown = this.toMessage(state.chat, stored);
+    if (state && stored) shown = this.toMessage(state, stored);
     else if (!("chat_id" in message)) shown = message;
     else throw new Error(`FakeTelegram.userPresses: message ${message.message_id} in chat ${chatId} is unknown`);
     const id = `${user.id}${String(++this.queryCounter).padStart(6, "0")}`;
@@ -925,6 +1327,8 @@ export class FakeTelegram {
       editMessageReplyMarkup: (p) => this.editMessageReplyMarkup(p),
       answerCallbackQuery: (p) => this.answerCallbackQuery(p),
       getChat: (p) => this.getChat(p),
+      getChatMember: (p) => this.getChatMember(p),
+      getChatAdministrators: (p) => this.getChatAdministrators(p),
     };
     // Bot API method names are case-insensitive.
     return new Map(Object.entries(table).map(([name, run]) => [name.toLowerCase(), { name, run }]));
@@ -936,7 +1340,7 @@ export class FakeTelegram {
   }
 
   private sendMessage(p: Params): Message {
-    const state = this.writableChat(p);
+    const state = this.chatFor(p, "write");
     const raw = stringParam(p, "text") ?? "";
     if (raw === "") throw badRequest("message text is empty");
     const { text, entities } = formatContent(raw, p, "entities");
@@ -950,7 +1354,7 @@ export class FakeTelegram {
   }
 
   private sendPhoto(p: Params): Message {
-    const state = this.writableChat(p);
+    const state = this.chatFor(p, "write");
     const photo = p.photo;
     if (typeof photo !== "string" || photo === "") throw badRequest("there is no photo in the request");
     const isUrl = /^https?:\/\//i.test(photo);
@@ -1019,10 +1423,9 @@ export class FakeTelegram {
 
   private getChat(p: Params): ChatFullInfo {
     const state = this.knownChat(p);
-    // A blocked or deactivated user's chat can still be read; a chat the bot left cannot.
-    if (state.status === "forgotten" || state.status === "kicked" || state.status === "migrated") {
-      throw accessError(state) ?? badRequest("chat not found");
-    }
+    // A blocked or deactivated user's chat can still be read, and so can a group the bot left or
+    // was kicked from, or a public channel or supergroup it is not in; see checkAccess.
+    this.checkAccess(state, "read");
     const extras = {
       accent_color_id: 0,
       max_reaction_count: 11,
@@ -1035,6 +1438,42 @@ export class FakeTelegram {
       },
     };
     return { ...state.chat, ...extras };
+  }
+
+  private getChatMember(p: Params): ChatMember {
+    const state = this.knownChat(p);
+    const userId = intParam(p, "user_id");
+    if (userId === undefined || userId <= 0) throw badRequest("invalid user_id specified");
+    const self = userId === this.botUser.id;
+    // The bot may always ask about itself; other members need access to the member list.
+    this.checkAccess(state, self ? "read" : "readMembers");
+    const chat = state.chat;
+    if (chat.type === "private") {
+      const user = self ? this.botSender() : this.userById(userId);
+      return userId === chat.id || self ? { user, status: "member" } : { user, status: "left" };
+    }
+    if (!self) this.checkMemberList(state);
+    return memberObject(chat.type, this.memberEntry(state, userId));
+  }
+
+  /** The creator and administrators, without other bots (the bot itself included), creator first. */
+  private getChatAdministrators(p: Params): ChatMember[] {
+    const state = this.knownChat(p);
+    this.checkAccess(state, "readMembers");
+    const chat = state.chat;
+    if (chat.type === "private") throw badRequest("there are no administrators in the private chat");
+    this.checkMemberList(state);
+    const admins = [...(state.members?.values() ?? [])].filter(
+      (entry) => isAdminEntry(entry) && (!entry.user.is_bot || entry.user.id === this.botUser.id),
+    );
+    admins.sort((a, b) => Number(b.status === "creator") - Number(a.status === "creator"));
+    return admins.map((entry) => memberObject(chat.type, entry));
+  }
+
+  /** A channel's members are visible to its administrators only. */
+  private checkMemberList(state: ChatState): void {
+    if (state.chat.type !== "channel") return;
+    if (!isAdminEntry(this.memberEntry(state, this.botUser.id))) throw badRequest("member list is inaccessible");
   }
 
   private setMyCommands(p: Params): true {
@@ -1135,12 +1574,71 @@ export class FakeTelegram {
 
   // ----- sending -----------------------------------------------------------------------------
 
-  /** The target chat of a send or edit, or the error Telegram would answer. */
-  private writableChat(p: Params): ChatState {
+  /** The target chat of a request, or the error Telegram would answer. */
+  private chatFor(p: Params, access: Access): ChatState {
     const state = this.knownChat(p);
-    const error = accessError(state);
-    if (error) throw error;
+    this.checkAccess(state, access);
     return state;
+  }
+
+  /**
+   * The Bot API server's access check. Private chats: a deactivated or blocked user cannot be
+   * written to or edited in, nor can a user who never started the bot be written to. Groups: a bot
+   * that left or was kicked can still read the chat, nothing more. Supergroups and channels: a
+   * banned bot can do nothing; a bot that is not a member can read a public chat (one with a
+   * username) and nothing of a private one.
+   */
+  private checkAccess(state: ChatState, access: Access): void {
+    if (state.status === "forgotten") throw badRequest("chat not found");
+    if (state.status === "migrated") throw migratedError(state);
+    const type = state.chat.type;
+    if (type === "private") {
+      if (access === "read" || access === "readMembers") return;
+      if (state.status === "deactivated") throw forbidden("user is deactivated");
+      if (state.status === "blocked") throw forbidden("bot was blocked by the user");
+      if (access === "write" && !state.started) throw forbidden("bot can't initiate conversation with a user");
+      return;
+    }
+    const bot = this.memberEntry(state, this.botUser.id);
+    if (isPresent(bot)) return;
+    if (type === "group") {
+      if (access === "read") return;
+      throw forbidden(bot.status === "kicked" ? "bot was kicked from the group chat" : "bot is not a member of the group chat");
+    }
+    if (bot.status === "kicked") throw forbidden(`bot was kicked from the ${type} chat`);
+    const isPublic = state.chat.username !== undefined;
+    if (!isPublic || access === "edit" || access === "write") throw forbidden(`bot is not a member of the ${type} chat`);
+  }
+
+  /** Rights the bot needs to post: a channel's administrator with can_post_messages; not restricted in a group. */
+  private checkSendRights(state: ChatState, method: string): void {
+    const type = state.chat.type;
+    if (type === "private") return;
+    const bot = this.memberEntry(state, this.botUser.id);
+    if (type === "channel") {
+      if (bot.status === "creator" || (bot.status === "administrator" && bot.rights.can_post_messages === true)) return;
+      throw badRequest("need administrator rights in the channel chat");
+    }
+    if (bot.status !== "restricted") return;
+    if (method === "sendPhoto") {
+      if (bot.rights.can_send_photos !== true) throw badRequest("not enough rights to send photos to the chat");
+    } else if (bot.rights.can_send_messages !== true) {
+      throw badRequest("not enough rights to send text messages to the chat");
+    }
+  }
+
+  /** The message_thread_id of a send: an open topic of a forum, or the error Telegram answers. */
+  private threadOf(state: ChatState, p: Params): number | undefined {
+    const thread = intParam(p, "message_thread_id");
+    if (thread === undefined || thread <= 0) return undefined;
+    const topic = state.topics?.get(thread);
+    if (!topic) throw badRequest("message thread not found");
+    if (topic.closed) {
+      const bot = this.memberEntry(state, this.botUser.id);
+      const mayManage = bot.status === "creator" || (bot.status === "administrator" && bot.rights.can_manage_topics === true);
+      if (!mayManage) throw badRequest("TOPIC_CLOSED");
+    }
+    return thread;
   }
 
   private knownChat(p: Params): ChatState {
@@ -1180,8 +1678,9 @@ export class FakeTelegram {
     if (mode !== undefined) draft.parse_mode = mode;
     const markup = inlineKeyboard(p);
     if (markup) draft.reply_markup = markup;
-    const thread = intParam(p, "message_thread_id");
+    const thread = this.threadOf(state, p);
     if (thread !== undefined) draft.message_thread_id = thread;
+    this.checkSendRights(state, method);
     if (boolParam(p, "allow_paid_broadcast")) draft.allow_paid_broadcast = true;
     return draft;
   }
@@ -1205,7 +1704,7 @@ export class FakeTelegram {
       state.sent.push(draft);
       state.byId.set(draft.message_id, draft);
     }
-    return this.toMessage(state.chat, draft);
+    return this.toMessage(state, draft);
   }
 
   private checkLimits(state: ChatState, paid: boolean, now: number): void {
@@ -1257,7 +1756,7 @@ export class FakeTelegram {
 
   /** The chat and stored message an edit targets (message undefined when not recording). */
   private editableMessage(p: Params): { state: ChatState; message: SentMessage | undefined } {
-    const state = this.writableChat(p);
+    const state = this.chatFor(p, "edit");
     const messageId = intParam(p, "message_id");
     if (messageId === undefined) throw badRequest("message identifier is not specified");
     if (!this.recordMessages) return { state, message: undefined };
@@ -1283,18 +1782,22 @@ export class FakeTelegram {
   private markEdited(state: ChatState, message: SentMessage): Message {
     message.edits++;
     message.editedAt = Date.now();
-    return this.toMessage(state.chat, message);
+    return this.toMessage(state, message);
   }
 
   // ----- shapes ------------------------------------------------------------------------------
 
   /** The Message object Telegram returns for a message the bot sent. */
-  private toMessage(chat: Chat, m: SentMessage): Message {
+  private toMessage(state: ChatState, m: SentMessage): Message {
+    const chat = state.chat;
     const message: Message = { message_id: m.message_id, date: m.date, chat };
     // Channel posts carry the channel as sender; everywhere else the bot is `from`.
     if (chat.type === "channel") message.sender_chat = chat;
     else message.from = this.botSender();
+    // A topic message replies to the topic's forum_topic_created message, as in Telegram.
+    const root = m.message_thread_id === undefined ? undefined : this.topicRoot(state, m.message_thread_id);
     if (m.message_thread_id !== undefined) message.message_thread_id = m.message_thread_id;
+    if (root) message.reply_to_message = root;
     if (m.editedAt !== undefined) message.edit_date = Math.floor(m.editedAt / 1000);
     if (m.text !== undefined) {
       message.text = m.text;
@@ -1307,7 +1810,24 @@ export class FakeTelegram {
     }
     if (m.link_preview_options) message.link_preview_options = m.link_preview_options;
     if (m.reply_markup) message.reply_markup = m.reply_markup;
+    if (root) message.is_topic_message = true;
     return message;
+  }
+
+  /** The forum_topic_created service message a topic message replies to. */
+  private topicRoot(state: ChatState, threadId: number): ReplyMessage | undefined {
+    const topic = state.topics?.get(threadId);
+    if (!topic) return undefined;
+    return {
+      reply_to_message: undefined, // dropped by JSON; a replied-to message never carries its own
+      message_id: threadId,
+      from: topic.createdBy,
+      chat: state.chat,
+      date: topic.date,
+      message_thread_id: threadId,
+      forum_topic_created: { name: topic.name, icon_color: topic.icon_color },
+      is_topic_message: true,
+    };
   }
 
   private botSender(): User {
@@ -1326,15 +1846,17 @@ export class FakeTelegram {
     return this.chats.get(id) ?? this.register(inferChat(id));
   }
 
-  /** Adds a chat, or updates the description of a known one (keeping its messages and status). */
+  /** Adds a chat, or updates the description of a known one (keeping its messages, status and members). */
   private register(chat: Chat): ChatState {
     const existing = this.chats.get(chat.id);
     if (existing) {
       existing.chat = chat;
+      if (chat.type !== "private" && !existing.members) this.putMember(existing, this.botSender(), defaultBotStatus(chat.type), {});
       return existing;
     }
-    const state: ChatState = { chat, status: "active", lastMessageId: 0, sent: [], byId: new Map() };
+    const state: ChatState = { chat, status: "active", started: true, lastMessageId: 0, sent: [], byId: new Map() };
     this.chats.set(chat.id, state);
+    if (chat.type !== "private") this.putMember(state, this.botSender(), defaultBotStatus(chat.type), {});
     return state;
   }
 
@@ -1342,6 +1864,76 @@ export class FakeTelegram {
     const state = this.ensureChat(chatId);
     state.status = status;
     if (status !== "migrated") delete state.migratedTo;
+  }
+
+  private putMember(state: ChatState, user: User, status: MemberStatus, rights: MemberRights): MemberEntry {
+    if (!MEMBER_STATUSES.has(status)) throw new Error(`FakeTelegram: "${String(status)}" is not a ChatMember status`);
+    const entry: MemberEntry = { user, status, rights: effectiveRights(status, rights) };
+    (state.members ??= new Map()).set(user.id, entry);
+    return entry;
+  }
+
+  /** A user's member entry; users never set (and the bot in a private chat) have "left". */
+  private memberEntry(state: ChatState, userId: number): MemberEntry {
+    return (
+      state.members?.get(userId) ?? {
+        user: userId === this.botUser.id ? this.botSender() : this.userById(userId),
+        status: "left",
+        rights: {},
+      }
+    );
+  }
+
+  private rememberUser(user: User): void {
+    if (user.id !== this.botUser.id) this.users.set(user.id, user);
+  }
+
+  /** A user the fake has met, or a stand-in named like inferred private chats. */
+  private userById(id: number): User {
+    const known = this.users.get(id);
+    if (known) return known;
+    const chat = this.chats.get(id)?.chat;
+    if (chat?.type === "private") {
+      const user: User = { id, is_bot: false, first_name: chat.first_name };
+      if (chat.last_name !== undefined) user.last_name = chat.last_name;
+      if (chat.username !== undefined) user.username = chat.username;
+      return user;
+    }
+    return { id, is_bot: false, first_name: `User ${id}` };
+  }
+
+  /** A registered group, supergroup or channel, for the member setters. */
+  private groupChat(chatId: number, caller: string): ChatState {
+    const state = this.chats.get(chatId);
+    if (!state) throw new Error(`FakeTelegram.${caller}: chat ${chatId} is unknown; register it with addChat`);
+    if (state.chat.type === "private") throw new Error(`FakeTelegram.${caller}: chat ${chatId} is a private chat; this is for groups and channels`);
+    return state;
+  }
+
+  private forum(chatId: number, caller: string): ChatState {
+    const state = this.groupChat(chatId, caller);
+    const chat = state.chat;
+    if (chat.type !== "supergroup" || chat.is_forum !== true) {
+      throw new Error(`FakeTelegram.${caller}: chat ${chatId} is not a forum (a supergroup added with is_forum: true)`);
+    }
+    return state;
+  }
+
+  private topic(chatId: number, threadId: number, caller: string): Topic {
+    const topic = this.forum(chatId, caller).topics?.get(threadId);
+    if (!topic) throw new Error(`FakeTelegram.${caller}: chat ${chatId} has no topic ${threadId}`);
+    return topic;
+  }
+
+  /** A chat whose messages reach the bot: it must be in it, as Telegram delivers nothing otherwise. */
+  private deliveringChat(chatId: number, caller: string): ChatState {
+    const state = this.groupChat(chatId, caller);
+    if (state.status !== "active") throw new Error(`FakeTelegram.${caller}: chat ${chatId} is ${state.status}`);
+    const bot = this.memberEntry(state, this.botUser.id);
+    if (!isPresent(bot)) {
+      throw new Error(`FakeTelegram.${caller}: the bot is ${bot.status} in chat ${chatId}, so Telegram would not deliver this`);
+    }
+    return state;
   }
 }
 
