@@ -15,6 +15,11 @@ import { DeliveryStats } from "../delivery/stats.js";
 import { startFeeds } from "../feeds/role.js";
 import { buildHttpServer } from "../http/server.js";
 import { chatId } from "../ids.js";
+import { checkReadiness, trackBotConnection } from "../ops/health.js";
+import { BulletinMetrics } from "../ops/metrics.js";
+import { adminCommands } from "../ops/admin-commands.js";
+import { openOperatorQueues } from "../ops/queues.js";
+import type { BotContext } from "../bot/context.js";
 import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../queues.js";
 import { SubscriptionService } from "../subscriptions/service.js";
 import type { Runtime } from "./runtime.js";
@@ -62,7 +67,26 @@ async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> 
   const logger = runtime.logger.child({ component: "bot" });
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
   const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
-  const bot = createBot(runtime.config.botToken, { subscriptions, channels, logger }, { client: { apiRoot: runtime.config.telegramApiRoot } });
+  const { config } = runtime;
+  const operatorQueues = config.adminChatIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
+  const operators =
+    config.adminChatIds && operatorQueues
+      ? adminCommands<BotContext>({
+          adminChatIds: config.adminChatIds,
+          redis: runtime.redis,
+          prefix: config.keyPrefix,
+          keys: runtime.keys,
+          store: runtime.store,
+          categories: runtime.categories,
+          queues: operatorQueues,
+          feedInterval: config.feedInterval,
+          logger,
+        })
+      : undefined;
+  const bot = createBot(config.botToken, { subscriptions, channels, logger }, { client: { apiRoot: config.telegramApiRoot } }, operators);
+  // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
+  runtime.botStatus.starting();
+  bot.api.config.use(trackBotConnection(runtime.botStatus));
   // Replies wait out a 429 instead of failing, and count towards the chat's pace.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
@@ -76,8 +100,10 @@ async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> 
   return {
     role: "bot",
     async stop() {
+      runtime.botStatus.stopped();
       await bot.stop();
       await polling.catch(() => undefined);
+      await operatorQueues?.close();
     },
   };
 }
@@ -153,7 +179,26 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
 
 async function startHttp(runtime: Runtime): Promise<RunningRole> {
   const { config } = runtime;
-  const app = buildHttpServer({ ingestor: runtime.ingestor, ingestToken: config.ingestToken, logger: runtime.logger });
+  const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
+  const app = buildHttpServer({
+    ingestor: runtime.ingestor,
+    ingestToken: config.ingestToken,
+    logger: runtime.logger,
+    operators: {
+      readiness: () => checkReadiness({ redis: runtime.redis, queues: queues.all, bot: runtime.botStatus }),
+      metrics: new BulletinMetrics({
+        redis: runtime.redis,
+        prefix: config.keyPrefix,
+        keys: runtime.keys,
+        store: runtime.store,
+        categories: runtime.categories,
+        queues: queues.all,
+        feedInterval: config.feedInterval,
+      }),
+      metricsToken: config.metricsToken,
+      dashboard: { queues: queues.all, credentials: config.admin },
+    },
+  });
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   runtime.logger.info({ address }, `HTTP server listening on ${address}`);
   if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
@@ -162,6 +207,7 @@ async function startHttp(runtime: Runtime): Promise<RunningRole> {
     url: address,
     async stop() {
       await app.close();
+      await queues.close();
     },
   };
 }

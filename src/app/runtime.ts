@@ -5,6 +5,7 @@ import type { Config } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
 import { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
+import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
 import { connectRedis, resolveRedis, type Redis } from "../redis.js";
 import { ChatStore } from "../store/chats.js";
@@ -21,6 +22,8 @@ export interface Runtime {
   readonly store: ChatStore;
   readonly queues: Queues;
   readonly ingestor: Ingestor;
+  /** The bot role's link to Telegram in this process, for /readyz ("absent" when it does not run here). */
+  readonly botStatus: BotStatus;
   /** A new connection to the same Redis (BullMQ workers block on theirs). */
   connect(): Redis;
   close(): Promise<void>;
@@ -51,6 +54,7 @@ export async function createRuntime(config: Config, logger: Logger, categories?:
     store: new ChatStore(redis, config.keyPrefix),
     queues,
     ingestor,
+    botStatus: new BotStatus(),
     connect,
     async close() {
       await queues.close();

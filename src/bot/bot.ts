@@ -1,4 +1,4 @@
-import { Bot, type BotConfig } from "grammy";
+import { Bot, type BotConfig, type Middleware } from "grammy";
 import { en, type Messages } from "../i18n/en.js";
 import { messagesFor, supportedLanguage } from "../i18n/index.js";
 import type { BotContext, BotServices } from "./context.js";
@@ -9,7 +9,12 @@ import { membership } from "./features/membership.js";
 import { subscriptions } from "./features/subscriptions.js";
 
 /** The bot's table of contents: the language of each update, then one composer per feature. */
-export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
+export function createBot(
+  token: string,
+  services: BotServices,
+  config: BotConfig<BotContext> = {},
+  operators?: Middleware<BotContext>,
+): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
   bot.use((ctx, next) => {
     Object.assign(ctx, { services });
@@ -17,6 +22,8 @@ export function createBot(token: string, services: BotServices, config: BotConfi
     ctx.t = messagesFor(ctx.language);
     return next();
   });
+  // Operators' commands first: in their chats they win over the readers' features.
+  if (operators) bot.use(operators);
   bot.use(subscriptions);
   bot.use(channels);
   bot.use(groups);

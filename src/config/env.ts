@@ -38,7 +38,19 @@ const envFields = z.object({
       .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`))
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Operators (issue 6): the queue dashboard's basic auth, the metrics token, the admins' chats.
+    ADMIN_USER: z.string().regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'").optional(),
+    ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    ADMIN_CHAT_IDS: z
+      .string()
+      .transform((s) => s.split(",").map((id) => id.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^-?[1-9]\d{0,14}$/, "must be a comma list of Telegram chat ids (integers)").transform(Number)))
+      .optional(),
   });
+
+/** Every variable Bulletin reads (deployment files are checked against this list). */
+export const ENV_NAMES: readonly string[] = Object.keys(envFields.shape);
 
 const envSchema = envFields
   .superRefine((env, ctx) => {
@@ -52,7 +64,13 @@ const envSchema = envFields
           : `must be at most ${FREE_SEND_RATE} (Telegram's free limit); set PAID_BROADCAST=true to go up to ${PAID_SEND_RATE}`,
       });
     }
-  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") });
+  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") })
+  .superRefine((env, ctx) => {
+    if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+      const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is needed too: the queue dashboard takes both ADMIN_USER and ADMIN_PASSWORD, or neither (off)" });
+    }
+  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_USER" || issue.path?.[0] === "ADMIN_PASSWORD") });
 
 export interface Config {
   readonly botToken: string;
@@ -68,20 +86,29 @@ export interface Config {
   readonly feedInterval: number;
   readonly roles: readonly Role[];
   readonly logLevel: string;
+  /** ADMIN_USER and ADMIN_PASSWORD: the queue dashboard's basic auth; unset, the dashboard is off. */
+  readonly admin: { readonly user: string; readonly password: string } | undefined;
+  /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
+  readonly metricsToken: string | undefined;
+  /** ADMIN_CHAT_IDS: the chats whose messages may use the admin commands; unset, none. */
+  readonly adminChatIds: readonly number[] | undefined;
 }
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
 
-/** Reads the environment; every problem becomes one line of a ConfigError. */
-export function loadConfig(source: NodeJS.ProcessEnv): Config {
-  const relevant = Object.fromEntries(
-    Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""),
-  );
-  const parsed = envSchema.safeParse(relevant);
+/** Validates the environment against `schema` (blank values count as unset); one line per problem. */
+function parseEnv<T extends z.ZodType>(schema: T, source: NodeJS.ProcessEnv): z.output<T> {
+  const relevant = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const parsed = schema.safeParse(relevant);
   if (!parsed.success) {
     throw new ConfigError(formatIssues(parsed.error, (path) => path.map(String).join(".") || "environment"));
   }
-  const env = parsed.data;
+  return parsed.data;
+}
+
+/** Reads the environment; every problem becomes one line of a ConfigError. */
+export function loadConfig(source: NodeJS.ProcessEnv): Config {
+  const env = parseEnv(envSchema, source);
   return {
     botToken: env.BOT_TOKEN,
     telegramApiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
@@ -95,6 +122,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     feedInterval: env.FEED_INTERVAL,
     roles: env.ROLES ?? ROLE_NAMES,
     logLevel: env.LOG_LEVEL,
+    admin: env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
+    metricsToken: env.METRICS_TOKEN,
+    adminChatIds: env.ADMIN_CHAT_IDS,
   };
 }
 
@@ -110,12 +140,7 @@ export interface CliConfig {
 const cliFields = envFields.pick({ REDIS_URL: true, KEY_PREFIX: true, CATEGORIES_FILE: true, FEED_INTERVAL: true, LOG_LEVEL: true });
 
 export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
-  const relevant = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value.trim() !== ""));
-  const parsed = cliFields.safeParse(relevant);
-  if (!parsed.success) {
-    throw new ConfigError(formatIssues(parsed.error, (path) => path.map(String).join(".") || "environment"));
-  }
-  const env = parsed.data;
+  const env = parseEnv(cliFields, source);
   return {
     redisUrl: env.REDIS_URL,
     keyPrefix: env.KEY_PREFIX,

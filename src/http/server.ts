@@ -1,6 +1,7 @@
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
+import { registerOperatorRoutes, type OperatorRoutes } from "../ops/routes.js";
 import { bearerToken, secretMatches } from "./auth.js";
 
 /** The contract: bodies over 1 MiB are refused with 413. */
@@ -10,9 +11,11 @@ export interface HttpDeps {
   readonly ingestor: Ingestor;
   readonly ingestToken: string | undefined;
   readonly logger: Logger;
+  /** /readyz, /metrics and the queue dashboard (src/ops/routes.ts); absent in ingest-only tests. */
+  readonly operators?: OperatorRoutes;
 }
 
-/** Bulletin's HTTP server: the ingest API and health. */
+/** Bulletin's HTTP server: the ingest API, health and the operators' endpoints. */
 export function buildHttpServer(deps: HttpDeps) {
   const logger = deps.logger.child({ component: "http" });
   const app = Fastify({
@@ -33,6 +36,7 @@ export function buildHttpServer(deps: HttpDeps) {
   });
 
   app.get("/healthz", () => ({ status: "ok" }));
+  if (deps.operators) registerOperatorRoutes(app, deps.operators, logger);
 
   const requireIngestToken = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.ingestToken) {

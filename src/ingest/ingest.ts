@@ -63,6 +63,11 @@ export function fanoutJobId(id: ArticleId): string {
   return `article-${hash(id)}`;
 }
 
+/** The field of the counters hash (`<KEY_PREFIX>:stats`) that counts one ingest outcome, e.g. `ingested:http:accepted`. */
+export function ingestCounterField(source: ArticleSource, status: IngestOutcome["status"]): string {
+  return `ingested:${source}:${status.replace("-", "_")}`;
+}
+
 export interface IngestDeps {
   readonly redis: Redis;
   readonly keys: Keys;
@@ -84,6 +89,13 @@ export class Ingestor {
   }
 
   async ingest(raw: unknown, source: ArticleSource): Promise<IngestOutcome> {
+    const outcome = await this.accept(raw, source);
+    // Counted in the shared counters hash, so /metrics and `stats` see every process's ingest.
+    await this.deps.redis.hincrby(this.deps.keys.counters, ingestCounterField(source, outcome.status), 1);
+    return outcome;
+  }
+
+  private async accept(raw: unknown, source: ArticleSource): Promise<IngestOutcome> {
     const parsed = articleInputSchema.safeParse(raw);
     if (!parsed.success) {
       return {

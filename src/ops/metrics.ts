@@ -1,0 +1,191 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { Categories } from "../config/categories.js";
+import type { Queue } from "bullmq";
+import type { Redis } from "../redis.js";
+import type { ChatStore } from "../store/chats.js";
+import type { Keys } from "../store/keys.js";
+import {
+  DELIVERY_EVENTS,
+  FAILURE_REASONS,
+  INGEST_OUTCOMES,
+  INGEST_SOURCES,
+  JOB_STATES,
+  readCounters,
+  readFeeds,
+  readQueueDepths,
+  readSubscribers,
+  type Counters,
+  type CategorySubscribers,
+  type FeedsSummary,
+  type QueueDepth,
+} from "./stats.js";
+
+export interface MetricsDeps {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly keys: Keys;
+  readonly store: ChatStore;
+  readonly categories: Categories;
+  readonly queues: readonly Queue<unknown>[];
+  readonly feedInterval: number;
+  /** Process metrics (CPU, memory, event loop lag) of this process too. Default true. */
+  readonly processMetrics?: boolean;
+}
+
+interface Snapshot {
+  readonly counters: Counters;
+  readonly queues: readonly QueueDepth[];
+  readonly subscribers: readonly CategorySubscribers[];
+  readonly feeds: FeedsSummary;
+}
+
+/**
+ * Bulletin's Prometheus metrics, on a registry of its own. Everything Bulletin counts lives in
+ * Redis (the shared counters hash, the queues, the subscriber sets, the feeds' health), so each
+ * scrape reads it there: any HTTP process reports the work of every process, and a restart loses
+ * no count. Counters are the hash's totals (monotonic as long as Redis keeps them).
+ */
+export class BulletinMetrics {
+  readonly registry = new Registry();
+  private readonly sent: Counter<"kind">;
+  private readonly failed: Counter<"reason">;
+  private readonly articlesDelivered: Counter;
+  private readonly articlesExpired: Counter;
+  private readonly telegram429: Counter;
+  private readonly paid: Counter;
+  private readonly ingested: Counter<"source" | "outcome">;
+  private readonly queueJobs: Gauge<"queue" | "state">;
+  private readonly queuePaused: Gauge<"queue">;
+  private readonly subscribers: Gauge<"category">;
+  private readonly feeds: Gauge<"health">;
+  private readonly collectSeconds: Histogram;
+
+  constructor(private readonly deps: MetricsDeps) {
+    const registers = [this.registry];
+    this.sent = new Counter({
+      name: "bulletin_messages_sent_total",
+      help: "Messages Telegram accepted, by kind (single: one article; digest: several in one message).",
+      labelNames: ["kind"],
+      registers,
+    });
+    this.failed = new Counter({
+      name: "bulletin_messages_failed_total",
+      help: "Send attempts Telegram refused, by reason (rate_limited and network are retried; blocked, deactivated, kicked, chat_not_found and forbidden end a chat; photo_refused is sent again as text; migrated goes to the new supergroup).",
+      labelNames: ["reason"],
+      registers,
+    });
+    this.articlesDelivered = new Counter({
+      name: "bulletin_articles_delivered_total",
+      help: "Articles delivered to a chat (a digest carries several).",
+      registers,
+    });
+    this.articlesExpired = new Counter({
+      name: "bulletin_articles_expired_total",
+      help: "Articles skipped for a chat because they expired before it was reached.",
+      registers,
+    });
+    this.telegram429 = new Counter({
+      name: "bulletin_telegram_429_total",
+      help: "429 Too Many Requests answers received from Telegram (each pauses every sender for retry_after).",
+      registers,
+    });
+    this.paid = new Counter({
+      name: "bulletin_paid_messages_total",
+      help: "Messages sent above Telegram's free 30 per second (PAID_BROADCAST); each costs Stars.",
+      registers,
+    });
+    this.ingested = new Counter({
+      name: "bulletin_articles_ingested_total",
+      help: "Articles offered to Bulletin, by source (http, feed, cli) and outcome (accepted, duplicate, invalid, unknown_category).",
+      labelNames: ["source", "outcome"],
+      registers,
+    });
+    this.queueJobs = new Gauge({
+      name: "bulletin_queue_jobs",
+      help: "Jobs in each Bulletin queue by state, at scrape time.",
+      labelNames: ["queue", "state"],
+      registers,
+    });
+    this.queuePaused = new Gauge({
+      name: "bulletin_queue_paused",
+      help: "1 while the queue is paused (no worker takes its jobs).",
+      labelNames: ["queue"],
+      registers,
+    });
+    this.subscribers = new Gauge({
+      name: "bulletin_subscribers",
+      help: "Active chats subscribed to each category.",
+      labelNames: ["category"],
+      registers,
+    });
+    this.feeds = new Gauge({
+      name: "bulletin_feeds",
+      help: "Feeds of the categories file by health (ok: the last poll succeeded; failing: it failed; new: never polled).",
+      labelNames: ["health"],
+      registers,
+    });
+    this.collectSeconds = new Histogram({
+      name: "bulletin_metrics_collect_seconds",
+      help: "Time to read the metrics from Redis for one scrape.",
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    if (deps.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** Reads Redis and renders the Prometheus text exposition. Throws when Redis cannot be read. */
+  async render(): Promise<string> {
+    const stopTimer = this.collectSeconds.startTimer();
+    const snapshot = await this.read();
+    stopTimer();
+    this.apply(snapshot);
+    return this.registry.metrics();
+  }
+
+  private async read(): Promise<Snapshot> {
+    const { redis, keys, store, categories, queues, prefix, feedInterval } = this.deps;
+    const [counters, depths, subscribers, feeds] = await Promise.all([
+      readCounters(redis, keys),
+      readQueueDepths(queues),
+      readSubscribers(store, categories),
+      readFeeds(redis, prefix, categories, feedInterval),
+    ]);
+    return { counters, queues: depths, subscribers, feeds };
+  }
+
+  /** Sets every metric from one snapshot, synchronously, so concurrent scrapes never mix two. */
+  private apply(snapshot: Snapshot): void {
+    const { delivery, ingested, paidMessages } = snapshot.counters;
+    for (const metric of [this.sent, this.failed, this.articlesDelivered, this.articlesExpired, this.telegram429, this.paid, this.ingested]) {
+      metric.reset();
+    }
+    for (const metric of [this.queueJobs, this.queuePaused, this.subscribers, this.feeds]) metric.reset();
+
+    this.sent.inc({ kind: "single" }, 0);
+    this.sent.inc({ kind: "digest" }, 0);
+    for (const reason of FAILURE_REASONS) this.failed.inc({ reason }, 0);
+    for (const [event, meaning] of Object.entries(DELIVERY_EVENTS)) {
+      const count = delivery[event as keyof typeof DELIVERY_EVENTS];
+      if (meaning.sent) this.sent.inc({ kind: meaning.sent }, count);
+      if (meaning.failed) this.failed.inc({ reason: meaning.failed }, count);
+    }
+    this.articlesDelivered.inc(delivery.articles_delivered);
+    this.articlesExpired.inc(delivery.expired_article);
+    this.telegram429.inc(delivery.rate_limited);
+    this.paid.inc(paidMessages);
+    for (const source of INGEST_SOURCES) {
+      for (const outcome of INGEST_OUTCOMES) this.ingested.inc({ source, outcome }, ingested[source][outcome]);
+    }
+
+    for (const depth of snapshot.queues) {
+      for (const state of JOB_STATES) this.queueJobs.set({ queue: depth.queue, state }, depth.jobs[state]);
+      this.queuePaused.set({ queue: depth.queue }, depth.paused ? 1 : 0);
+    }
+    for (const { category, subscribers } of snapshot.subscribers) this.subscribers.set({ category }, subscribers);
+    for (const [health, count] of Object.entries(snapshot.feeds.byState)) this.feeds.set({ health }, count);
+  }
+}

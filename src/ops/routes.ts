@@ -1,0 +1,109 @@
+import { createBullBoard } from "@bull-board/api";
+import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
+import { FastifyAdapter } from "@bull-board/fastify";
+import type { Queue } from "bullmq";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import { bearerToken, secretMatches } from "../http/auth.js";
+import type { Logger } from "../log.js";
+import { withTimeout, type Readiness } from "./health.js";
+import type { BulletinMetrics } from "./metrics.js";
+
+export const DASHBOARD_PATH = "/admin/queues";
+
+/** A scrape that cannot read Redis in this time answers 503 (Prometheus's default scrape timeout is 10 s). */
+const METRICS_TIMEOUT_MS = 8000;
+
+export interface AdminCredentials {
+  readonly user: string;
+  readonly password: string;
+}
+
+/** The operators' endpoints of the HTTP server: /readyz, /metrics and the queue dashboard. */
+export interface OperatorRoutes {
+  readonly readiness: () => Promise<Readiness>;
+  readonly metrics: BulletinMetrics;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  readonly metricsToken: string | undefined;
+  readonly dashboard: {
+    readonly queues: readonly Queue<unknown>[];
+    /** ADMIN_USER / ADMIN_PASSWORD; without them the dashboard is not mounted. */
+    readonly credentials: AdminCredentials | undefined;
+  };
+}
+
+/** The user and password of an `Authorization: Basic …` header, if it holds one. */
+export function basicCredentials(header: string | undefined): AdminCredentials | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? "");
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon < 0) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+/** Both parts are always compared (constant time each), so timing tells nothing about which was wrong. */
+export function credentialsMatch(presented: AdminCredentials | undefined, expected: AdminCredentials): boolean {
+  const user = secretMatches(presented?.user ?? "", expected.user);
+  const password = secretMatches(presented?.password ?? "", expected.password);
+  return presented !== undefined && user && password;
+}
+
+/** Bulletin's fastify instance (its logger is pino's). */
+export type BulletinHttp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+
+export function registerOperatorRoutes(app: BulletinHttp, routes: OperatorRoutes, logger: Logger): void {
+  app.get("/readyz", async (_request, reply) => {
+    const readiness = await routes.readiness();
+    return reply
+      .status(readiness.ready ? 200 : 503)
+      .header("cache-control", "no-store")
+      .send({ status: readiness.ready ? "ready" : "not ready", problems: readiness.problems, checks: readiness.checks });
+  });
+
+  app.get("/metrics", async (request, reply) => {
+    if (routes.metricsToken) {
+      const token = bearerToken(request.headers.authorization);
+      if (!token || !secretMatches(token, routes.metricsToken)) {
+        return reply.status(401).header("www-authenticate", "Bearer").send({ error: "missing or wrong bearer token (METRICS_TOKEN)" });
+      }
+    }
+    let text: string;
+    try {
+      text = await withTimeout(routes.metrics.render(), METRICS_TIMEOUT_MS);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, "metrics: cannot read Redis");
+      return reply.status(503).header("content-type", "text/plain; charset=utf-8").send("# cannot read Bulletin's metrics from Redis\n");
+    }
+    return reply.header("content-type", routes.metrics.contentType).header("cache-control", "no-store").send(text);
+  });
+
+  const credentials = routes.dashboard.credentials;
+  if (!credentials) {
+    logger.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the queue dashboard at ${DASHBOARD_PATH} is off`);
+    return;
+  }
+  const serverAdapter = new FastifyAdapter();
+  serverAdapter.setBasePath(DASHBOARD_PATH);
+  createBullBoard({
+    queues: routes.dashboard.queues.map((queue) => new BullMQAdapter(queue)),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: "Bulletin" } },
+  });
+  const requireAdmin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const presented = basicCredentials(request.headers.authorization);
+    if (credentialsMatch(presented, credentials)) return;
+    if (presented) logger.warn({ ip: request.ip }, "queue dashboard: wrong user or password");
+    return reply
+      .status(401)
+      .header("www-authenticate", 'Basic realm="Bulletin queues", charset="UTF-8"')
+      .send({ error: "the queue dashboard needs the operator's user and password (ADMIN_USER / ADMIN_PASSWORD)" });
+  };
+  void app.register(
+    async (scope) => {
+      scope.addHook("onRequest", requireAdmin);
+      await scope.register(serverAdapter.registerPlugin());
+    },
+    { prefix: DASHBOARD_PATH },
+  );
+  logger.info(`queue dashboard at ${DASHBOARD_PATH} (basic auth as ADMIN_USER)`);
+}

@@ -1,0 +1,94 @@
+/** /stats, /pause and /resume in Telegram: answered in the admins' chats, invisible elsewhere. */
+import { Bot } from "grammy";
+import { Redis } from "ioredis";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadCategories } from "../../src/config/categories.js";
+import { categorySlug, chatId } from "../../src/ids.js";
+import { createLogger } from "../../src/log.js";
+import { adminCommands } from "../../src/ops/admin-commands.js";
+import { openOperatorQueues, type OperatorQueues } from "../../src/ops/queues.js";
+import { ChatStore } from "../../src/store/chats.js";
+import { keys as keyLayout } from "../../src/store/keys.js";
+import { FakeTelegram } from "../support/fake-telegram.js";
+import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
+
+let telegram: FakeTelegram;
+let redis: Redis;
+let prefix: string;
+let queues: OperatorQueues;
+let bot: Bot;
+let polling: Promise<void>;
+
+beforeEach(async () => {
+  telegram = await FakeTelegram.start();
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  prefix = uniquePrefix("admin");
+  queues = openOperatorQueues(redis, prefix);
+  const store = new ChatStore(redis, prefix);
+  await store.importChats([
+    { id: chatId(11), record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] } },
+  ]);
+  await redis.hset(keyLayout(prefix).counters, { sent: 7, chat_gone_blocked: 1 });
+  bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+  bot.use(
+    adminCommands({
+      adminChatIds: [500],
+      redis,
+      prefix,
+      keys: keyLayout(prefix),
+      store,
+      categories: loadCategories(CATEGORIES_FILE),
+      queues,
+      feedInterval: 60,
+      logger: createLogger("silent"),
+    }),
+  );
+  // What the real bot does with a command it does not know.
+  bot.on("message", (ctx) => ctx.reply("Sorry, I don't know that command."));
+  await bot.init();
+  await new Promise<void>((resolve) => {
+    polling = bot.start({ onStart: () => resolve() });
+  });
+});
+
+afterEach(async () => {
+  await bot.stop();
+  await polling;
+  await queues.close();
+  redis.disconnect();
+  await telegram.close();
+  await dropPrefix(prefix);
+});
+
+describe("admin commands", () => {
+  it("answer /stats, /pause and /resume in an admin's chat", async () => {
+    const admin = telegram.addUser({ id: 500, first_name: "Operator" });
+    telegram.userSends(admin, "/stats");
+    const [stats] = await telegram.waitForMessages(admin.id, 1);
+    expect(stats!.text).toContain("world: 1");
+    expect(stats!.text).toContain("sent: 7 single");
+    expect(stats!.text).toContain("failed: blocked 1");
+    expect(stats!.text).toMatch(/delivery: 0 \/ 0 \/ 0 \/ 0/);
+
+    telegram.userSends(admin, "/pause");
+    const paused = await telegram.waitForMessages(admin.id, 2);
+    expect(paused[1]!.text).toContain("Paused fanout and delivery");
+    expect(await queues.byName("delivery").isPaused()).toBe(true);
+    expect(await queues.byName("fanout").isPaused()).toBe(true);
+    expect(await queues.byName("feeds").isPaused()).toBe(false);
+
+    telegram.userSends(admin, "/resume");
+    const resumed = await telegram.waitForMessages(admin.id, 3);
+    expect(resumed[2]!.text).toContain("Resumed");
+    expect(await queues.byName("delivery").isPaused()).toBe(false);
+  });
+
+  it("give everyone else no hint that they exist", async () => {
+    const reader = telegram.addUser({ id: 501, first_name: "Reader" });
+    telegram.userSends(reader, "/pause");
+    telegram.userSends(reader, "/stats");
+    const answers = await telegram.waitForMessages(reader.id, 2);
+    expect(answers.map((m) => m.text)).toEqual(["Sorry, I don't know that command.", "Sorry, I don't know that command."]);
+    expect(await queues.byName("delivery").isPaused()).toBe(false);
+  });
+});
