@@ -5,8 +5,9 @@
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { categorySlug, chatId, type ChatId } from "../src/ids.js";
@@ -364,6 +365,41 @@ async function latency(): Promise<void> {
   }
 }
 
+// 7. Import: 100,000 subscribers from a CSV file through `npm run cli -- subscribers import`.
+async function importRows(): Promise<void> {
+  const ROWS = 100_000;
+  log(`import: ${ROWS} CSV rows through the subscribers import command`);
+  const { runSubscribersCommand } = await import("../src/cli/subscribers.js");
+  const { createLogger } = await import("../src/log.js");
+  const dir = mkdtempSync(join(tmpdir(), "bulletin-bench-import-"));
+  const file = join(dir, "readers.csv");
+  const slugs = ["world", "big", "backlog", "world;big"];
+  const lines = ["chat_id,categories,language"];
+  for (let i = 0; i < ROWS; i++) lines.push(`${20_000_000 + i},${slugs[i % 4]},${i % 3 === 0 ? "fa" : "en"}`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const prefix = uniquePrefix("bench-import");
+  let out = "";
+  try {
+    const started = performance.now();
+    const code = await runSubscribersCommand(["import", file, "--json"], {
+      io: { stdout: (text) => void (out += text), stderr: (text) => void process.stderr.write(text) },
+      redis,
+      prefix,
+      categoriesFile: CATEGORIES_FILE,
+      feedInterval: 60,
+      logger: createLogger("silent"),
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (code !== 0) throw new Error(`bench: import exited with ${code}`);
+    const report = JSON.parse(out) as { added: number };
+    if (report.added !== ROWS) throw new Error(`bench: imported ${report.added} of ${ROWS} rows`);
+    results.import_rows_per_s = ROWS / seconds;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await dropPrefix(prefix, REDIS_URL);
+  }
+}
+
 const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
@@ -387,9 +423,10 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["backlog_messages", "5. backlog: messages sent in all", () => undefined, ""],
   ["latency_p50_ms", "6. latency: ingest→first send p50 (ms)", (v) => v <= 150, "≤ 150"],
   ["latency_p95_ms", "6. latency: ingest→first send p95 (ms)", () => undefined, ""],
+  ["import_rows_per_s", "7. import: subscriber rows per second", () => undefined, ""],
 ];
 
-const steps: Record<string, () => Promise<void>> = { ceiling, paid, budget, scale, backlog, latency };
+const steps: Record<string, () => Promise<void>> = { ceiling, paid, budget, scale, backlog, latency, import: importRows };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {

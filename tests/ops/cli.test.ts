@@ -236,20 +236,17 @@ describe("subscribers import", () => {
     expect(await runSubscribersCommand(["frobnicate"], cli)).toBe(2);
   });
 
-  it("imports 100,000 rows in seconds", async () => {
+  // How fast is measured by `npm run bench -- import`; here, that 100,000 rows all land right.
+  it("imports 100,000 rows", async () => {
     cli = testCli("import-100k");
     const rows = ["chat_id,categories,language"];
     const slugs = ["world", "politics", "economy", "world;economy"];
     for (let i = 0; i < 100_000; i++) rows.push(`${1_000_000 + i},${slugs[i % 4]},${i % 3 === 0 ? "fa" : "en"}`);
     const file = join(dir, "100k.csv");
     await writeFile(file, `${rows.join("\n")}\n`);
-    const started = performance.now();
     expect(await runSubscribersCommand(["import", file, "--json"], cli)).toBe(0);
-    const seconds = (performance.now() - started) / 1000;
-    const report = JSON.parse(cli.out()) as { added: number; rowsPerSecond: number };
-    console.log(`subscribers import: 100,000 rows in ${seconds.toFixed(2)} s (${report.rowsPerSecond.toLocaleString("en-US")} rows/s)`);
+    const report = JSON.parse(cli.out()) as { added: number };
     expect(report.added).toBe(100_000);
-    expect(seconds).toBeLessThan(15);
     const store = storeOf(cli);
     expect(await store.countSubscribers(world)).toBe(50_000);
     expect(await store.countSubscribers(categorySlug("economy"))).toBe(50_000);
