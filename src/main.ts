@@ -5,6 +5,8 @@ import { startBulletin } from "./app/app.js";
 import { loadConfig, type Role } from "./config/env.js";
 import { ConfigError } from "./config/errors.js";
 import { createLogger } from "./log.js";
+import { sandboxEnv, sandboxRequested } from "./sandbox/mode.js";
+import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
 
 /**
  * Runs Bulletin's roles in this process: those in ROLES, or `only` when an entry point in bots/ or
@@ -12,16 +14,23 @@ import { createLogger } from "./log.js";
  */
 export async function main(only?: readonly Role[]): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
+  // `npm start` with no BOT_TOKEN (or SANDBOX=true): every role on a built-in Bot API.
+  let sandbox: SandboxTelegram | undefined;
+  let env: NodeJS.ProcessEnv = process.env;
+  if (only === undefined && sandboxRequested(process.env)) {
+    sandbox = await startSandboxTelegram();
+    env = sandboxEnv(process.env, sandbox);
+  }
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfig(env);
   } catch (error) {
     return exitWithProblems(error);
   }
   const logger = createLogger(config.logLevel);
   let bulletin;
   try {
-    bulletin = await startBulletin(config, logger, { roles: only ?? config.roles });
+    bulletin = await startBulletin(config, logger, { roles: only ?? config.roles, sandbox: sandbox?.telegram });
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       return exitWithProblems(new ConfigError([`BOT_TOKEN: Telegram refused the token (${error.description}); check it with @BotFather`]));
@@ -31,15 +40,22 @@ export async function main(only?: readonly Role[]): Promise<void> {
     }
     return exitWithProblems(error);
   }
+  if (sandbox && bulletin.httpUrl) {
+    logger.info({ url: `${bulletin.httpUrl}/sandbox` }, "sandbox: no BOT_TOKEN, so Bulletin runs on a Telegram of its own");
+    process.stderr.write(`\nBulletin sandbox: nothing leaves this machine. Open ${bulletin.httpUrl}/sandbox\n\n`);
+  }
   const shutdown = (signal: NodeJS.Signals) => {
     logger.info({ signal }, "shutting down: no new work, finishing sends in flight");
-    bulletin.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, "shutdown failed");
-        process.exit(1);
-      },
-    );
+    bulletin
+      .stop()
+      .then(() => sandbox?.telegram.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, "shutdown failed");
+          process.exit(1);
+        },
+      );
   };
   process.once("SIGTERM", shutdown);
   process.once("SIGINT", shutdown);

@@ -1,6 +1,7 @@
 import type { Categories } from "../config/categories.js";
 import type { Config, Role } from "../config/env.js";
 import type { Logger } from "../log.js";
+import type { FakeTelegram } from "../sandbox/bot-api.js";
 import { startRole, type RunningRole, type Tuning } from "./roles.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -17,6 +18,8 @@ export interface StartOptions {
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
   readonly categories?: Categories;
+  /** The sandbox's built-in Bot API: the http role then serves /sandbox. */
+  readonly sandbox?: FakeTelegram;
 }
 
 /** Starts the configured roles in this process. */
@@ -24,7 +27,7 @@ export async function startBulletin(config: Config, logger: Logger, options: Sta
   const runtime = await createRuntime(config, logger, options.categories);
   const roles: RunningRole[] = [];
   try {
-    for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning));
+    for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning, options.sandbox));
   } catch (error) {
     await Promise.allSettled(roles.map((r) => r.stop()));
     await runtime.close();

@@ -18,6 +18,9 @@ import { chatId } from "../ids.js";
 import { checkReadiness, trackBotConnection } from "../ops/health.js";
 import { BulletinMetrics } from "../ops/metrics.js";
 import { adminCommands } from "../ops/admin-commands.js";
+import type { FakeTelegram } from "../sandbox/bot-api.js";
+import { sandboxDeps } from "../sandbox/mode.js";
+import { registerSandbox } from "../sandbox/routes.js";
 import { openOperatorQueues } from "../ops/queues.js";
 import type { BotContext } from "../bot/context.js";
 import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../queues.js";
@@ -46,14 +49,14 @@ export interface RunningRole {
   stop(): Promise<void>;
 }
 
-export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}): Promise<RunningRole> {
+export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}, sandbox?: FakeTelegram): Promise<RunningRole> {
   switch (role) {
     case "bot":
       return startBot(runtime, tuning);
     case "workers":
       return startWorkers(runtime, tuning);
     case "http":
-      return startHttp(runtime);
+      return startHttp(runtime, sandbox);
     case "feeds":
       return startFeedsRole(runtime);
   }
@@ -177,7 +180,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   };
 }
 
-async function startHttp(runtime: Runtime): Promise<RunningRole> {
+async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promise<RunningRole> {
   const { config } = runtime;
   const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
   const app = buildHttpServer({
@@ -199,9 +202,10 @@ async function startHttp(runtime: Runtime): Promise<RunningRole> {
       dashboard: { queues: queues.all, credentials: config.admin },
     },
   });
+  if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
   const address = await app.listen({ host: config.http.host, port: config.http.port });
   runtime.logger.info({ address }, `HTTP server listening on ${address}`);
-  if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+  if (!config.ingestToken && !sandbox) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
   return {
     role: "http",
     url: address,

@@ -38,6 +38,8 @@ const envFields = z.object({
       .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`))
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // The sandbox (issue 7): read by src/sandbox/mode.ts before this schema; validated here too.
+    SANDBOX: flag.optional(),
     // Operators (issue 6): the queue dashboard's basic auth, the metrics token, the admins' chats.
     ADMIN_USER: z.string().regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'").optional(),
     ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),

@@ -329,13 +329,21 @@ describe("the process", () => {
     return file;
   }
 
-  it("exits 2 with one line per problem for no BOT_TOKEN and REDIS_URL=nonsense", async () => {
-    const result = await run({ REDIS_URL: "nonsense" });
+  // Without BOT_TOKEN `npm start` opens the sandbox (issue 7); SANDBOX=false says this is a real
+  // deployment, where a missing token is a configuration error.
+  it("exits 2 with one line per problem for no BOT_TOKEN (sandbox off) and REDIS_URL=nonsense", async () => {
+    const result = await run({ SANDBOX: "false", REDIS_URL: "nonsense" });
     expectOnlyProblemLines(result);
     expect(result.lines).toHaveLength(2);
     expect(result.lines[0]).toMatch(/^bulletin: BOT_TOKEN: is required/);
     expect(result.lines[1]).toBe("bulletin: REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379");
     expect(result.stdout).toBe("");
+  });
+
+  it("still exits 2 for a bad REDIS_URL when the missing token opens the sandbox", async () => {
+    const result = await run({ REDIS_URL: "nonsense" });
+    expectOnlyProblemLines(result);
+    expect(result.lines).toEqual(["bulletin: REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379"]);
   });
 
   it("exits 2 naming the file, the entry and the problem for a bad slug", async () => {

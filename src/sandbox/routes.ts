@@ -1,0 +1,289 @@
+import { randomBytes } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import { z } from "zod";
+import type { Categories } from "../config/categories.js";
+import { articleInputSchema } from "../ingest/article.js";
+import type { Ingestor } from "../ingest/ingest.js";
+import type { Logger } from "../log.js";
+import type { Queues } from "../queues.js";
+import type { FakeTelegram } from "./bot-api.js";
+import { renderSandboxPage } from "./page.js";
+import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
+import { setTelegramLimits } from "./start.js";
+import { SandboxConflictError, SandboxState, isolate, type Counters, type SandboxEvent } from "./state.js";
+
+export interface SandboxDeps {
+  /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
+  readonly telegram: FakeTelegram;
+  /** The same Ingestor as POST /api/articles. */
+  readonly ingestor: Pick<Ingestor, "ingest">;
+  readonly categories: Categories;
+  /** For the "queued" counter. */
+  readonly queues: Pick<Queues, "fanout" | "delivery">;
+  readonly logger: Logger;
+  /** The article one click away in the publish form; default the project's sample (samples.ts). */
+  readonly sampleArticle?: SampleArticle;
+}
+
+/** How often the counters are read while a page is open. */
+const COUNTERS_INTERVAL_MS = 500;
+/** A comment line now and then keeps proxies and browsers from closing an idle stream. */
+const KEEPALIVE_MS = 15_000;
+const QUEUED_STATES = ["waiting", "prioritized", "active", "delayed", "waiting-children"] as const;
+
+const idParams = z.object({ id: z.coerce.number().int() });
+const readerBody = z.object({
+  name: z.string().trim().min(1, "must not be empty").max(64),
+  language: z.string().regex(/^[a-z]{2,3}$/, "must be a language code like en or fa").default("en"),
+});
+const sendBody = z.object({ text: z.string().trim().min(1, "must not be empty").max(4096) });
+const pressBody = z.object({
+  readerId: z.number().int(),
+  messageId: z.number().int().positive(),
+  data: z.string().min(1).max(64),
+});
+const channelBody = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(128),
+  username: z
+    .string()
+    .trim()
+    .transform((u) => u.replace(/^@/, ""))
+    .pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{4,31}$/, "must be 5 to 32 letters, digits or _, starting with a letter"))
+    .optional(),
+  ownerId: z.number().int(),
+});
+const addBotBody = z.object({ readerId: z.number().int() });
+const limitsBody = z.object({ enabled: z.boolean() });
+
+/** Bulletin's fastify instance (buildHttpServer), whose logger is pino's. */
+type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+
+/**
+ * The sandbox page and its endpoints: GET /sandbox (the page), GET /sandbox/events (its live
+ * stream, Server-Sent Events) and the JSON POSTs the page sends. Only for a Bulletin running
+ * against the built-in Bot API, on a loopback address.
+ */
+export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
+  const logger = deps.logger.child({ component: "sandbox" });
+  const { telegram } = deps;
+  const state = new SandboxState(telegram, deps.categories);
+  const streams = new Set<ServerResponse>();
+
+  // ----- counters: read while somebody watches ----------------------------------------------
+  let last: Counters | undefined;
+  let reading = false;
+  const readCounters = async () => {
+    if (reading || state.listening === 0) return;
+    reading = true;
+    try {
+      const counts = await Promise.all([deps.queues.fanout, deps.queues.delivery].map((q) => q.getJobCounts(...QUEUED_STATES)));
+      state.setQueued(counts.reduce((sum, c) => sum + QUEUED_STATES.reduce((n, s) => n + (c[s] ?? 0), 0), 0));
+    } catch (error) {
+      logger.debug({ err: (error as Error).message }, "sandbox: could not count the queues");
+    } finally {
+      reading = false;
+    }
+    const now = state.counters();
+    if (!last || Object.entries(now).some(([k, v]) => last?.[k as keyof Counters] !== v)) {
+      last = now;
+      state.broadcast({ type: "counters", counters: now });
+    }
+  };
+  const timer = setInterval(() => void readCounters(), COUNTERS_INTERVAL_MS);
+  timer.unref();
+
+  app.addHook("preClose", (done) => {
+    // Open streams would keep the server from closing.
+    for (const stream of streams) stream.end();
+    streams.clear();
+    done();
+  });
+  app.addHook("onClose", (_instance, done) => {
+    clearInterval(timer);
+    state.close();
+    done();
+  });
+
+  // ----- the page ----------------------------------------------------------------------------
+  app.get("/sandbox", (_request, reply) => {
+    const nonce = randomBytes(16).toString("base64");
+    const html = renderSandboxPage({
+      nonce,
+      samples: { en: deps.sampleArticle ?? SAMPLE_ARTICLE, fa: SAMPLE_ARTICLE_FA },
+    });
+    return reply
+      .header("content-type", "text/html; charset=utf-8")
+      .header(
+        "content-security-policy",
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; img-src http: https: data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      )
+      .header("x-content-type-options", "nosniff")
+      .header("referrer-policy", "no-referrer")
+      .header("cache-control", "no-store")
+      .send(html);
+  });
+
+  app.get(SAMPLE_PHOTO_PATH, (_request, reply) =>
+    reply
+      .header("content-type", "image/svg+xml; charset=utf-8")
+      .header("content-security-policy", "default-src 'none'")
+      .header("x-content-type-options", "nosniff")
+      .header("cache-control", "public, max-age=3600")
+      .send(SAMPLE_PHOTO_SVG),
+  );
+
+  app.get("/sandbox/events", (request, reply) => {
+    reply.hijack();
+    const stream = reply.raw;
+    stream.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-store",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
+    const send = (event: SandboxEvent) => {
+      stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
+    };
+    send(state.snapshot());
+    const unsubscribe = state.subscribe(send);
+    const keepalive = setInterval(() => stream.write(": keep-alive\n\n"), KEEPALIVE_MS);
+    keepalive.unref();
+    streams.add(stream);
+    request.raw.once("close", () => {
+      unsubscribe();
+      clearInterval(keepalive);
+      streams.delete(stream);
+    });
+  });
+
+  // ----- what the page does ------------------------------------------------------------------
+  // Browsers send Origin with every cross-site POST: another site must not drive the sandbox.
+  const sameOrigin = async (request: FastifyRequest, reply: FastifyReply) => {
+    const origin = request.headers.origin;
+    if (origin !== undefined && hostOf(origin) !== request.headers.host) {
+      return reply.status(403).send({ error: "the sandbox takes requests from its own page only" });
+    }
+  };
+  const post = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
+  ) => {
+    app.post(path, { onRequest: sameOrigin }, async (request, reply) => {
+      const body = schema.safeParse(request.body);
+      if (!body.success) return reply.status(400).send(invalid(body.error));
+      try {
+        return await handle(body.data, request, reply);
+      } catch (error) {
+        if (error instanceof SandboxConflictError) return reply.status(409).send({ error: error.message });
+        throw error;
+      }
+    });
+  };
+  const readerOf = (id: number, reply: FastifyReply) => {
+    const reader = state.reader(id);
+    if (!reader) void reply.status(404).send({ error: `no reader ${id}` });
+    return reader;
+  };
+
+  post("/sandbox/readers", readerBody, (body, _request, reply) => {
+    const reader = state.addReader(body.name, body.language);
+    return reply.status(201).send(reader);
+  });
+
+  post("/sandbox/readers/:id/send", sendBody, (body, request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const reader = readerOf(params.data.id, reply);
+    if (!reader) return reply;
+    const update = telegram.userSends(state.userOf(reader), body.text);
+    return reply.status(202).send({ updateId: update.update_id });
+  });
+
+  post("/sandbox/press", pressBody, (body, _request, reply) => {
+    const reader = readerOf(body.readerId, reply);
+    if (!reader) return reply;
+    const message = telegram.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
+    if (!message) return reply.status(404).send({ error: `no message ${body.messageId} in ${reader.name}'s chat` });
+    const offered = (message.reply_markup?.inline_keyboard ?? []).flat().some((b) => "callback_data" in b && b.callback_data === body.data);
+    if (!offered) return reply.status(400).send({ error: "that message has no such button" });
+    const update = telegram.userPresses(state.userOf(reader), message, body.data);
+    return reply.status(202).send({ updateId: update.update_id });
+  });
+
+  post("/sandbox/channels", channelBody, (body, _request, reply) => {
+    const owner = readerOf(body.ownerId, reply);
+    if (!owner) return reply;
+    const channel = state.addChannel(body.title, body.username ?? usernameFor(body.title, state.world().channels.length + 1), owner);
+    return reply.status(201).send(channel);
+  });
+
+  post("/sandbox/channels/:id/add-bot", addBotBody, (body, request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const channel = state.channel(params.data.id);
+    if (!channel) return reply.status(404).send({ error: `no channel ${params.data.id}` });
+    const reader = readerOf(body.readerId, reply);
+    if (!reader) return reply;
+    if (!state.administers(channel, reader)) {
+      // Telegram lets only a channel's administrators add administrators.
+      const refusal = (name: string, title: string) => `${name} is not an administrator of ${title}, so Telegram does not let them add the bot`;
+      state.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
+      return reply.status(403).send({ error: refusal(reader.name, channel.title) });
+    }
+    if (state.botIsAdmin(channel.id)) return reply.status(409).send({ error: `the bot is already an administrator of ${channel.title}` });
+    state.addBotToChannel(channel, reader);
+    return reply.status(202).send({ ok: true });
+  });
+
+  post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {
+    const outcome = await deps.ingestor.ingest(article, "http");
+    const title = `“${isolate(article.title)}”`;
+    switch (outcome.status) {
+      case "accepted":
+        state.log("info", `Published ${title} in ${article.categories.join(", ")}: fan-out started`);
+        return reply.status(202).send({ id: outcome.id, duplicate: false });
+      case "duplicate":
+        state.log("info", `${title} was published before (same id or URL): nobody gets it twice`);
+        return reply.status(200).send({ id: outcome.id, duplicate: true });
+      case "invalid":
+        return reply.status(400).send({ error: "the article is not valid", issues: outcome.issues });
+      case "unknown-category":
+        return reply.status(422).send({ error: `unknown categories: ${outcome.unknown.join(", ")}`, unknown: outcome.unknown, valid: outcome.valid });
+    }
+  });
+
+  post("/sandbox/limits", limitsBody, (body, _request, reply) => {
+    setTelegramLimits(telegram, body.enabled);
+    state.setLimits();
+    logger.info({ limits: body.enabled }, "sandbox: Telegram's limits changed");
+    return reply.send({ enabled: body.enabled });
+  });
+
+  return state;
+}
+
+function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
+  const issues = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+  return { error: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
+}
+
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A public channel's username from its title ("Regional News" → regional_news), or channel_<n>. */
+export function usernameFor(title: string, n: number): string {
+  const base = title
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^[^a-z]+|_+$/g, "")
+    .slice(0, 32);
+  return /^[a-z][a-z0-9_]{4,31}$/.test(base) ? base : `channel_${n}`;
+}

@@ -1,0 +1,79 @@
+import type { Redis } from "ioredis";
+import { FakeTelegram, type FakeTelegramLimits } from "./bot-api.js";
+
+/**
+ * The sandbox's Telegram: Bulletin's own Bot API server (./bot-api.ts) on loopback, with a fixed
+ * token that only it accepts. Nothing the sandbox does reaches Telegram or a real deployment.
+ */
+
+/** The token of the sandbox's bot; the built-in Bot API accepts it and nothing else does. */
+export const SANDBOX_TOKEN = "1000000001:bulletin-sandbox-local-only-token";
+/** Every Redis key and BullMQ queue of the sandbox lives under this prefix. */
+export const SANDBOX_KEY_PREFIX = "bulletin-sandbox";
+export const SANDBOX_BOT_USERNAME = "bulletin_sandbox_bot";
+
+/** Telegram's limits: 30 sends a second for the bot, 1 a second per private chat, 20 a minute per group or channel. */
+export const TELEGRAM_LIMITS: Partial<FakeTelegramLimits> = { perSecond: 30, privateChat: true, groupChat: true };
+/** No limits at all (paid broadcasts included). */
+export const NO_LIMITS: Partial<FakeTelegramLimits> = { perSecond: null, paidPerSecond: null, privateChat: false, groupChat: false };
+
+export function setTelegramLimits(telegram: FakeTelegram, enabled: boolean): void {
+  telegram.setLimits(enabled ? { ...TELEGRAM_LIMITS, paidPerSecond: 1000 } : NO_LIMITS);
+}
+
+/** Whether the server enforces any limit now. */
+export function telegramLimitsOn(telegram: FakeTelegram): boolean {
+  const limits = telegram.currentLimits();
+  return limits.perSecond !== null || limits.privateChat !== false || limits.groupChat !== false;
+}
+
+export interface SandboxTelegramOptions {
+  /** Telegram's limits from the start (default true); the page turns them on and off. */
+  readonly limits?: boolean;
+  /** Delay of every answer in ms, like a real round trip (default 0). */
+  readonly latencyMs?: number;
+  /** A bug of the built-in server (it answers 500); default one line on stderr. */
+  readonly onInternalError?: (error: unknown) => void;
+}
+
+export interface SandboxTelegram {
+  readonly telegram: FakeTelegram;
+  /** TELEGRAM_API_ROOT for every role: http://127.0.0.1:<port>. */
+  readonly apiRoot: string;
+  /** BOT_TOKEN for every role. */
+  readonly token: string;
+}
+
+/** Starts the built-in Bot API server on 127.0.0.1 (a free port). */
+export async function startSandboxTelegram(options: SandboxTelegramOptions = {}): Promise<SandboxTelegram> {
+  const telegram = await FakeTelegram.start({
+    token: SANDBOX_TOKEN,
+    botUsername: SANDBOX_BOT_USERNAME,
+    botFirstName: "Bulletin Sandbox",
+    latencyMs: options.latencyMs ?? 0,
+    // Only the page's readers and channels exist: anything else is "chat not found", as in Telegram.
+    strictChats: true,
+    ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
+  });
+  setTelegramLimits(telegram, options.limits ?? true);
+  return { telegram, apiRoot: telegram.apiRoot, token: telegram.token };
+}
+
+/**
+ * Deletes the sandbox's keys (`<prefix>:*`) so that each run starts empty: the built-in Bot API
+ * forgets its readers and channels when it stops, so their subscriptions must go too. Refuses any
+ * prefix that is not the sandbox's, so it can never touch a deployment's data.
+ */
+export async function clearSandboxData(redis: Redis, prefix: string = SANDBOX_KEY_PREFIX): Promise<number> {
+  if (prefix !== SANDBOX_KEY_PREFIX && !prefix.startsWith(`${SANDBOX_KEY_PREFIX}-`)) {
+    throw new Error(`clearSandboxData: "${prefix}" is not a sandbox key prefix (${SANDBOX_KEY_PREFIX} or ${SANDBOX_KEY_PREFIX}-…)`);
+  }
+  let removed = 0;
+  let cursor = "0";
+  do {
+    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+    cursor = next;
+    if (found.length > 0) removed += await redis.unlink(...found);
+  } while (cursor !== "0");
+  return removed;
+}

@@ -1,0 +1,133 @@
+import { Api } from "grammy";
+import { Redis } from "ioredis";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadCategories } from "../../src/config/categories.js";
+import { buildHttpServer } from "../../src/http/server.js";
+import { createLogger } from "../../src/log.js";
+import type { FakeTelegram, FakeTelegramEvent } from "../../src/sandbox/bot-api.js";
+import { sandboxEnv, sandboxRequested } from "../../src/sandbox/mode.js";
+import { registerSandbox } from "../../src/sandbox/routes.js";
+import { SANDBOX_KEY_PREFIX, SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
+import { CATEGORIES_FILE, REDIS_URL } from "../support/stack.js";
+
+const logger = createLogger("silent");
+let telegram: FakeTelegram | undefined;
+afterEach(async () => {
+  await telegram?.close();
+  telegram = undefined;
+});
+
+describe("starting as a sandbox", () => {
+  it("happens with SANDBOX=true or without a BOT_TOKEN, and SANDBOX=false keeps the usual start", () => {
+    expect(sandboxRequested({})).toBe(true);
+    expect(sandboxRequested({ BOT_TOKEN: "  " })).toBe(true);
+    expect(sandboxRequested({ BOT_TOKEN: "123:abc" })).toBe(false);
+    expect(sandboxRequested({ BOT_TOKEN: "123:abc", SANDBOX: "true" })).toBe(true);
+    expect(sandboxRequested({ SANDBOX: "false" })).toBe(false);
+  });
+
+  it("runs every role on the built-in Bot API, under its own key prefix, on loopback", async () => {
+    const sandbox = await startSandboxTelegram();
+    telegram = sandbox.telegram;
+    const env = sandboxEnv({ ROLES: "workers", KEY_PREFIX: "bulletin", REDIS_URL: "redis://127.0.0.1:6379", HTTP_PORT: "3001" }, sandbox);
+    expect(env).toEqual({
+      BOT_TOKEN: SANDBOX_TOKEN,
+      TELEGRAM_API_ROOT: sandbox.apiRoot,
+      KEY_PREFIX: SANDBOX_KEY_PREFIX,
+      HTTP_HOST: "127.0.0.1",
+      REDIS_URL: "redis://127.0.0.1:6379",
+      HTTP_PORT: "3001",
+    });
+    expect(sandbox.apiRoot).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const me = await new Api(sandbox.token, { apiRoot: sandbox.apiRoot }).getMe();
+    expect(me.username).toBe("bulletin_sandbox_bot");
+    expect(sandbox.telegram.currentLimits()).toMatchObject({ perSecond: 30, privateChat: true, groupChat: true });
+  });
+
+  it("clears only a sandbox's keys", async () => {
+    const redis = new Redis(REDIS_URL);
+    try {
+      const prefix = `${SANDBOX_KEY_PREFIX}-test-${process.pid}`;
+      await redis.set(`${prefix}:a`, "1");
+      await redis.set(`${prefix}:{budget}:b`, "1");
+      await redis.set(`${prefix}x:c`, "1");
+      expect(await clearSandboxData(redis, prefix)).toBe(2);
+      expect(await redis.exists(`${prefix}x:c`)).toBe(1);
+      await redis.del(`${prefix}x:c`);
+      await expect(clearSandboxData(redis, "bulletin")).rejects.toThrow(/not a sandbox key prefix/);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  it("serves the page on Bulletin's own HTTP server", async () => {
+    const sandbox = await startSandboxTelegram();
+    telegram = sandbox.telegram;
+    const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
+    registerSandbox(app, {
+      telegram: sandbox.telegram,
+      ingestor: { ingest: () => Promise.reject(new Error("unused")) },
+      categories: loadCategories(CATEGORIES_FILE),
+      queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
+      logger,
+    });
+    const page = await app.inject({ method: "GET", url: "/sandbox" });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain("<title>Bulletin sandbox</title>");
+    const notJson = await app.inject({ method: "POST", url: "/sandbox/readers", payload: "{", headers: { "content-type": "application/json" } });
+    expect(notJson.statusCode).toBe(400);
+
+    // The live stream starts with a snapshot, and an open stream does not hold up the server's stop.
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    const stream = await fetch(`${url}/sandbox/events`);
+    expect(stream.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = stream.body!.getReader();
+    const chunk = (await reader.read()).value as Uint8Array;
+    const first = new TextDecoder().decode(chunk);
+    expect(first).toMatch(/^event: snapshot\ndata: \{"type":"snapshot","world":\{"readers":\[\]/);
+    const started = Date.now();
+    await app.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect((await reader.read()).done).toBe(true);
+  });
+});
+
+describe("the built-in Bot API's events", () => {
+  it("tells a listener what the bot sent, edited, answered and had refused, and which updates users caused", async () => {
+    const sandbox = await startSandboxTelegram({ limits: false, onInternalError: () => undefined });
+    telegram = sandbox.telegram;
+    const api = new Api(sandbox.token, { apiRoot: sandbox.apiRoot });
+    const events: FakeTelegramEvent[] = [];
+    const stop = telegram.onEvent((event) => events.push(event));
+    telegram.onEvent(() => {
+      throw new Error("a listener's bug");
+    });
+
+    const reader = telegram.addUser({ id: 42, first_name: "Ada" });
+    telegram.userSends(reader, "/start");
+    const sent = await api.sendMessage(42, "<b>Hi</b>", {
+      parse_mode: "HTML",
+      reply_markup: { inline_keyboard: [[{ text: "Go", callback_data: "go" }]] },
+    });
+    await api.editMessageText(42, sent.message_id, "Hi again");
+    const press = telegram.userPresses(reader, telegram.messagesTo(42)[0]!, "go");
+    await api.answerCallbackQuery(press.callback_query!.id, { text: "Done" });
+    await api.sendPhoto(42, "https://news.example.com/p.jpg", { caption: "Photo" });
+    await expect(api.sendMessage(777, "nobody")).rejects.toThrow(/chat not found/);
+    telegram.setLimits({ privateChat: true });
+    await api.sendMessage(42, "once a second");
+    await expect(api.sendMessage(42, "too soon")).rejects.toThrow(/Too Many Requests/);
+    stop();
+    await api.sendMessage(42, "unheard").catch(() => undefined);
+
+    expect(events.map((e) => e.type)).toEqual(["update", "message", "edit", "update", "callback-answer", "message", "rejected", "message", "rejected"]);
+    expect(events[1]).toMatchObject({ type: "message", chatId: 42, message: { text: "Hi", entities: [{ type: "bold", offset: 0, length: 2 }] } });
+    expect(events[2]).toMatchObject({ type: "edit", chatId: 42, message: { text: "Hi again", edits: 1 } });
+    expect(events[4]).toMatchObject({ type: "callback-answer", chatId: 42, answer: { text: "Done" } });
+    expect(events[5]).toMatchObject({ type: "message", message: { caption: "Photo", photoSource: "https://news.example.com/p.jpg" } });
+    expect(events[6]).toMatchObject({ type: "rejected", chatId: 777, status: 400, description: "Bad Request: chat not found" });
+    expect(events[8]).toMatchObject({ type: "rejected", chatId: 42, status: 429, retryAfter: 1 });
+    // The listener that threw changed nothing in the answers; its errors are kept.
+    expect(telegram.internalErrors.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,378 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Fastify from "fastify";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startBulletin, type Bulletin } from "../../src/app/app.js";
+import { loadCategories } from "../../src/config/categories.js";
+import { loadConfig } from "../../src/config/env.js";
+import { createLogger } from "../../src/log.js";
+import type { FakeTelegram } from "../../src/sandbox/bot-api.js";
+import { registerSandbox } from "../../src/sandbox/routes.js";
+import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
+import { startSandboxTelegram } from "../../src/sandbox/start.js";
+import { CATEGORIES_FILE, FAST_TUNING, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
+const README_SCREENSHOT = fileURLToPath(new URL("../../docs/sandbox.png", import.meta.url));
+const SEED = fileURLToPath(new URL("../fixtures/seed-article.json", import.meta.url));
+
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`tests/sandbox: the browser tests are skipped: ${CHROMIUM} is missing (apt-get install chromium; CI installs it)`);
+}
+
+const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+const WAIT = { timeout: 15_000 };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sandboxApp = () => Fastify({ loggerInstance: logger });
+/** The computed CSS direction of an element ("ltr" or "rtl"). */
+const direction = (locator: Locator) =>
+  locator.evaluate((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { direction: string } }).getComputedStyle(node).direction);
+
+/** The built-in Bot API, Bulletin's bot and workers on it, and the sandbox's routes on a fastify of their own. */
+interface Harness {
+  readonly telegram: FakeTelegram;
+  readonly bulletin: Bulletin;
+  readonly prefix: string;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+async function startHarness(): Promise<Harness> {
+  const { telegram, apiRoot, token } = await startSandboxTelegram();
+  const prefix = uniquePrefix("sandbox");
+  const config = loadConfig({
+    BOT_TOKEN: token,
+    TELEGRAM_API_ROOT: apiRoot,
+    REDIS_URL,
+    KEY_PREFIX: prefix,
+    HTTP_PORT: "0",
+    CATEGORIES_FILE,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+  });
+  const bulletin = await startBulletin(config, logger, { roles: ["bot", "workers"], tuning: FAST_TUNING });
+  const app = sandboxApp();
+  const { runtime } = bulletin;
+  registerSandbox(app, {
+    telegram,
+    ingestor: runtime.ingestor,
+    categories: runtime.categories,
+    queues: runtime.queues,
+    logger,
+    sampleArticle: SAMPLE_ARTICLE,
+  });
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  return {
+    telegram,
+    bulletin,
+    prefix,
+    url,
+    async stop() {
+      await app.close();
+      await bulletin.stop();
+      await telegram.close();
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+describe("the sandbox's sample article", () => {
+  it("is the project's sample article", () => {
+    expect(SAMPLE_ARTICLE).toEqual(JSON.parse(readFileSync(SEED, "utf8")));
+  });
+});
+
+describe("the sandbox's endpoints", () => {
+  let telegram: FakeTelegram;
+  let app: ReturnType<typeof sandboxApp>;
+  const published: unknown[] = [];
+  beforeAll(async () => {
+    ({ telegram } = await startSandboxTelegram());
+    app = sandboxApp();
+    registerSandbox(app, {
+      telegram,
+      ingestor: {
+        ingest: (raw) => {
+          published.push(raw);
+          return Promise.resolve({ status: "accepted", id: "a1" as never, seq: 1 });
+        },
+      },
+      categories: loadCategories(CATEGORIES_FILE),
+      // Only the counters read the queues; an empty count will do here.
+      queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
+      logger,
+    });
+    await app.ready();
+  });
+  afterAll(async () => {
+    await app.close();
+    await telegram.close();
+  });
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: "POST", url, payload: payload as Record<string, unknown>, headers: { host: "127.0.0.1:3000", ...headers } });
+
+  it("validates every body and says what is wrong", async () => {
+    const bad = await post("/sandbox/readers", { name: "", language: "english" });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json<{ issues: { path: string }[] }>().issues.map((i) => i.path)).toEqual(["name", "language"]);
+    expect((await post("/sandbox/readers", "name=x", { "content-type": "text/plain" })).statusCode).toBe(400);
+    expect((await post("/sandbox/publish", { title: "No URL", categories: ["world"] })).statusCode).toBe(400);
+    expect(published).toEqual([]);
+    expect((await post("/sandbox/readers/5550999/send", { text: "/start" })).statusCode).toBe(404);
+    expect((await post("/sandbox/limits", { enabled: "yes" })).statusCode).toBe(400);
+  });
+
+  it("refuses requests from another site's pages", async () => {
+    const answer = await post("/sandbox/readers", { name: "Eve" }, { origin: "https://evil.example" });
+    expect(answer.statusCode).toBe(403);
+    expect((await post("/sandbox/readers", { name: "Ada" }, { origin: "http://127.0.0.1:3000" })).statusCode).toBe(201);
+  });
+
+  it("lets only a channel's administrators add the bot", async () => {
+    const owner = (await post("/sandbox/readers", { name: "Owner" })).json<{ id: number }>();
+    const other = (await post("/sandbox/readers", { name: "Other" })).json<{ id: number }>();
+    const channel = (await post("/sandbox/channels", { title: "Local Desk", ownerId: owner.id })).json<{ id: number; username: string }>();
+    expect(channel.username).toBe("local_desk");
+    expect((await post("/sandbox/channels", { title: "Local Desk", ownerId: owner.id })).statusCode).toBe(409);
+    const refused = await post(`/sandbox/channels/${channel.id}/add-bot`, { readerId: other.id });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<{ error: string }>().error).toBe("Other is not an administrator of Local Desk, so Telegram does not let them add the bot");
+    expect((await post(`/sandbox/channels/${channel.id}/add-bot`, { readerId: owner.id })).statusCode).toBe(202);
+    expect(telegram.memberOf(channel.id, telegram.botUser.id)).toMatchObject({ status: "administrator", can_post_messages: true });
+    expect(telegram.pendingUpdates().at(-1)?.my_chat_member?.from.id).toBe(owner.id);
+  });
+
+  it("serves the page with a content security policy and the samples as inert JSON", async () => {
+    const page = await app.inject({ method: "GET", url: "/sandbox" });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-security-policy"]).toContain("script-src 'nonce-");
+    expect(page.body).toContain(SAMPLE_ARTICLE_FA.title);
+    expect(page.body).not.toMatch(/<\/script>[^]*<\/script>[^]*<\/script>/);
+  });
+});
+
+describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
+  let harness: Harness;
+  let context: BrowserContext;
+  let page: Page;
+  let userDataDir: string;
+  let shot = 0;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+    userDataDir = mkdtempSync(join(tmpdir(), "bulletin-chromium-"));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1440, height: 1000 },
+      deviceScaleFactor: 1,
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on("pageerror", (error) => console.error("sandbox page error:", error));
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const old of readdirSync(ARTIFACTS)) if (/^sandbox-.*\.png$/.test(old)) rmSync(join(ARTIFACTS, old));
+    await page.goto(`${harness.url}/sandbox`);
+    await page.locator('body[data-live="true"]').waitFor(WAIT);
+  }, 60_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await harness?.stop();
+    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  });
+
+  const screenshot = async (name: string): Promise<string> => {
+    const path = join(ARTIFACTS, `sandbox-${String(++shot).padStart(2, "0")}-${name}.png`);
+    await page.screenshot({ path, fullPage: true });
+    return path;
+  };
+  const readerCard = (name: string): Locator => page.locator(`section.chat.reader[data-name="${name}"]`);
+  const channelCard = (title: string): Locator => page.locator(`section.chat.channel[data-title="${title}"]`);
+  const botMessages = (card: Locator, text: string): Locator => card.locator(".msg.bot", { hasText: text });
+  const readerId = async (card: Locator): Promise<number> => Number(await card.getAttribute("data-chat-id"));
+
+  const addReader = async (name: string, language: "en" | "fa" = "en"): Promise<Locator> => {
+    await page.locator("#reader-form input[name=name]").fill(name);
+    await page.locator("#reader-form select[name=language]").selectOption(language);
+    await page.locator("#reader-form button[type=submit]").click();
+    const card = readerCard(name);
+    await card.waitFor(WAIT);
+    return card;
+  };
+  const start = async (card: Locator, name: string) => {
+    await card.locator(".start-btn").click();
+    await botMessages(card, `Hello, ${name}!`).waitFor(WAIT);
+  };
+  const type = async (card: Locator, text: string) => {
+    await card.locator(".composer input[name=text]").fill(text);
+    await card.locator(".composer button[type=submit]").click();
+  };
+  const publish = async (fields: { title: string; url: string; summary?: string; categories: string[] }) => {
+    const form = page.locator("#publish-form");
+    await form.locator("input[name=title]").fill(fields.title);
+    await form.locator("textarea[name=summary]").fill(fields.summary ?? "");
+    await form.locator("input[name=url]").fill(fields.url);
+    await form.locator("input[name=imageUrl]").fill("");
+    await form.locator("input[name=language]").fill("");
+    for (const box of await form.locator("input[name=category]").all()) {
+      await box.setChecked(fields.categories.includes(await box.getAttribute("value") ?? ""));
+    }
+    await form.locator("button[type=submit]").click();
+    await page.locator("#publish-result.good").waitFor(WAIT);
+  };
+
+  it("turns Telegram's limits off", async () => {
+    expect(await page.locator("#limits").isChecked()).toBe(true);
+    await page.locator("label.switch").click();
+    await expect.poll(() => harness.telegram.currentLimits().perSecond, WAIT).toBeNull();
+    expect(harness.telegram.currentLimits().privateChat).toBe(false);
+    await page.locator("#activity li", { hasText: "Telegram's limits are off" }).waitFor(WAIT);
+  });
+
+  it("creates a reader who subscribes by pressing a category button", async () => {
+    const maryam = await addReader("Maryam");
+    await start(maryam, "Maryam");
+    await maryam.locator(".kb button", { hasText: "➕ World" }).click();
+    // The bot edits the same message: the button turns ✅ and Telegram shows the callback's answer.
+    await maryam.locator(".kb button", { hasText: "✅ World" }).waitFor(WAIT);
+    await maryam.locator(".toast", { hasText: "Following World" }).waitFor(WAIT);
+    expect(await maryam.locator(".msg.bot").count()).toBe(1);
+    expect(await maryam.locator(".msg.user").allTextContents()).toEqual([expect.stringContaining("/start")]);
+    await screenshot("subscribed");
+  });
+
+  it("publishes the sample article, and the reader sees exactly one article message", async () => {
+    await page.locator("#sample-en").click();
+    expect(await page.locator("#publish-form input[name=title]").inputValue()).toBe(SAMPLE_ARTICLE.title);
+    await page.locator("#publish-form button[type=submit]").click();
+    await page.locator("#publish-result.good", { hasText: "Accepted" }).waitFor(WAIT);
+
+    const maryam = readerCard("Maryam");
+    const article = botMessages(maryam, SAMPLE_ARTICLE.title);
+    await article.waitFor(WAIT);
+    await sleep(1000);
+    expect(await article.count()).toBe(1);
+    // As Telegram shows it: the title in bold, "Read more" linking the article, its hashtag, a link preview.
+    expect(await article.locator(".body b").first().textContent()).toBe(SAMPLE_ARTICLE.title);
+    expect(await article.locator(`.body a[href="${SAMPLE_ARTICLE.url}"]`).textContent()).toBe("Read more");
+    expect(await article.locator(".body .link", { hasText: "#world" }).count()).toBe(1);
+    expect(await article.locator(".preview b").textContent()).toBe("news.example.com");
+    // The welcome and the article: the counter follows what Telegram accepted.
+    await expect.poll(async () => Number(await page.locator("#c-sent").textContent()), WAIT).toBe(2);
+
+    // Publishing it again is a duplicate: nobody gets it twice.
+    await page.locator("#publish-form button[type=submit]").click();
+    await page.locator("#publish-result", { hasText: "Published before" }).waitFor(WAIT);
+    await sleep(800);
+    expect(await article.count()).toBe(1);
+    await screenshot("article");
+  });
+
+  it("renders a Persian article right to left, as a photo with its caption", async () => {
+    await page.locator("#sample-fa").click();
+    await page.locator("#publish-form button[type=submit]").click();
+    await page.locator("#publish-result.good").waitFor(WAIT);
+    const maryam = readerCard("Maryam");
+    const persian = botMessages(maryam, SAMPLE_ARTICLE_FA.title);
+    await persian.waitFor(WAIT);
+    expect(await direction(persian.locator(".body"))).toBe("rtl");
+    expect(await direction(botMessages(maryam, SAMPLE_ARTICLE.title).locator(".body"))).toBe("ltr");
+
+    expect(harness.telegram.messagesTo(await readerId(maryam)).at(-1)?.method).toBe("sendPhoto");
+    // The sample's picture is served by the sandbox itself, so it shows without any network.
+    await expect.poll(() => persian.locator(".photo img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT).toBe(800);
+    await screenshot("persian");
+  });
+
+  it("links a channel by its admin and shows its post; a non-admin is refused", async () => {
+    await page.locator("label.switch").click();
+    await expect.poll(() => harness.telegram.currentLimits().perSecond, WAIT).toBe(30);
+    expect(harness.telegram.currentLimits().groupChat).toBe(true);
+    const hamid = await addReader("Hamid");
+    await start(hamid, "Hamid");
+    const mallory = await addReader("Mallory", "en");
+
+    await page.locator("#channel-form input[name=title]").fill("Regional News");
+    await page.locator("#channel-form input[name=username]").fill("@regional_news");
+    await page.locator("#channel-form select[name=owner]").selectOption({ label: "Hamid" });
+    await page.locator("#channel-form button[type=submit]").click();
+    const channel = channelCard("Regional News");
+    await channel.waitFor(WAIT);
+    expect(await channel.locator(".badge").textContent()).toBe("bot: not added");
+
+    // Mallory is not an administrator: Telegram would not let her add the bot.
+    await channel.locator("select.reader-select").selectOption({ label: "Mallory" });
+    await channel.locator("button[type=submit]").click();
+    await page.locator("#flash", { hasText: "Mallory is not an administrator of Regional News" }).waitFor(WAIT);
+    await screenshot("refused");
+    await page.locator("#flash").click();
+    await page.locator("#flash").waitFor({ state: "hidden" });
+
+    // Hamid, its creator, adds the bot; the bot sends him the picker for the channel.
+    await channel.locator("select.reader-select").selectOption({ label: "Hamid" });
+    await channel.locator("button[type=submit]").click();
+    await channel.locator(".badge", { hasText: "bot: admin" }).waitFor(WAIT);
+    const picker = botMessages(hamid, "Thanks for adding me to Regional News");
+    await picker.waitFor(WAIT);
+    await picker.locator(".kb button", { hasText: "➕ World" }).click();
+    await picker.locator(".kb button", { hasText: "✅ World" }).waitFor(WAIT);
+
+    // Mallory tries to link it by command: the bot refuses.
+    await start(mallory, "Mallory");
+    await type(mallory, "/link @regional_news politics");
+    await botMessages(mallory, "You are not an administrator of Regional News").waitFor(WAIT);
+
+    await publish({
+      title: "Summit opens in Geneva",
+      summary: "Leaders of forty countries meet for three days.",
+      url: `https://news.example.com/en/world/summit-${Date.now()}`,
+      categories: ["world", "politics"],
+    });
+    const post = botMessages(channel, "Summit opens in Geneva");
+    await post.waitFor(WAIT);
+    await botMessages(readerCard("Maryam"), "Summit opens in Geneva").waitFor(WAIT);
+    await sleep(1000);
+    expect(await post.count()).toBe(1);
+    expect(await channel.locator(".msg.bot").count()).toBe(1);
+    expect(await post.locator(".author").textContent()).toBe("Regional News");
+
+    // For the README: Maryam's view from the Persian photo on.
+    await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) => (node as unknown as { scrollIntoView(): void }).scrollIntoView());
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await sleep(2500); // the callback toast fades
+    const full = await screenshot("channel");
+    // The README's picture: written when missing, or on request (UPDATE_SCREENSHOTS=1), so that a
+    // test run does not change a tracked file every time.
+    if (!existsSync(README_SCREENSHOT) || process.env.UPDATE_SCREENSHOTS === "1") {
+      mkdirSync(join(README_SCREENSHOT, ".."), { recursive: true });
+      copyFileSync(full, README_SCREENSHOT);
+    }
+  });
+
+  it("never takes article text for HTML", async () => {
+    const maryam = readerCard("Maryam");
+    const hostile = `<img src=x onerror="document.body.dataset.hacked='yes'"> & <b>not bold</b>`;
+    await publish({ title: hostile, url: `https://news.example.com/x/${Date.now()}`, categories: ["world"] });
+    const shown = botMessages(maryam, "not bold</b>");
+    await shown.waitFor(WAIT);
+    expect(await shown.locator(".body b").first().textContent()).toBe(hostile);
+    expect(await shown.locator("img").count()).toBe(0);
+    expect(await page.locator("body").getAttribute("data-hacked")).toBeNull();
+  });
+});
