@@ -94,6 +94,10 @@ export function renderSandboxPage(options: PageOptions): string {
         <p id="publish-result" class="result" role="status"></p>
       </form>
       <p class="hint">The same ingest as <code>POST /api/articles</code>: validated, deduplicated, fanned out.</p>
+      <div class="row samples">
+        <button type="button" id="load-feeds">Newest items of the configured feeds</button>
+      </div>
+      <ul id="feed-items" class="feed-items"></ul>
     </section>
     <section class="panel">
       <h2>Activity</h2>
@@ -657,6 +661,36 @@ const SCRIPT = String.raw`
     input("breaking").checked = sample.priority === "breaking";
     for (const box of publishForm.querySelectorAll("input[name=category]")) box.checked = (sample.categories || []).includes(box.value);
   }
+  document.getElementById("load-feeds").addEventListener("click", async () => {
+    const list = document.getElementById("feed-items");
+    list.textContent = "Fetching…";
+    const response = await fetch("/sandbox/feeds");
+    const { feeds } = await response.json();
+    list.textContent = "";
+    if (feeds.length === 0) {
+      const li = document.createElement("li");
+      li.textContent = "No feeds in the categories file (add \"feeds\": [\"https://…\"] to a category).";
+      list.append(li);
+    }
+    for (const feed of feeds) {
+      const head = document.createElement("li");
+      head.className = "feed-head";
+      head.textContent = feed.category + " · " + feed.url + (feed.error ? " — " + feed.error : "");
+      list.append(head);
+      for (const item of feed.items) {
+        const li = document.createElement("li");
+        const use = document.createElement("button");
+        use.type = "button";
+        use.textContent = "Use";
+        use.addEventListener("click", () => fill(item));
+        const title = document.createElement("span");
+        title.dir = "auto";
+        title.textContent = " " + item.title;
+        li.append(use, title);
+        list.append(li);
+      }
+    }
+  });
   document.getElementById("sample-en").addEventListener("click", () => fill(samples.en));
   document.getElementById("sample-fa").addEventListener("click", () => fill(samples.fa));
 

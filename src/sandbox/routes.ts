@@ -7,6 +7,7 @@ import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
+import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "./bot-api.js";
 import { renderSandboxPage } from "./page.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
@@ -132,6 +133,9 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       .header("cache-control", "public, max-age=3600")
       .send(SAMPLE_PHOTO_SVG),
   );
+
+  // The newest items of the configured feeds, fetched on demand (a sandbox may have no internet).
+  app.get("/sandbox/feeds", async () => ({ feeds: await previewFeeds(deps.categories) }));
 
   app.get("/sandbox/events", (request, reply) => {
     reply.hijack();

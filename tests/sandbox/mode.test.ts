@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCategories } from "../../src/config/categories.js";
+import { loadCategories, parseCategories } from "../../src/config/categories.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram, FakeTelegramEvent } from "../../src/sandbox/bot-api.js";
@@ -9,6 +9,7 @@ import { sandboxEnv, sandboxRequested } from "../../src/sandbox/mode.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SANDBOX_KEY_PREFIX, SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
 import { CATEGORIES_FILE, REDIS_URL } from "../support/stack.js";
+import { RSS_TYPE, fixture, startFeedServer } from "../feeds/support.js";
 
 const logger = createLogger("silent");
 let telegram: FakeTelegram | undefined;
@@ -89,6 +90,39 @@ describe("starting as a sandbox", () => {
     await app.close();
     expect(Date.now() - started).toBeLessThan(2000);
     expect((await reader.read()).done).toBe(true);
+  });
+});
+
+describe("the sandbox's feeds panel", () => {
+  it("shows the newest items of the configured feeds, and says why a feed has none", async () => {
+    const feeds = await startFeedServer();
+    feeds.route("/world.rss", { headers: { "content-type": RSS_TYPE }, body: fixture("persian-news.rss") });
+    const sandbox = await startSandboxTelegram();
+    telegram = sandbox.telegram;
+    const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
+    registerSandbox(app, {
+      telegram: sandbox.telegram,
+      ingestor: { ingest: () => Promise.reject(new Error("unused")) },
+      categories: parseCategories(
+        { categories: [{ slug: "world", title: { en: "World" }, feeds: [feeds.url("/world.rss"), feeds.url("/missing.rss")] }] },
+        "test",
+      ),
+      queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
+      logger,
+    });
+    try {
+      const answer = await app.inject({ method: "GET", url: "/sandbox/feeds" });
+      const { feeds: previews } = answer.json<{ feeds: { url: string; items: { title: string; categories: string[] }[]; error?: string }[] }>();
+      const [world, missing] = previews;
+      expect(world!.items.length).toBeGreaterThan(0);
+      expect(world!.items.map((i) => i.title)).toContain("افتتاح نمایشگاه بین‌المللی کتاب تهران با حضور ۴۰ کشور");
+      expect(world!.items[0]!.categories).toEqual(["world"]);
+      expect(missing!.items).toEqual([]);
+      expect(missing!.error).toMatch(/404/);
+    } finally {
+      await app.close();
+      await feeds.close();
+    }
   });
 });
 
