@@ -4,20 +4,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { afterEach, describe, expect, it } from "vitest";
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
 import { startStack, article, type Stack } from "../support/stack.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const DOCS = fileURLToPath(new URL("../../docs/", import.meta.url));
 const USER = "operator";
 const PASSWORD = "a-long-dashboard-password";
@@ -69,8 +58,11 @@ describe.skipIf(!existsSync(CHROMIUM))("the queue dashboard in a real browser", 
       expect(await page.textContent("body")).toContain("chunk-world-normal");
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, "dashboard.png"), fullPage: true });
-      mkdirSync(DOCS, { recursive: true });
-      copyFileSync(join(ARTIFACTS, "dashboard.png"), join(DOCS, "dashboard.png"));
+      // The README's picture is refreshed on request only, so test runs leave tracked files alone.
+      if (!existsSync(join(DOCS, "dashboard.png")) || process.env.UPDATE_SCREENSHOTS === "1") {
+        mkdirSync(DOCS, { recursive: true });
+        copyFileSync(join(ARTIFACTS, "dashboard.png"), join(DOCS, "dashboard.png"));
+      }
     } finally {
       await context.close();
     }

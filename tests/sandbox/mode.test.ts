@@ -1,7 +1,7 @@
 import { Api } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadCategories, parseCategories } from "../../src/config/categories.js";
+import { loadCategories, parseCategories, type Categories } from "../../src/config/categories.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram, FakeTelegramEvent } from "../../src/sandbox/bot-api.js";
@@ -12,6 +12,19 @@ import { CATEGORIES_FILE, REDIS_URL } from "../support/stack.js";
 import { RSS_TYPE, fixture, startFeedServer } from "../feeds/support.js";
 
 const logger = createLogger("silent");
+
+/** Bulletin's HTTP server with the sandbox's routes, for tests that need no ingest nor queues. */
+function sandboxServer(sandbox: FakeTelegram, categories: Categories) {
+  const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
+  registerSandbox(app, {
+    telegram: sandbox,
+    ingestor: { ingest: () => Promise.reject(new Error("unused")) },
+    categories,
+    queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
+    logger,
+  });
+  return app;
+}
 let telegram: FakeTelegram | undefined;
 afterEach(async () => {
   await telegram?.close();
@@ -64,14 +77,7 @@ describe("starting as a sandbox", () => {
   it("serves the page on Bulletin's own HTTP server", async () => {
     const sandbox = await startSandboxTelegram();
     telegram = sandbox.telegram;
-    const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
-    registerSandbox(app, {
-      telegram: sandbox.telegram,
-      ingestor: { ingest: () => Promise.reject(new Error("unused")) },
-      categories: loadCategories(CATEGORIES_FILE),
-      queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
-      logger,
-    });
+    const app = sandboxServer(sandbox.telegram, loadCategories(CATEGORIES_FILE));
     const page = await app.inject({ method: "GET", url: "/sandbox" });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("<title>Bulletin sandbox</title>");
@@ -99,17 +105,10 @@ describe("the sandbox's feeds panel", () => {
     feeds.route("/world.rss", { headers: { "content-type": RSS_TYPE }, body: fixture("persian-news.rss") });
     const sandbox = await startSandboxTelegram();
     telegram = sandbox.telegram;
-    const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
-    registerSandbox(app, {
-      telegram: sandbox.telegram,
-      ingestor: { ingest: () => Promise.reject(new Error("unused")) },
-      categories: parseCategories(
-        { categories: [{ slug: "world", title: { en: "World" }, feeds: [feeds.url("/world.rss"), feeds.url("/missing.rss")] }] },
-        "test",
-      ),
-      queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
-      logger,
-    });
+    const app = sandboxServer(
+      sandbox.telegram,
+      parseCategories({ categories: [{ slug: "world", title: { en: "World" }, feeds: [feeds.url("/world.rss"), feeds.url("/missing.rss")] }] }, "test"),
+    );
     try {
       const answer = await app.inject({ method: "GET", url: "/sandbox/feeds" });
       const { feeds: previews } = answer.json<{ feeds: { url: string; items: { title: string; categories: string[] }[]; error?: string }[] }>();

@@ -13,20 +13,9 @@ import type { FakeTelegram } from "../../src/sandbox/bot-api.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
 import { startSandboxTelegram } from "../../src/sandbox/start.js";
+import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
 import { CATEGORIES_FILE, FAST_TUNING, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const ARTIFACTS = fileURLToPath(new URL("../artifacts/", import.meta.url));
 const README_SCREENSHOT = fileURLToPath(new URL("../../docs/sandbox.png", import.meta.url));
 const SEED = fileURLToPath(new URL("../fixtures/seed-article.json", import.meta.url));
 
