@@ -154,6 +154,21 @@ describe("a group", () => {
     expect(messages[2]!.text).toContain("Group story");
   });
 
+  it("is told how to continue when the person who added the bot never started it", async () => {
+    stack = await startStack({ name: "groupnote", tuning: CHANNEL_TUNING });
+    const { telegram } = stack;
+    const stranger = telegram.addUser({ id: 7105, first_name: "Stranger" }, { started: false });
+    telegram.addChat({ id: GROUP, type: "group", title: "Newsroom" });
+    telegram.setMember(GROUP, stranger.id, "creator");
+    telegram.setBotMember(GROUP, "left");
+    telegram.botMembershipChanged(GROUP, stranger, "member");
+    const [note] = await telegram.waitForMessages(GROUP, 1);
+    expect(note!.text).toBe(
+      "Thanks for adding me! An administrator chooses what this group receives with /subscribe <category> here, or privately in @bulletin_test_bot with /link.",
+    );
+    expect(telegram.messagesTo(stranger.id)).toHaveLength(0);
+  });
+
   it("follows its group to the supergroup it became, and tells the admin who linked it", async () => {
     stack = await startStack({ name: "migrated", tuning: CHANNEL_TUNING });
     const { telegram } = stack;
