@@ -12,6 +12,7 @@ import { Fanout } from "../delivery/fanout.js";
 import { AdaptivePool } from "../delivery/pool.js";
 import { Rounds } from "../delivery/rounds.js";
 import { DeliveryStats } from "../delivery/stats.js";
+import { Timings } from "../delivery/timings.js";
 import { startFeeds } from "../feeds/role.js";
 import { buildHttpServer } from "../http/server.js";
 import { chatId } from "../ids.js";
@@ -118,6 +119,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   const sendRate = tuning.sendRate ?? config.sendRate;
   const articles = new ArticleCache(deliveryRedis, keys);
   const stats = new DeliveryStats(deliveryRedis, keys);
+  const timings = new Timings(deliveryRedis, keys);
   const budget = new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast });
   await budget.listen(runtime.connect());
   const deliverer = new Deliverer({
@@ -130,6 +132,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
     articles,
     queues,
     stats,
+    timings,
     logger,
     paidBroadcast: config.paidBroadcast,
     pacing: tuning.pacing ?? DEFAULT_PACING,
@@ -141,6 +144,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
     articles,
     deliverer,
     queues,
+    timings,
     logger,
     sliceMs: tuning.sliceMs,
   });
@@ -175,7 +179,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
     async stop() {
       stopping = true;
       await Promise.all([fanoutWorker.close(), deliveryWorker.close()]);
-      await stats.flush();
+      await Promise.all([stats.flush(), timings.flush()]);
     },
   };
 }

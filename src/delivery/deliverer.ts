@@ -34,6 +34,7 @@ import {
 } from "./plan.js";
 import type { AdaptivePool } from "./pool.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
+import type { Timings } from "./timings.js";
 
 /**
  * After a send, store the chat's new cursor if nobody changed its record meanwhile, and shorten
@@ -98,6 +99,7 @@ export interface DelivererDeps {
   readonly articles: ArticleCache;
   readonly queues: Pick<Queues, "delivery">;
   readonly stats: DeliveryStats;
+  readonly timings: Timings;
   readonly logger: Logger;
   readonly paidBroadcast: boolean;
   readonly pacing?: PacingOptions;
@@ -123,6 +125,8 @@ interface Visit {
 
 interface Rendered {
   readonly send: (api: Api) => Promise<unknown>;
+  /** The articles the message carries. */
+  readonly articles: readonly StoredArticle[];
   readonly seqs: readonly number[];
   readonly outOfOrder: boolean;
   readonly digest: boolean;
@@ -162,6 +166,8 @@ export class Deliverer {
   private readonly claims: BatchedScript;
   private readonly commits: BatchedScript;
   private readonly formatCache = new Map<string, ArticleMessage>();
+  /** Articles whose first delivery this process has seen recorded. */
+  private readonly firstDeliveryKnown = new Set<ArticleId>();
 
   constructor(private readonly deps: DelivererDeps) {
     this.logger = deps.logger.child({ component: "delivery" });
@@ -246,7 +252,9 @@ export class Deliverer {
   private async claimAndDeliver(visit: Visit): Promise<void> {
     // The slot first, the claim right before the send: a claim never waits on the budget (and
     // a slot is lost only in the rare case that the chat turns out to be pacing).
+    const waitStarted = performance.now();
     await this.deps.budget.take();
+    this.deps.timings.observe("budget_wait", (performance.now() - waitStarted) / 1000);
     const answer = Number(
       await this.claims.run(
         [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
@@ -300,14 +308,14 @@ export class Deliverer {
           }
         }
       };
-      return { send, seqs, outOfOrder: plan.outOfOrder, digest: false };
+      return { send, articles: [article], seqs, outOfOrder: plan.outOfOrder, digest: false };
     }
     const digest = formatDigest(plan.items.map((i) => i.article), messages);
     const included = plan.items.slice(0, digest.included);
     const last = included[included.length - 1]!.seq;
     const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
     const send = (api: Api) => api.sendMessage(chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
-    return { send, seqs, outOfOrder: false, digest: included.length > 1 };
+    return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
   }
 
   /** An article formatted once per language (and channel settings), not once per reader. */
@@ -353,6 +361,7 @@ export class Deliverer {
         if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
         this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
         this.deps.stats.count("articles_delivered", rendered.seqs.length);
+        await this.recordFirstDeliveries(rendered.articles);
         return;
       }
       switch (failure.kind) {
@@ -412,6 +421,23 @@ export class Deliverer {
       // The record changed while the message was in flight (a subscription, say): apply the
       // delivery to the record as it is now.
       await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
+    }
+  }
+
+  /**
+   * The first chat an article reached, across all processes: the first process to mark the article
+   * observes the time since its ingest (each process asks Redis once per article).
+   */
+  private async recordFirstDeliveries(articles: readonly StoredArticle[]): Promise<void> {
+    const fresh = articles.filter((a) => !this.firstDeliveryKnown.has(a.id));
+    if (fresh.length === 0) return;
+    if (this.firstDeliveryKnown.size > 10_000) this.firstDeliveryKnown.clear();
+    const now = Date.now();
+    for (const article of fresh) {
+      this.firstDeliveryKnown.add(article.id);
+      if ((await this.deps.redis.hsetnx(this.deps.keys.article(article.id), "firstDeliveredAt", now)) === 1) {
+        this.deps.timings.observe("ingest_to_first_delivery", Math.max(0, now - article.receivedAt) / 1000);
+      }
     }
   }
 

@@ -7,6 +7,7 @@ import type { ArticleCache } from "./articles.js";
 import type { Deliverer, ShardRead } from "./deliverer.js";
 import { LuaScript } from "../store/script.js";
 import type { RoundStart, Rounds } from "./rounds.js";
+import type { Timings } from "./timings.js";
 
 /**
  * A shard's subscribers of one category and their records, in one step. KEYS: the category's
@@ -34,6 +35,7 @@ export interface FanoutDeps {
   readonly articles: ArticleCache;
   readonly deliverer: Deliverer;
   readonly queues: Pick<Queues, "delivery">;
+  readonly timings: Timings;
   readonly logger: Logger;
   /** A chunk job hands its remaining shards to a new job after this long, so big rounds never hog a worker. */
   readonly sliceMs?: number;
@@ -51,6 +53,7 @@ export class Fanout {
 
   /** An article was accepted: every category it belongs to gets (or joins) a round. */
   async article(id: string): Promise<void> {
+    const started = performance.now();
     const article = await this.deps.articles.get(articleId(id));
     if (!article) {
       this.logger.warn({ id }, "article to fan out is gone (expired); nothing to do");
@@ -63,6 +66,7 @@ export class Fanout {
       this.logger.debug({ id, slug, lane, decision: decision.kind }, "fan-out");
     }
     await this.deps.redis.hset(this.deps.keys.article(article.id), "fanned", "1");
+    this.deps.timings.observe("fanout", (performance.now() - started) / 1000);
   }
 
   private async enqueueRound(slug: CategorySlug, lane: Lane, start: RoundStart): Promise<void> {

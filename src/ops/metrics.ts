@@ -4,6 +4,7 @@ import type { Queue } from "bullmq";
 import type { Redis } from "../redis.js";
 import type { ChatStore } from "../store/chats.js";
 import type { Keys } from "../store/keys.js";
+import { TIMINGS, readTimings, renderHistogram } from "../delivery/timings.js";
 import {
   DELIVERY_EVENTS,
   FAILURE_REASONS,
@@ -140,10 +141,12 @@ export class BulletinMetrics {
   /** Reads Redis and renders the Prometheus text exposition. Throws when Redis cannot be read. */
   async render(): Promise<string> {
     const stopTimer = this.collectSeconds.startTimer();
-    const snapshot = await this.read();
+    const [snapshot, timings] = await Promise.all([this.read(), readTimings(this.deps.redis, this.deps.keys)]);
     stopTimer();
     this.apply(snapshot);
-    return this.registry.metrics();
+    // Durations are histograms summed in Redis by every process: rendered from their buckets.
+    const histograms = [...timings].map(([name, totals]) => renderHistogram(TIMINGS[name].metric, TIMINGS[name].help, totals));
+    return `${await this.registry.metrics()}${histograms.join("")}`;
   }
 
   private async read(): Promise<Snapshot> {

@@ -53,6 +53,8 @@ export function keys(prefix: string) {
     },
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
+    /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */
+    timings: (name: string) => `${prefix}:timings:${name}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
   };

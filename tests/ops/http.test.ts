@@ -100,12 +100,29 @@ describe("/metrics", () => {
     }
     expect(valueOf(families, "bulletin_feeds", { health: "failing" })).toBe(0);
     expect(families.get("bulletin_metrics_collect_seconds")?.type).toBe("histogram");
+
+    // Durations every process observed, summed in Redis: one article fanned out, first delivered once;
+    // at least three waits for the budget (two delivered sends, one to the reader who blocked the bot;
+    // a reader still pacing after the bot's reply waits once more on the second visit).
+    await telegram.waitFor(
+      async () => {
+        families = await metrics(stack!);
+        return valueOf(families, "bulletin_ingest_to_first_delivery_seconds_count") === 1;
+      },
+      { message: "the timings to reach Redis" },
+    );
+    expect(families.get("bulletin_fanout_duration_seconds")?.type).toBe("histogram");
+    expect(valueOf(families, "bulletin_fanout_duration_seconds_count")).toBe(1);
+    expect(valueOf(families, "bulletin_fanout_duration_seconds_bucket", { le: "+Inf" })).toBe(1);
+    expect(valueOf(families, "bulletin_ingest_to_first_delivery_seconds_bucket", { le: "60" })).toBe(1);
+    expect(valueOf(families, "bulletin_send_budget_wait_seconds_count")).toBeGreaterThanOrEqual(3);
     expect(families.has("process_cpu_user_seconds_total")).toBe(true);
 
     // No chat or user id is ever a label.
     for (const family of families.values()) {
       for (const sample of family.samples) {
-        for (const value of Object.values(sample.labels)) expect(value).not.toMatch(/^-?\d{4,}$/);
+        // `le` is a histogram bucket's bound (seconds), not an id.
+        for (const [label, value] of Object.entries(sample.labels)) if (label !== "le") expect(value).not.toMatch(/^-?\d{4,}$/);
       }
     }
   });
