@@ -7,24 +7,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configProblems } from "../support/config-problems.js";
 import { loadCategories, parseCategories, type Categories } from "../../src/config/categories.js";
-import { ConfigError } from "../../src/config/errors.js";
 import { categorySlug } from "../../src/ids.js";
 
 const SOURCE = "config/categories.json";
 
 /** The problems reported for `raw`; fails the test when it is accepted. */
 function problemsOf(parse: () => Categories): readonly string[] {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
-    expect((error as ConfigError).message).toBe(problems.join("\n"));
-    for (const problem of problems) expect(problem).not.toContain("\n");
-    return problems;
-  }
-  throw new Error("the categories were accepted");
+  return configProblems(parse, "the categories");
 }
 
 const parseProblems = (raw: unknown) => problemsOf(() => parseCategories(raw, SOURCE));

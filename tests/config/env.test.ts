@@ -9,23 +9,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { configProblems } from "../support/config-problems.js";
 import { DEFAULT_REDIS_URL, loadConfig, type Config } from "../../src/config/env.js";
-import { ConfigError } from "../../src/config/errors.js";
 
 const BOT_TOKEN = "123456789:AAF-test-token-for-config-tests_x";
 
 /** The problems loadConfig reports for `env`; fails the test when it accepts it. */
 function problemsOf(env: Record<string, string>): readonly string[] {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems;
-    expect((error as ConfigError).message).toBe(problems.join("\n"));
-    for (const problem of problems) expect(problem).not.toContain("\n");
-    return problems;
-  }
-  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+  return configProblems(() => loadConfig(env), `the environment ${JSON.stringify(env)}`);
 }
 
 function config(env: Record<string, string>): Config {
