@@ -84,6 +84,7 @@ async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> 
           categories: runtime.categories,
           queues: operatorQueues,
           feedInterval: config.feedInterval,
+          ingestor: runtime.ingestor,
           logger,
         })
       : undefined;

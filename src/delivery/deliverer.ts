@@ -121,6 +121,8 @@ interface Visit {
   readonly plan: DeliveryPlan;
   /** How many articles are pending, or Infinity when a log read hit its limit. */
   readonly pending: number;
+  /** How many of them expired before they could be delivered. */
+  readonly expired: number;
 }
 
 interface Rendered {
@@ -226,8 +228,10 @@ export class Deliverer {
     const articles = await this.deps.articles.getMany(wanted);
     const visits: Visit[] = [];
     for (const { entry, pending, truncated } of candidates) {
-      const plan = planDelivery(entry.record.kind, pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) })));
-      if (plan) visits.push({ ...entry, plan, pending: truncated ? Infinity : pending.length });
+      const withArticles = pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) }));
+      const plan = planDelivery(entry.record.kind, withArticles);
+      const expired = withArticles.filter((p) => p.article === undefined).length;
+      if (plan) visits.push({ ...entry, plan, pending: truncated ? Infinity : pending.length, expired });
     }
     return visits;
   }
@@ -333,8 +337,11 @@ export class Deliverer {
   private async deliver(visit: Visit, slotTaken: boolean): Promise<void> {
     let rendered = this.render(visit);
     if (!rendered) {
-      this.deps.stats.count("expired_article", visit.plan.skipped.length);
-      this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
+      // Expired articles are counted and logged; announcements a channel passes over are not news.
+      if (visit.expired > 0) {
+        this.deps.stats.count("expired_article", visit.expired);
+        this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
+      }
       await this.commit(visit, visit.plan.skipped, false);
       if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
       return;

@@ -78,8 +78,10 @@ const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredAr
  * per article, oldest first. A private chat gets its one pending article, or a digest of several
  * (the formatter decides how many fit; see `applyDelivered`).
  */
-export function planDelivery(kind: ChatRecord["kind"], pending: readonly PendingArticle[]): DeliveryPlan | undefined {
-  if (pending.length === 0) return undefined;
+export function planDelivery(kind: ChatRecord["kind"], allPending: readonly PendingArticle[]): DeliveryPlan | undefined {
+  if (allPending.length === 0) return undefined;
+  // Announcements are for readers: a channel or group passes over them as it does expired ones.
+  const pending = kind === "private" ? allPending : allPending.map((p) => (p.article?.announcement ? { seq: p.seq, article: undefined } : p));
   const firstPresent = pending.findIndex(isPresent);
   const leadingMissing = pending.slice(0, firstPresent === -1 ? pending.length : firstPresent).map((p) => p.seq);
   const present = pending.filter(isPresent);
@@ -90,10 +92,13 @@ export function planDelivery(kind: ChatRecord["kind"], pending: readonly Pending
     const outOfOrder = breaking !== present[0];
     return { type: "single", item: breaking, outOfOrder, skipped: outOfOrder ? [] : leadingMissing };
   }
-  if (kind !== "private" || present.length === 1) {
-    return { type: "single", item: present[0]!, outOfOrder: false, skipped: leadingMissing };
+  // An announcement goes alone, in its turn: a digest takes only what comes before it.
+  const firstAnnouncement = present.findIndex((p) => p.article.announcement === true);
+  const items = firstAnnouncement === -1 ? present : present.slice(0, Math.max(1, firstAnnouncement));
+  if (kind !== "private" || items.length === 1) {
+    return { type: "single", item: items[0]!, outOfOrder: false, skipped: leadingMissing };
   }
-  return { type: "digest", items: present, skipped: pending.filter((p) => !isPresent(p)).map((p) => p.seq) };
+  return { type: "digest", items, skipped: pending.filter((p) => !isPresent(p)).map((p) => p.seq) };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Messages } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import { CAPTION_LIMIT, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLength } from "./html.js";
 
-export type FormattableArticle = Pick<StoredArticle, "title" | "summary" | "url" | "imageUrl" | "categories">;
+export type FormattableArticle = Pick<StoredArticle, "title" | "summary" | "url" | "imageUrl" | "categories" | "announcement">;
 
 /** What delivery sends: a text message (`sendMessage`) or a photo with a caption (`sendPhoto`). */
 export type ArticleMessage =
@@ -45,6 +45,10 @@ export function formatArticle(
   messages: Messages,
   options: FormatArticleOptions = {},
 ): ArticleMessage {
+  if (article.announcement) {
+    // An operators' service message: its text alone, no link, no hashtags.
+    return { kind: "text", html: escapeHtml(cutText(`📢 ${cleanText(article.title).trim()}`, TEXT_LIMIT)), linkPreview: false };
+  }
   const url = cleanText(article.url).trim();
   const parts: Parts = {
     title: normalizeTitle(article.title) || url,

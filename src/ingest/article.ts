@@ -19,7 +19,7 @@ export const articleInputSchema = z.object({
 
 export type ArticleInput = z.infer<typeof articleInputSchema>;
 
-export type ArticleSource = "http" | "feed" | "cli";
+export type ArticleSource = "http" | "feed" | "cli" | "admin";
 
 /** An article as stored once accepted; what delivery formats. */
 export const storedArticleSchema = z.object({
@@ -34,7 +34,9 @@ export const storedArticleSchema = z.object({
   language: z.string().optional(),
   priority: z.enum(["normal", "breaking"]),
   receivedAt: z.number(),
-  source: z.enum(["http", "feed", "cli"]),
+  source: z.enum(["http", "feed", "cli", "admin"]),
+  /** A service message from the operators (/announce): to every reader, alone, never to channels. */
+  announcement: z.literal(true).optional(),
 });
 
 export type StoredArticle = Omit<z.infer<typeof storedArticleSchema>, "id" | "categories"> & {

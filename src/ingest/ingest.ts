@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
 import type { Categories } from "../config/categories.js";
 import { articleId, type ArticleId, type CategorySlug } from "../ids.js";
@@ -93,6 +93,36 @@ export class Ingestor {
     // Counted in the shared counters hash, so /metrics and `stats` see every process's ingest.
     await this.deps.redis.hincrby(this.deps.keys.counters, ingestCounterField(source, outcome.status), 1);
     return outcome;
+  }
+
+  /**
+   * An operators' service message (/announce): stored like an article in every category, so that
+   * delivery brings it to every reader once, through the same budget and pace, alone; channels and
+   * groups skip it.
+   */
+  async announce(text: string): Promise<{ id: ArticleId; seq: number }> {
+    const id = articleId(`announce-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`);
+    const slugs = this.deps.categories.slugs;
+    const article: Omit<StoredArticle, "seq"> = {
+      id,
+      url: "",
+      title: text,
+      categories: slugs,
+      priority: "normal",
+      receivedAt: (this.deps.now ?? Date.now)(),
+      source: "admin",
+      announcement: true,
+    };
+    const { keys, redis } = this.deps;
+    const answer = (await acceptArticle.run(
+      redis,
+      [keys.dedupeById(hash(id)), keys.dedupeByUrl(hash(id)), keys.sequence, keys.article(id), ...slugs.map((slug) => keys.log(slug))],
+      [id, JSON.stringify(article), DEDUPE_TTL_MS, ARTICLE_TTL_MS, LOG_LENGTH],
+    )) as [number, string, number?];
+    const seq = Number(answer[2]);
+    await this.enqueueFanout(id);
+    this.logger.info({ id, seq }, "announcement accepted");
+    return { id, seq };
   }
 
   private async accept(raw: unknown, source: ArticleSource): Promise<IngestOutcome> {

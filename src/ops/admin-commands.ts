@@ -1,6 +1,7 @@
 import { Composer, type Context } from "grammy";
 import type { Categories } from "../config/categories.js";
 import { escapeHtml } from "../format/html.js";
+import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Redis } from "../redis.js";
 import type { ChatStore } from "../store/chats.js";
@@ -18,6 +19,8 @@ export interface AdminCommandsDeps {
   readonly categories: Categories;
   readonly queues: OperatorQueues;
   readonly feedInterval: number;
+  /** /announce stores its service message through the same ingest as articles. */
+  readonly ingestor: Pick<Ingestor, "announce">;
   readonly logger: Logger;
 }
 
@@ -27,7 +30,7 @@ const SENDING_QUEUES: readonly BulletinQueueName[] = ["fanout", "delivery"];
 const n = (value: number) => value.toLocaleString("en-US");
 
 /**
- * The operators' commands in Telegram: /stats, /pause and /resume, for the chats in ADMIN_CHAT_IDS
+ * The operators' commands in Telegram: /stats, /pause, /resume and /announce, for the chats in ADMIN_CHAT_IDS
  * only. In any other chat the update passes on untouched, so the bot answers these commands as it
  * answers any text it does not know: nobody else learns they exist. Mount it before the features
  * that answer unknown commands (`bot.use(adminCommands(…))`); it is not in the command menu.
@@ -81,6 +84,17 @@ export function adminCommands<C extends Context>(deps: AdminCommandsDeps): Compo
     for (const name of SENDING_QUEUES) await deps.queues.byName(name).resume();
     logger.warn({ chat: ctx.chat.id, user: ctx.from?.id }, "admin: delivery resumed");
     await ctx.reply(`▶️ Resumed ${SENDING_QUEUES.join(" and ")}: delivery goes on where it stopped.`);
+  });
+
+  admin.command("announce", async (ctx) => {
+    const text = typeof ctx.match === "string" ? ctx.match.trim() : "";
+    if (text === "") {
+      await ctx.reply("Usage: /announce <text> — a service message to every reader, sent through the same rate-limited delivery.");
+      return;
+    }
+    const { id } = await deps.ingestor.announce(text);
+    logger.warn({ chat: ctx.chat.id, user: ctx.from?.id, id }, "admin: announcement queued");
+    await ctx.reply(`📢 Announcement ${id} queued: every reader gets it once, at the pace Telegram allows.`);
   });
 
   return composer;

@@ -37,7 +37,7 @@ export const FAILURE_REASONS: readonly string[] = [
   ...new Set(Object.values(DELIVERY_EVENTS).flatMap((e) => (e.failed ? [e.failed] : []))),
 ];
 
-export const INGEST_SOURCES = ["http", "feed", "cli"] as const satisfies readonly ArticleSource[];
+export const INGEST_SOURCES = ["http", "feed", "cli", "admin"] as const satisfies readonly ArticleSource[];
 export const INGEST_OUTCOMES = ["accepted", "duplicate", "invalid", "unknown_category"] as const;
 export type IngestOutcomeName = (typeof INGEST_OUTCOMES)[number];
 
@@ -61,7 +61,7 @@ export async function readCounters(redis: Redis, keys: Keys): Promise<Counters> 
     Object.keys(DELIVERY_EVENTS).map((event) => [event, countSchema.parse(fields[event] ?? 0)]),
   ) as Record<DeliveryEvent, number>;
   const zeros = () => Object.fromEntries(INGEST_OUTCOMES.map((o) => [o, 0])) as Record<IngestOutcomeName, number>;
-  const ingested: Record<ArticleSource, Record<IngestOutcomeName, number>> = { http: zeros(), feed: zeros(), cli: zeros() };
+  const ingested: Record<ArticleSource, Record<IngestOutcomeName, number>> = { http: zeros(), feed: zeros(), cli: zeros(), admin: zeros() };
   for (const [field, value] of Object.entries(fields)) {
     const match = INGEST_FIELD.exec(field);
     if (match) ingested[match[1] as ArticleSource][match[2] as IngestOutcomeName] = countSchema.parse(value);

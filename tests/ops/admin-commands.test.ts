@@ -3,7 +3,7 @@ import { Bot } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadCategories } from "../../src/config/categories.js";
-import { categorySlug, chatId } from "../../src/ids.js";
+import { articleId, categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { adminCommands } from "../../src/ops/admin-commands.js";
 import { openOperatorQueues, type OperatorQueues } from "../../src/ops/queues.js";
@@ -40,6 +40,8 @@ beforeEach(async () => {
       categories: loadCategories(CATEGORIES_FILE),
       queues,
       feedInterval: 60,
+      // The composer alone: announcements are delivered for real in tests/stories/operators.test.ts.
+      ingestor: { announce: (text: string) => Promise.resolve({ id: articleId(`announce-${text.length}`), seq: 1 }) },
       logger: createLogger("silent"),
     }),
   );

@@ -394,3 +394,21 @@ describe("a chat whose next log page is all breaking news it already got", () =>
     expect(delivered).toContain(52);
   });
 });
+
+describe("an operators' announcement", () => {
+  const announcement = (seq: number): PendingArticle => ({ seq, article: { ...article(seq, "normal"), announcement: true } });
+
+  it("reaches a reader alone and in its turn: a digest takes only what came before it", () => {
+    const plan = planDelivery("private", [present(1), present(2), announcement(3), present(4)]);
+    expect(plan?.type).toBe("digest");
+    expect(plan?.type === "digest" && plan.items.map((i) => i.seq)).toEqual([1, 2]);
+    const next = planDelivery("private", [announcement(3), present(4)]);
+    expect(next?.type === "single" && next.item.seq).toBe(3);
+  });
+
+  it("is passed over by channels and groups, which go on with their articles", () => {
+    const plan = planDelivery("channel", [announcement(3), present(4)]);
+    expect(plan?.type === "single" && [plan.item.seq, plan.skipped]).toEqual([4, [3]]);
+    expect(planDelivery("group", [announcement(5)])).toEqual({ type: "skip", skipped: [5] });
+  });
+});

@@ -328,3 +328,13 @@ describe("any article, however hostile, makes a message Telegram accepts within 
     }
   });
 });
+
+describe("an operators' announcement", () => {
+  it("is its text alone, escaped, with no link and no hashtags", () => {
+    const message = formatArticle(
+      { title: "Maintenance at 02:00 <b>tonight</b> & tomorrow", url: "", categories: [categorySlug("world")], announcement: true },
+      en,
+    );
+    expect(message).toEqual({ kind: "text", html: "📢 Maintenance at 02:00 &lt;b&gt;tonight&lt;/b&gt; &amp; tomorrow", linkPreview: false });
+  });
+});
