@@ -368,7 +368,7 @@ export class Deliverer {
         if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
         this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
         this.deps.stats.count("articles_delivered", rendered.seqs.length);
-        await this.recordFirstDeliveries(rendered.articles);
+        await this.recordDeliveryTimes(rendered.articles);
         return;
       }
       switch (failure.kind) {
@@ -432,10 +432,13 @@ export class Deliverer {
   }
 
   /**
-   * The first chat an article reached, across all processes: the first process to mark the article
-   * observes the time since its ingest (each process asks Redis once per article).
+   * How long each article took to reach this chat, and the first chat it reached across all
+   * processes: the first process to mark the article observes the time since its ingest (each
+   * process asks Redis once per article).
    */
-  private async recordFirstDeliveries(articles: readonly StoredArticle[]): Promise<void> {
+  private async recordDeliveryTimes(articles: readonly StoredArticle[]): Promise<void> {
+    const delivered = Date.now();
+    for (const article of articles) this.deps.timings.observe("ingest_to_delivery", Math.max(0, delivered - article.receivedAt) / 1000);
     const fresh = articles.filter((a) => !this.firstDeliveryKnown.has(a.id));
     if (fresh.length === 0) return;
     if (this.firstDeliveryKnown.size > 10_000) this.firstDeliveryKnown.clear();

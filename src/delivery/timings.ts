@@ -14,6 +14,10 @@ export const TIMINGS = {
     metric: "bulletin_ingest_to_first_delivery_seconds",
     help: "From an article's ingest to the first chat Telegram accepted it for.",
   },
+  ingest_to_delivery: {
+    metric: "bulletin_ingest_to_delivery_seconds",
+    help: "From an article's ingest to each chat Telegram accepted it for (one observation per article and chat; the top buckets are the last deliveries).",
+  },
   budget_wait: {
     metric: "bulletin_send_budget_wait_seconds",
     help: "How long a send waited for a slot of the shared send budget (SEND_RATE, 429 pauses).",

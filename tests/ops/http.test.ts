@@ -107,7 +107,10 @@ describe("/metrics", () => {
     await telegram.waitFor(
       async () => {
         families = await metrics(stack!);
-        return valueOf(families, "bulletin_ingest_to_first_delivery_seconds_count") === 1;
+        return (
+          valueOf(families, "bulletin_ingest_to_first_delivery_seconds_count") === 1 &&
+          valueOf(families, "bulletin_ingest_to_delivery_seconds_count") === 2
+        );
       },
       { message: "the timings to reach Redis" },
     );
@@ -115,6 +118,8 @@ describe("/metrics", () => {
     expect(valueOf(families, "bulletin_fanout_duration_seconds_count")).toBe(1);
     expect(valueOf(families, "bulletin_fanout_duration_seconds_bucket", { le: "+Inf" })).toBe(1);
     expect(valueOf(families, "bulletin_ingest_to_first_delivery_seconds_bucket", { le: "60" })).toBe(1);
+    // Every delivery: the two readers who got the article.
+    expect(valueOf(families, "bulletin_ingest_to_delivery_seconds_count")).toBe(2);
     expect(valueOf(families, "bulletin_send_budget_wait_seconds_count")).toBeGreaterThanOrEqual(3);
     expect(families.has("process_cpu_user_seconds_total")).toBe(true);
 
