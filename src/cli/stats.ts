@@ -1,3 +1,4 @@
+import { sentInLastMinute } from "../delivery/stats.js";
 import { parseArgs } from "node:util";
 import { openOperatorQueues } from "../ops/queues.js";
 import {
@@ -28,6 +29,8 @@ export interface Stats {
   readonly chats?: ChatCounts;
   readonly queues: readonly QueueDepth[];
   readonly counters: Counters;
+  /** Messages sent by every process in the last 60 seconds. */
+  readonly sentLastMinute: number;
   readonly feeds: FeedsSummary;
 }
 
@@ -36,19 +39,22 @@ export async function collectStats(cli: OperatorCli, options: { readonly chats: 
   const store = storeOf(cli);
   const queues = openOperatorQueues(cli.redis, cli.prefix);
   try {
-    const [subscribers, chats, depths, counters, feeds] = await Promise.all([
+    const now = (cli.now ?? Date.now)();
+    const [subscribers, chats, depths, counters, feeds, sentLastMinute] = await Promise.all([
       readSubscribers(store, categories),
       options.chats ? countChats(store) : undefined,
       readQueueDepths(queues.all),
       readCounters(cli.redis, keysOf(cli)),
       readFeeds(cli.redis, cli.prefix, categories, cli.feedInterval),
+      sentInLastMinute(cli.redis, keysOf(cli), now),
     ]);
     return {
-      at: new Date((cli.now ?? Date.now)()).toISOString(),
+      at: new Date(now).toISOString(),
       subscribers,
       ...(chats ? { chats } : {}),
       queues: depths,
       counters,
+      sentLastMinute,
       feeds,
     };
   } finally {
@@ -91,6 +97,7 @@ function render(stats: Stats): string {
     table(
       [
         ["DELIVERY", "TOTAL"],
+        ["sent in the last minute", `${n(stats.sentLastMinute)} (${(stats.sentLastMinute / 60).toFixed(1)}/s)`],
         ["messages sent (single)", n(delivery.sent)],
         ["messages sent (digest)", n(delivery.sent_digest)],
         ["articles delivered", n(delivery.articles_delivered)],

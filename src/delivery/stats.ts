@@ -26,6 +26,8 @@ const FLUSH_INTERVAL_MS = 250;
  */
 export class DeliveryStats {
   private pending = new Map<DeliveryEvent, number>();
+  /** Messages sent per unix second, for the recent send rate. */
+  private sendsBySecond = new Map<number, number>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -36,6 +38,10 @@ export class DeliveryStats {
   count(event: DeliveryEvent, by = 1): void {
     if (by === 0) return;
     this.pending.set(event, (this.pending.get(event) ?? 0) + by);
+    if (event === "sent" || event === "sent_digest") {
+      const second = Math.floor(Date.now() / 1000);
+      this.sendsBySecond.set(second, (this.sendsBySecond.get(second) ?? 0) + by);
+    }
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
   }
 
@@ -44,9 +50,16 @@ export class DeliveryStats {
     this.timer = undefined;
     if (this.pending.size === 0) return;
     const counts = this.pending;
+    const seconds = this.sendsBySecond;
     this.pending = new Map();
+    this.sendsBySecond = new Map();
     const pipeline = this.redis.pipeline();
     for (const [event, by] of counts) pipeline.hincrby(this.keys.counters, event, by);
+    for (const [second, by] of seconds) {
+      const key = this.keys.sendsInMinute(Math.floor(second / 60));
+      pipeline.hincrby(key, String(second), by);
+      pipeline.expire(key, 180);
+    }
     await pipeline.exec();
   }
 
@@ -54,4 +67,16 @@ export class DeliveryStats {
     const raw = await this.redis.hgetall(this.keys.counters);
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
+}
+
+/** Messages sent (all processes) in the 60 seconds before `now` (ms). */
+export async function sentInLastMinute(redis: Redis, keys: Keys, now: number): Promise<number> {
+  const second = Math.floor(now / 1000);
+  const minute = Math.floor(second / 60);
+  const [current, previous] = await Promise.all([redis.hgetall(keys.sendsInMinute(minute)), redis.hgetall(keys.sendsInMinute(minute - 1))]);
+  let sent = 0;
+  for (const [at, count] of [...Object.entries(current), ...Object.entries(previous)]) {
+    if (Number(at) > second - 60 && Number(at) <= second) sent += Number(count);
+  }
+  return sent;
 }

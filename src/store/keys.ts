@@ -55,6 +55,8 @@ export function keys(prefix: string) {
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */
     timings: (name: string) => `${prefix}:timings:${name}`,
+    /** HASH second → messages sent, one key per minute (kept 3 minutes): the recent send rate. */
+    sendsInMinute: (unixMinute: number) => `${prefix}:sends:${unixMinute}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
   };

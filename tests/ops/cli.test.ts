@@ -2,6 +2,7 @@
  * The operators' CLI commands against a real Redis, each test on a key prefix of its own:
  * stats, publish, subscribers import|export, queues; and the exit codes of `npm run cli` itself.
  */
+import { DeliveryStats } from "../../src/delivery/stats.js";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -53,11 +54,17 @@ describe("stats", () => {
     });
     await store.importChats([reader(1, ["world"]), reader(2, ["world", "politics"]), reader(-1001234567890, ["economy"]), reader(3, [], false)]);
     await cli.redis.hset(keyLayout(cli.prefix).counters, { sent: 5, sent_digest: 1, chat_gone_blocked: 2, "ingested:http:accepted": 4 });
+    // Sends a delivery process just made: they count in the last minute's rate.
+    const deliveryStats = new DeliveryStats(cli.redis, keyLayout(cli.prefix));
+    deliveryStats.count("sent", 3);
+    deliveryStats.count("sent_digest", 1);
+    await deliveryStats.flush();
     expect(await runPublishCommand(["--url", "https://news.example.com/s/1", "--title", "One", "-c", "world"], cli)).toBe(0);
     cli.reset();
 
     expect(await runStatsCommand(["--json"], cli)).toBe(0);
     const stats = JSON.parse(cli.out()) as Record<string, unknown>;
+    expect(stats.sentLastMinute).toBe(4);
     expect(stats.subscribers).toEqual([
       { category: "world", subscribers: 2 },
       { category: "politics", subscribers: 1 },
@@ -74,7 +81,7 @@ describe("stats", () => {
       jobs: { waiting: 1, prioritized: 0, active: 0, delayed: 0, "waiting-children": 0, failed: 0, completed: 0 },
     });
     expect(stats.counters).toMatchObject({
-      delivery: { sent: 5, sent_digest: 1, chat_gone_blocked: 2, rate_limited: 0 },
+      delivery: { sent: 8, sent_digest: 2, chat_gone_blocked: 2, rate_limited: 0 },
       ingested: { http: { accepted: 4, duplicate: 0 }, cli: { accepted: 1 } },
       paidMessages: 0,
     });
@@ -86,7 +93,8 @@ describe("stats", () => {
     expect(text).toMatch(/^world\s+2$/m);
     expect(text).toMatch(/^private\s+2\s+1$/m);
     expect(text).toMatch(/^fanout\s+no\s+1\s+0/m);
-    expect(text).toMatch(/^messages sent \(single\)\s+5$/m);
+    expect(text).toMatch(/^messages sent \(single\)\s+8$/m);
+    expect(text).toMatch(/^sent in the last minute\s+4 \(0\.1\/s\)$/m);
     expect(text).toMatch(/^failed: blocked\s+2$/m);
     expect(text).toMatch(/^cli\s+1\s+0\s+0\s+0$/m);
 
