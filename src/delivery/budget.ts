@@ -59,7 +59,7 @@ export interface BudgetOptions {
  * or under the rate even when timers fire late or requests take different paths.
  */
 const HEADROOM = 0.98;
-const LATE_TOLERANCE_MS = 15;
+const LATE_TOLERANCE_MS = 8;
 const GRANT_AHEAD_MS = 250;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
