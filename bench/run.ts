@@ -24,6 +24,9 @@ const INGEST_TOKEN = "bench-ingest-token-0123456789";
 const results: Record<string, number> = {};
 const redis = new Redis(REDIS_URL);
 
+/** Between steps, when node runs with --expose-gc (npm run bench does). */
+const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
@@ -426,13 +429,16 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["import_rows_per_s", "7. import: subscriber rows per second", () => undefined, ""],
 ];
 
-const steps: Record<string, () => Promise<void>> = { ceiling, paid, budget, scale, backlog, latency, import: importRows };
+// The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
+// process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
+const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {
   for (const name of chosen) {
     const step = steps[name];
     if (!step) throw new Error(`bench: unknown step ${name}; steps: ${Object.keys(steps).join(", ")}`);
+    collectGarbage();
     await step();
   }
 } finally {
