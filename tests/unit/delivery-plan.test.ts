@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../support/random.js";
 import {
   applyDelivered,
   cursorSkip,
@@ -226,17 +227,6 @@ describe("recording a delivery", () => {
   });
 });
 
-/** A small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Simulated {
   seq: number;
@@ -258,7 +248,7 @@ function simulate(options: {
   expiredShare: number;
   breakingShare: number;
 }) {
-  const random = rng(options.seed);
+  const random = seededRandom(options.seed);
   const slugs = [world, politics, sports];
   let chat = record({ kind: options.kind, subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 0 }], cursor: 0 });
   const logs = new Map<CategorySlug, Simulated[]>(slugs.map((s) => [s, []]));

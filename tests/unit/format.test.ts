@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { MessageEntity } from "grammy/types";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../support/random.js";
 import {
   CAPTION_LIMIT,
   ELLIPSIS,
@@ -260,17 +261,6 @@ describe("a digest of several articles", () => {
   });
 });
 
-/** mulberry32: a small seeded generator, so a failure can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   ...PERSIAN_WORDS,
@@ -283,7 +273,7 @@ const PIECES = [
 
 describe("any article, however hostile, makes a message Telegram accepts within its limit", () => {
   it("holds for 400 generated articles", () => {
-    const next = random(20240601);
+    const next = seededRandom(20240601);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
     const text = (maxUnits: number): string => {
       let s = "";
