@@ -205,17 +205,20 @@ export class Deliverer {
   }
 
   private async plan(shards: readonly ShardRead[]): Promise<Visit[]> {
-    const records: { chat: ChatId; encoded: string; record: ChatRecord; shardIndex: number }[] = [];
+    const records: { chat: ChatId; encoded: string; record: ChatRecord; queries: LogQuery[]; shardIndex: number }[] = [];
     shards.forEach(({ records: encodedRecords }, shardIndex) => {
-      for (const [chat, encoded] of encodedRecords) records.push({ chat, encoded, record: decodeChatRecord(encoded), shardIndex });
+      for (const [chat, encoded] of encodedRecords) {
+        const record = decodeChatRecord(encoded);
+        records.push({ chat, encoded, record, queries: logQueries(record), shardIndex });
+      }
     });
     const queries = new Map<string, LogQuery>();
-    for (const { record } of records) for (const q of logQueries(record)) queries.set(logQueryKey(q), q);
+    for (const entry of records) for (const q of entry.queries) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);
     const candidates: { entry: (typeof records)[number]; pending: { seq: number; id: ArticleId }[]; truncated: boolean }[] = [];
     const wanted: ArticleId[] = [];
     for (const entry of records) {
-      const chatReads = logQueries(entry.record).map((q) => reads.get(logQueryKey(q))!);
+      const chatReads = entry.queries.map((q) => reads.get(logQueryKey(q))!);
       const pending = mergePending(entry.record, chatReads);
       if (pending.length === 0) {
         const skip = cursorSkip(entry.record, chatReads);
