@@ -5,7 +5,7 @@ import { categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
-import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
+import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -16,16 +16,7 @@ afterEach(async () => {
 async function world(name: string, latencyMs: number) {
   const telegram = await FakeTelegram.start({ latencyMs, limits: { perSecond: null } });
   const prefix = uniquePrefix(name);
-  const env = {
-    BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    REDIS_URL,
-    KEY_PREFIX: prefix,
-    CATEGORIES_FILE,
-    ROLES: "workers",
-    SEND_RATE: "30",
-    LOG_LEVEL: "warn",
-  };
+  const env = workerEnv(telegram, prefix, { SEND_RATE: "30" });
   const runtime: Runtime = await createRuntime(loadConfig(env), createLogger("silent"));
   const processes: BulletinProcess[] = [];
   cleanups.push(async () => {

@@ -6,7 +6,7 @@ import { createLogger } from "../../src/log.js";
 import type { ChatKind } from "../../src/store/chat-record.js";
 import { FakeTelegram, type FakeTelegramOptions } from "../support/fake-telegram.js";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
-import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
+import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 
 /** Fake Telegram, a Redis prefix with readers loaded through the store, Bulletin in child processes. */
 class World {
@@ -21,16 +21,7 @@ class World {
   static async open(name: string, telegram: FakeTelegramOptions, env: Record<string, string> = {}): Promise<World> {
     const fake = await FakeTelegram.start(telegram);
     const prefix = uniquePrefix(name);
-    const fullEnv = {
-      BOT_TOKEN: fake.token,
-      TELEGRAM_API_ROOT: fake.apiRoot,
-      REDIS_URL,
-      KEY_PREFIX: prefix,
-      CATEGORIES_FILE,
-      ROLES: "workers",
-      LOG_LEVEL: "warn",
-      ...env,
-    };
+    const fullEnv = workerEnv(fake, prefix, env);
     const runtime = await createRuntime(loadConfig(fullEnv), createLogger("silent"));
     return new World(fake, runtime, fullEnv, prefix);
   }

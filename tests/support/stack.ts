@@ -31,6 +31,20 @@ export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void>
   }
 }
 
+/** The environment of a Bulletin delivery process (tests/support/processes.ts) against `telegram`. */
+export function workerEnv(telegram: FakeTelegram, prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    REDIS_URL,
+    KEY_PREFIX: prefix,
+    CATEGORIES_FILE,
+    ROLES: "workers",
+    LOG_LEVEL: "warn",
+    ...extra,
+  };
+}
+
 export interface Stack {
   readonly telegram: FakeTelegram;
   readonly bulletin: Bulletin;
