@@ -64,6 +64,8 @@ return math.max(redis.call('PTTL', KEYS[2]), 1)
 
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
+/** Chats planned together (one log read and one article lookup for all of them). */
+const PLAN_BATCH = 128;
 /** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
 const SEND_LEASE_MS = 30_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
@@ -109,6 +111,15 @@ export interface DelivererDeps {
 export interface ShardRead {
   readonly shard: number;
   readonly records: ReadonlyMap<ChatId, string>;
+}
+
+/** A chat as read from its shard, before it is planned. */
+interface Readable {
+  readonly chat: ChatId;
+  /** The record as read from Redis. */
+  readonly encoded: string;
+  /** Index of the chat's shard in the batch being visited. */
+  readonly shardIndex: number;
 }
 
 interface Visit {
@@ -185,11 +196,19 @@ export class Deliverer {
    * (its chats are visited again later; visits are idempotent); otherwise `shards.length`.
    */
   async visit(shards: readonly ShardRead[], track: (send: Promise<void>) => void, shouldStop: () => boolean = () => false): Promise<number> {
-    const visits = await this.plan(shards);
-    for (const visit of visits) {
-      if (shouldStop()) return visit.shardIndex;
-      const { done } = await this.deps.pool.submit(() => this.claimAndDeliver(visit));
-      track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
+    const chats: Readable[] = [];
+    shards.forEach(({ records }, shardIndex) => {
+      for (const [chat, encoded] of records) chats.push({ chat, encoded, shardIndex });
+    });
+    // Planned a batch at a time: plans wait for their sends only briefly, so they die young instead
+    // of piling up in the old generation (the process's peak memory), and a time slice that ends
+    // throws away at most one batch of plans.
+    for (let start = 0; start < chats.length; start += PLAN_BATCH) {
+      for (const visit of await this.plan(chats.slice(start, start + PLAN_BATCH))) {
+        if (shouldStop()) return visit.shardIndex;
+        const { done } = await this.deps.pool.submit(() => this.claimAndDeliver(visit));
+        track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
+      }
     }
     return shards.length;
   }
@@ -204,13 +223,10 @@ export class Deliverer {
     await Promise.all(sends);
   }
 
-  private async plan(shards: readonly ShardRead[]): Promise<Visit[]> {
-    const records: { chat: ChatId; encoded: string; record: ChatRecord; queries: LogQuery[]; shardIndex: number }[] = [];
-    shards.forEach(({ records: encodedRecords }, shardIndex) => {
-      for (const [chat, encoded] of encodedRecords) {
-        const record = decodeChatRecord(encoded);
-        records.push({ chat, encoded, record, queries: logQueries(record), shardIndex });
-      }
+  private async plan(chats: readonly Readable[]): Promise<Visit[]> {
+    const records = chats.map((chat) => {
+      const record = decodeChatRecord(chat.encoded);
+      return { ...chat, record, queries: logQueries(record) };
     });
     const queries = new Map<string, LogQuery>();
     for (const entry of records) for (const q of entry.queries) queries.set(logQueryKey(q), q);

@@ -4,6 +4,7 @@ import { loadConfig } from "../../src/config/env.js";
 import { categorySlug, chatId, type ChatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import type { ChatKind } from "../../src/store/chat-record.js";
+import { SHARDS } from "../../src/store/keys.js";
 import { FakeTelegram, type FakeTelegramOptions } from "../support/fake-telegram.js";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
@@ -26,8 +27,9 @@ class World {
     return new World(fake, runtime, fullEnv, prefix);
   }
 
-  async readers(slug: string, firstId: number, count: number, kind: ChatKind = "private"): Promise<ChatId[]> {
-    const ids = Array.from({ length: count }, (_, i) => chatId(firstId + i));
+  /** `count` readers from `firstId` on, `step` apart (a step of SHARDS puts them all in one shard). */
+  async readers(slug: string, firstId: number, count: number, kind: ChatKind = "private", step = 1): Promise<ChatId[]> {
+    const ids = Array.from({ length: count }, (_, i) => chatId(firstId + i * step));
     await this.runtime.store.importChats(
       ids.map((id) => ({
         id,
@@ -115,6 +117,19 @@ describe("fairness, channels and paid broadcasts", () => {
     const firstSmall = Math.min(...small.map((id) => world!.telegram.messagesTo(id)[0]!.sentAt));
     expect(firstSmall - published).toBeLessThan(1000);
     expect(world.telegram.accepted).toBeLessThan(300);
+  });
+
+  it("a shard with more readers than one time slice can serve is finished by continuations, each reader once", async () => {
+    world = await World.open("slices", { latencyMs: 5, limits: { perSecond: null }, recordMessages: true });
+    const crowded = await world.readers("world", 70_000, 400, "private", SHARDS);
+    await world.start(1, { ...FAST_PACING, sliceMs: 40, sendRate: 1_000_000 });
+    await world.publish("Sliced", ["world"]);
+    await world.telegram.waitFor(() => crowded.every((id) => world!.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 20_000,
+      message: "every reader of the crowded shard",
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(crowded.filter((id) => world!.telegram.messagesTo(id).length !== 1)).toEqual([]);
   });
 
   it("a channel gets one post per article, spaced by its pace, never a digest", async () => {
