@@ -73,7 +73,7 @@ export class Fanout {
     await this.deps.queues.delivery.addBulk(
       start.chunks.map((shards, chunk) => ({
         name: JOB_NAMES.chunk,
-        data: { slug, lane, round: start.round, chunk, shards },
+        data: { slug, lane, round: start.round, chunk, shards, slice: 0 },
         opts: {
           jobId: `chunk-${slug}-${lane}-${start.round}-${chunk}`,
           priority: lane === "breaking" ? PRIORITY.breakingChunk(chunk) : PRIORITY.normalChunk(chunk),
@@ -130,12 +130,19 @@ export class Fanout {
     });
   }
 
+  /**
+   * The job id counts slices, not shards: a slice can end inside the shard it began with (a crowded
+   * shard, a low SEND_RATE), and a continuation named after that shard would share the running
+   * job's id, which BullMQ ignores, and the round would stall. A retried job adds the same id again.
+   */
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {
+    const slice = job.slice + 1;
+    this.logger.debug({ slug: job.slug, round: job.round, chunk: job.chunk, slice, from: rest[0], shards: rest.length }, "time slice used up; the chunk continues in a new job");
     await this.deps.queues.delivery.add(
       JOB_NAMES.chunk,
-      { ...job, shards: [...rest] },
+      { ...job, shards: [...rest], slice },
       {
-        jobId: `chunk-${job.slug}-${job.lane}-${job.round}-${job.chunk}-from-${rest[0]}`,
+        jobId: `chunk-${job.slug}-${job.lane}-${job.round}-${job.chunk}-slice-${slice}`,
         priority: job.lane === "breaking" ? PRIORITY.breakingChunk(job.chunk) : PRIORITY.normalChunk(job.chunk),
       },
     );
