@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
 import { LuaScript } from "../store/script.js";
 import { FREE_SEND_RATE } from "../config/env.js";
@@ -61,6 +62,7 @@ export interface BudgetOptions {
 const HEADROOM = 0.98;
 const LATE_TOLERANCE_MS = 8;
 const GRANT_AHEAD_MS = 250;
+const GRANT_RETRY_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -69,7 +71,8 @@ export class SendBudget {
   private readonly batch: number;
   /** Local times (ms) of slots granted to this process, earliest first. */
   private slots: number[] = [];
-  private refill: Promise<void> | undefined;
+  /** Whether a fetch of slots from Redis runs; set and cleared in the same ticks as `waiting` is checked. */
+  private refilling = false;
   private readonly waiting: ((slot: number) => void)[] = [];
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
@@ -78,6 +81,7 @@ export class SendBudget {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly options: BudgetOptions,
+    private readonly logger: Logger,
   ) {
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
     this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
@@ -99,8 +103,11 @@ export class SendBudget {
     this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
   }
 
-  /** Resolves at this caller's slot: send right after. */
-  async take(): Promise<void> {
+  /**
+   * Resolves at this caller's slot with the slot's time: send right after, and check `onTime` if
+   * anything was awaited in between.
+   */
+  async take(): Promise<number> {
     for (;;) {
       const pause = this.pausedUntil - Date.now();
       if (pause > 0) {
@@ -111,8 +118,18 @@ export class SendBudget {
       const wait = slot - Date.now();
       // Below a millisecond a timer would only add its own delay.
       if (wait >= 1) await sleep(wait);
-      if (Date.now() - slot <= LATE_TOLERANCE_MS && Date.now() >= this.pausedUntil) return;
+      if (this.onTime(slot)) return slot;
     }
+  }
+
+  /**
+   * Whether a slot may still be used now. A late slot is given up rather than used: sends that
+   * were held up (a busy event loop, a slow Redis reply) would otherwise leave together and crowd
+   * one second with more than the rate.
+   */
+  onTime(slot: number): boolean {
+    const now = Date.now();
+    return now - slot <= LATE_TOLERANCE_MS && now >= this.pausedUntil;
   }
 
   /** The next granted slot; callers queue in order while slots are fetched from Redis. */
@@ -121,14 +138,29 @@ export class SendBudget {
     if (slot !== undefined) return Promise.resolve(slot);
     return new Promise((resolve) => {
       this.waiting.push(resolve);
-      this.refill ??= this.serveWaiting().finally(() => (this.refill = undefined));
+      if (!this.refilling) void this.serveWaiting();
     });
   }
 
+  /**
+   * Fetches slots until every waiting caller has one. The flag is cleared in the same tick as the
+   * last look at `waiting`, so a caller arriving just then always finds a fetch running or starts one.
+   */
   private async serveWaiting(): Promise<void> {
-    while (this.waiting.length > 0) {
-      await this.grant();
-      while (this.waiting.length > 0 && this.slots.length > 0) this.waiting.shift()!(this.slots.shift()!);
+    this.refilling = true;
+    try {
+      while (this.waiting.length > 0) {
+        try {
+          await this.grant();
+        } catch (error) {
+          // Nobody may send without a slot: the callers wait while Redis is unreachable.
+          this.logger.warn({ err: error }, "cannot get send slots from Redis; retrying");
+          await sleep(GRANT_RETRY_MS);
+        }
+        while (this.waiting.length > 0 && this.slots.length > 0) this.waiting.shift()!(this.slots.shift()!);
+      }
+    } finally {
+      this.refilling = false;
     }
   }
 

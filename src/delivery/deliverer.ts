@@ -276,7 +276,7 @@ export class Deliverer {
     // The slot first, the claim right before the send: a claim never waits on the budget (and
     // a slot is lost only in the rare case that the chat turns out to be pacing).
     const waitStarted = performance.now();
-    await this.deps.budget.take();
+    const slot = await this.deps.budget.take();
     this.deps.timings.observe("budget_wait", (performance.now() - waitStarted) / 1000);
     const answer = Number(
       await this.claims.run(
@@ -284,7 +284,7 @@ export class Deliverer {
         [String(visit.chat), visit.encoded, this.paceMs(visit.record) + this.pacing.leaseMs],
       ),
     );
-    if (answer === 0) return this.deliver(visit, true);
+    if (answer === 0) return this.deliver(visit, slot);
     // Changed meanwhile (another process delivered): look again with the record as it is now.
     await this.deferVisit(visit.chat, answer === -1 ? 0 : answer);
   }
@@ -353,7 +353,8 @@ export class Deliverer {
     return message;
   }
 
-  private async deliver(visit: Visit, slotTaken: boolean): Promise<void> {
+  /** Sends the visit's message in `slot` (a slot of the send budget), or in a new one if it is late by now. */
+  private async deliver(visit: Visit, slot: number): Promise<void> {
     let rendered = this.render(visit);
     if (!rendered) {
       // Expired articles are counted and logged; announcements a channel passes over are not news.
@@ -367,10 +368,10 @@ export class Deliverer {
     }
     let rateLimited = 0;
     let transient = 0;
-    let haveSlot = slotTaken;
+    let unusedSlot: number | undefined = slot;
     for (;;) {
-      if (!haveSlot) await this.deps.budget.take();
-      haveSlot = false;
+      if (unusedSlot === undefined || !this.deps.budget.onTime(unusedSlot)) await this.deps.budget.take();
+      unusedSlot = undefined;
       const started = performance.now();
       let failure: SendFailure | undefined;
       try {
