@@ -148,7 +148,9 @@ class Bench {
 async function rawSender(telegram: FakeTelegram, firstId: number, count: number, concurrency: number, article: object): Promise<void> {
   const script = fileURLToPath(new URL("./raw-sender.ts", import.meta.url));
   const args = [telegram.apiRoot, telegram.token, String(firstId), String(count), String(concurrency), JSON.stringify(article)];
-  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+  // CHILD_NODE_ARGS profiles the baseline the same way as Bulletin's processes.
+  const nodeArgs = (process.env.CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
     stdio: ["ignore", "ignore", "inherit"],
   });
   await new Promise((resolve) => child.once("exit", resolve));
