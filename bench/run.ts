@@ -5,7 +5,7 @@
  * Prints a table and writes bench/results.json.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,6 +29,19 @@ const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** CPU time (ms, user + system) a process has used so far, on Linux; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (process.platform !== "linux" || pid === undefined) return undefined;
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  // utime and stime, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function redisCpuMs(): Promise<number> {
+  const info = await redis.info("cpu");
+  return (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1])) * 1000;
+}
 
 async function usedMemory(): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0);
@@ -145,15 +158,20 @@ class Bench {
   }
 }
 
-async function rawSender(telegram: FakeTelegram, firstId: number, count: number, concurrency: number, article: object): Promise<void> {
+/** Runs the bare grammY loop; answers the CPU it used per message (µs) while sending, when it can tell. */
+async function rawSender(telegram: FakeTelegram, firstId: number, count: number, concurrency: number, article: object): Promise<number | undefined> {
   const script = fileURLToPath(new URL("./raw-sender.ts", import.meta.url));
   const args = [telegram.apiRoot, telegram.token, String(firstId), String(count), String(concurrency), JSON.stringify(article)];
   // CHILD_NODE_ARGS profiles the baseline the same way as Bulletin's processes.
   const nodeArgs = (process.env.CHILD_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", script, ...args], {
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
   });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
   await new Promise((resolve) => child.once("exit", resolve));
+  const cpuMs = Number(/cpu_ms (\S+)/.exec(out)?.[1]);
+  return Number.isFinite(cpuMs) ? (cpuMs * 1000) / count : undefined;
 }
 
 const CEILING_ARTICLE = {
@@ -166,25 +184,41 @@ const CEILING_ARTICLE = {
 // 1. Ceiling: Bulletin's own overhead, at equal concurrency, against a bare grammY loop. Both run
 // three times, alternating, and the medians are compared: on two shared cores one run of either
 // can lose a tenth of its speed to whatever else the machine does at that moment.
-async function ceilingOnce(): Promise<{ bulletin: number; raw: number }> {
+interface CeilingRun {
+  readonly bulletin: number;
+  readonly raw: number;
+  /** CPU per message (µs) while sending: Bulletin's process, Redis, the bare loop's process. */
+  readonly bulletinCpu?: number;
+  readonly redisCpu: number;
+  readonly rawCpu?: number;
+}
+
+async function ceilingOnce(): Promise<CeilingRun> {
   const READERS = 20_000;
   const CONCURRENCY = 64;
   const rate = (times: readonly number[]) => (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
   const bench = await Bench.open({ name: "ceiling", telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false } });
   let bulletin: number;
+  let bulletinCpu: number | undefined;
+  let redisCpu: number;
   try {
     await bench.readers("world", 1_000_000, READERS);
-    await bench.start(1, {}, { sendRate: 1_000_000, inFlight: { min: CONCURRENCY, max: CONCURRENCY } });
+    const [worker] = await bench.start(1, {}, { sendRate: 1_000_000, inFlight: { min: CONCURRENCY, max: CONCURRENCY } });
     await bench.ingest(CEILING_ARTICLE);
+    await waitFor(() => bench.telegram.accepted >= 1, 60_000, "the first ceiling send");
+    const [cpuBefore, redisBefore, sentBefore] = [processCpuMs(worker!.child.pid), await redisCpuMs(), bench.telegram.accepted];
     await waitFor(() => bench.telegram.accepted >= READERS, 180_000, "the ceiling fan-out");
+    const [cpuAfter, redisAfter, sent] = [processCpuMs(worker!.child.pid), await redisCpuMs(), bench.telegram.accepted - sentBefore];
     bulletin = rate(bench.telegram.sendTimestamps());
+    bulletinCpu = cpuBefore === undefined || cpuAfter === undefined ? undefined : ((cpuAfter - cpuBefore) * 1000) / sent;
+    redisCpu = ((redisAfter - redisBefore) * 1000) / sent;
   } finally {
     await bench.close();
   }
   const raw = await FakeTelegram.start({ limits: { perSecond: null, paidPerSecond: null }, recordMessages: false });
   try {
-    await rawSender(raw, 1_000_000, READERS, CONCURRENCY, CEILING_ARTICLE);
-    return { bulletin, raw: rate(raw.sendTimestamps()) };
+    const rawCpu = await rawSender(raw, 1_000_000, READERS, CONCURRENCY, CEILING_ARTICLE);
+    return { bulletin, raw: rate(raw.sendTimestamps()), bulletinCpu, redisCpu, rawCpu };
   } finally {
     await raw.close();
   }
@@ -197,6 +231,14 @@ async function ceiling(): Promise<void> {
   results.ceiling_msgs_per_s = percentile(runs.map((r) => r.bulletin), 50);
   results.ceiling_raw_msgs_per_s = percentile(runs.map((r) => r.raw), 50);
   results.ceiling_ratio = results.ceiling_msgs_per_s / results.ceiling_raw_msgs_per_s;
+  // Less noisy than the rates: the CPU each side spends per message (the senders' main threads are
+  // what limits both rates here).
+  const median = (values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length === values.length ? percentile(known, 50) : undefined;
+  };
+  const cpu = { ceiling_cpu_us_per_msg: median(runs.map((r) => r.bulletinCpu)), ceiling_redis_cpu_us_per_msg: median(runs.map((r) => r.redisCpu)), ceiling_raw_cpu_us_per_msg: median(runs.map((r) => r.rawCpu)) };
+  for (const [key, value] of Object.entries(cpu)) if (value !== undefined) results[key] = value;
 }
 
 // 2. Paid broadcast at Telegram's real latency.
@@ -409,6 +451,9 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
   ["ceiling_ratio", "1. ceiling: ratio", (v) => v >= 0.7, "≥ 0.7"],
+  ["ceiling_cpu_us_per_msg", "1. ceiling: Bulletin process CPU µs per msg", () => undefined, ""],
+  ["ceiling_redis_cpu_us_per_msg", "1. ceiling: Redis CPU µs per msg", () => undefined, ""],
+  ["ceiling_raw_cpu_us_per_msg", "1. ceiling: bare loop CPU µs per msg", () => undefined, ""],
   ["paid_msgs_per_s", "2. paid: sustained msgs/s", (v) => v >= 970, "≥ 970"],
   ["paid_429", "2. paid: 429s", (v) => v === 0, "0"],
   ["paid_stars_messages", "2. paid: messages above 30/s (Stars)", () => undefined, ""],
