@@ -41,6 +41,20 @@ export interface FanoutDeps {
   readonly sliceMs?: number;
 }
 
+/**
+ * A chunk job's id and priority. The id counts slices, not shards: a slice can end inside the shard
+ * it began with (a crowded shard, a low SEND_RATE), and a continuation named after that shard would
+ * share the running job's id, which BullMQ ignores, and the round would stall. A job retried after a
+ * crash adds the same ids again, which BullMQ ignores as it should.
+ */
+function chunkJobOptions(job: ChunkJob): { jobId: string; priority: number } {
+  const first = `chunk-${job.slug}-${job.lane}-${job.round}-${job.chunk}`;
+  return {
+    jobId: job.slice === 0 ? first : `${first}-slice-${job.slice}`,
+    priority: job.lane === "breaking" ? PRIORITY.breakingChunk(job.chunk) : PRIORITY.normalChunk(job.chunk),
+  };
+}
+
 /** Turns accepted articles into delivery rounds, and runs the rounds' chunks. */
 export class Fanout {
   private readonly logger: Logger;
@@ -71,14 +85,10 @@ export class Fanout {
 
   private async enqueueRound(slug: CategorySlug, lane: Lane, start: RoundStart): Promise<void> {
     await this.deps.queues.delivery.addBulk(
-      start.chunks.map((shards, chunk) => ({
-        name: JOB_NAMES.chunk,
-        data: { slug, lane, round: start.round, chunk, shards, slice: 0 },
-        opts: {
-          jobId: `chunk-${slug}-${lane}-${start.round}-${chunk}`,
-          priority: lane === "breaking" ? PRIORITY.breakingChunk(chunk) : PRIORITY.normalChunk(chunk),
-        },
-      })),
+      start.chunks.map((shards, chunk) => {
+        const data = { slug, lane, round: start.round, chunk, shards, slice: 0 };
+        return { name: JOB_NAMES.chunk, data, opts: chunkJobOptions(data) };
+      }),
     );
     this.logger.debug({ slug, lane, round: start.round, chunks: start.chunks.length }, "round started");
   }
@@ -130,21 +140,9 @@ export class Fanout {
     });
   }
 
-  /**
-   * The job id counts slices, not shards: a slice can end inside the shard it began with (a crowded
-   * shard, a low SEND_RATE), and a continuation named after that shard would share the running
-   * job's id, which BullMQ ignores, and the round would stall. A retried job adds the same id again.
-   */
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {
-    const slice = job.slice + 1;
-    this.logger.debug({ slug: job.slug, round: job.round, chunk: job.chunk, slice, from: rest[0], shards: rest.length }, "time slice used up; the chunk continues in a new job");
-    await this.deps.queues.delivery.add(
-      JOB_NAMES.chunk,
-      { ...job, shards: [...rest], slice },
-      {
-        jobId: `chunk-${job.slug}-${job.lane}-${job.round}-${job.chunk}-slice-${slice}`,
-        priority: job.lane === "breaking" ? PRIORITY.breakingChunk(job.chunk) : PRIORITY.normalChunk(job.chunk),
-      },
-    );
+    const next: ChunkJob = { ...job, shards: [...rest], slice: job.slice + 1 };
+    this.logger.debug({ slug: job.slug, round: job.round, chunk: job.chunk, slice: next.slice, from: rest[0], shards: rest.length }, "time slice used up; the chunk continues in a new job");
+    await this.deps.queues.delivery.add(JOB_NAMES.chunk, next, chunkJobOptions(next));
   }
 }
