@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { categorySlug, chatId, type ChatId } from "../src/ids.js";
 import { ChatStore } from "../src/store/chats.js";
@@ -27,7 +28,6 @@ const redis = new Redis(REDIS_URL);
 /** Between steps, when node runs with --expose-gc (npm run bench does). */
 const collectGarbage = () => (globalThis as { gc?: () => void }).gc?.();
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** CPU time (ms, user + system) a process has used so far, on Linux; undefined elsewhere. */

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { Redis, type RedisOptions } from "ioredis";
 import { DEFAULT_REDIS_URL } from "./config/env.js";
 import type { Logger } from "./log.js";
@@ -64,7 +65,7 @@ export async function resolveRedis(
       logger.info({ url, dir, pid: child.pid }, "started a local redis-server (append-only file on) because nothing answered");
       return { url, child };
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   child.kill();
   logger.warn({ url }, "started redis-server but it did not answer within 5 s");

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
@@ -63,8 +64,6 @@ const HEADROOM = 0.98;
 const LATE_TOLERANCE_MS = 8;
 const GRANT_AHEAD_MS = 250;
 const GRANT_RETRY_MS = 500;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SendBudget {
   private readonly intervalUs: number;

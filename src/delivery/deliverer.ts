@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import { formatArticle, formatDigest, type ArticleMessage } from "../format/index.js";
@@ -163,8 +164,6 @@ function topicsFor(record: ChatRecord, article: StoredArticle): (number | undefi
   const threads = [...new Set(matching.map((s) => s.thread))];
   return threads.length > 0 ? threads : [undefined];
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Visits chats: works out what each has pending, sends it within the budget and the chat's pace,

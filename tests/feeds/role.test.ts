@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { dropPrefix } from "../support/stack.js";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -57,7 +58,7 @@ async function healthAfterPoll(urls: string[], since: number): Promise<FeedHealt
     const health = await listFeedHealth(redis, prefix, urls);
     if (health.every((h) => (h.lastPollAt ?? 0) >= since)) return health;
     if (Date.now() > deadline) throw new Error(`not polled in time: ${JSON.stringify(health)}`);
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
 }
 
@@ -145,7 +146,7 @@ describe("the feeds role", () => {
     const leftover = await feedsQueue.add("poll", removedJob);
     const deadline = Date.now() + 10_000;
     while ((await leftover.getState()) !== "completed" && (await feedsQueue.getJob(leftover.id ?? "")) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     expect(server.hits("/drop.rss")).toHaveLength(hitsBefore);
     await Promise.all([stop(a), stop(b)]);

@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import Fastify from "fastify";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,7 +27,6 @@ if (!hasChromium) {
 
 const logger = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
 const WAIT = { timeout: 15_000 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const sandboxApp = () => Fastify({ loggerInstance: logger });
 /** The computed CSS direction of an element ("ltr" or "rtl"). */
 const direction = (locator: Locator) =>

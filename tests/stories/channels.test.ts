@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
 import { startStack, article, type Stack } from "../support/stack.js";
@@ -9,7 +10,6 @@ afterEach(async () => {
 });
 
 const CHANNEL = -1001234567890;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Pacing ten times faster than Telegram's, with a little room: one post every 330 ms, at most 20 in 6 s.
 const CHANNEL_TUNING = { pacing: { privateMs: 300, groupMs: 330, leaseMs: 5000, retryDelayMs: 300 } };
 

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_PACING } from "../../src/delivery/deliverer.js";
 import { chatId } from "../../src/ids.js";
@@ -20,7 +21,6 @@ async function readers(s: Stack, count: number, slug: string, firstId = 2000): P
 }
 
 const articleMessages = (s: Stack, user: User) => s.telegram.messagesTo(user.id).slice(1);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("delivery", () => {
   it("stops sending to a reader who blocked the bot and drops their subscriptions", async () => {

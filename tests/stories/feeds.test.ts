@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { RSS_TYPE, persianWith, startFeedServer, type FeedServer } from "../feeds/support.js";
 import { startStack, type Stack } from "../support/stack.js";
@@ -44,7 +45,7 @@ describe("a newsroom's feed", () => {
       timeoutMs: 20_000,
       message: "the two new items",
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1500);
     const delivered = telegram.messagesTo(reader.id).slice(1).map((m) => m.text ?? "");
     // Two posts, or one digest when both were waiting at once; each item exactly once, nothing of the backlog.
     expect(delivered.length).toBeLessThanOrEqual(2);

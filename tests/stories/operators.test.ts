@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../support/stack.js";
 
@@ -60,7 +61,7 @@ describe("an operator in Telegram", () => {
       expect(announcement!.text).toBe("📢 Maintenance tonight: <b>no</b> articles from 02:00 to 03:00 & that's fine.");
       expect(announcement!.entities.some((e) => e.type === "text_link")).toBe(false);
     }
-    await new Promise((r) => setTimeout(r, 800));
+    await sleep(800);
     expect(telegram.messagesTo(both.id)).toHaveLength(2);
     expect(telegram.messagesTo(CHANNEL)).toHaveLength(0);
 

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { SentMessage } from "../support/fake-telegram.js";
 import { startStack, article, type Stack } from "../support/stack.js";
@@ -43,7 +44,7 @@ describe("a reader in their private chat", () => {
     expect(delivered.text).toContain("#world");
     expect(delivered.entities.some((e) => e.type === "bold")).toBe(true);
     expect(linkOf(delivered)).toBe(seed.url);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(telegram.messagesTo(reader.id)).toHaveLength(2);
   });
 
@@ -68,7 +69,7 @@ describe("a reader in their private chat", () => {
     expect(telegram.messagesTo(reader.id)).toHaveLength(1);
 
     await stack.publish(article(["politics"]));
-    await new Promise((r) => setTimeout(r, 600));
+    await sleep(600);
     expect(telegram.messagesTo(reader.id)).toHaveLength(1);
   });
 
@@ -113,7 +114,7 @@ describe("a reader in their private chat", () => {
 
     expect(await stack.publish(story)).toEqual({ status: 200, body: { id: "story-1", duplicate: true } });
     expect(await stack.publish({ ...story, id: "another-id" })).toEqual({ status: 200, body: { id: "story-1", duplicate: true } });
-    await new Promise((r) => setTimeout(r, 700));
+    await sleep(700);
     expect(telegram.messagesTo(both.id)).toHaveLength(2);
     expect(telegram.messagesTo(economyOnly.id)).toHaveLength(1);
   });

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
@@ -130,7 +131,7 @@ describe("fairness, channels and paid broadcasts", () => {
       timeoutMs: 20_000,
       message: "every reader of the crowded shard",
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(crowded.filter((id) => world!.telegram.messagesTo(id).length !== 1)).toEqual([]);
   });
 
