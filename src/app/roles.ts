@@ -121,7 +121,7 @@ async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<RunningRo
   const articles = new ArticleCache(deliveryRedis, keys);
   const stats = new DeliveryStats(deliveryRedis, keys);
   const timings = new Timings(deliveryRedis, keys);
-  const budget = new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast }, logger.child({ component: "budget" }));
+  const budget = new SendBudget(deliveryRedis, keys, { rate: sendRate, countPaid: config.paidBroadcast }, logger);
   await budget.listen(runtime.connect());
   const deliverer = new Deliverer({
     redis: deliveryRedis,

@@ -73,6 +73,7 @@ export class SendBudget {
   /** Whether a fetch of slots from Redis runs; set and cleared in the same ticks as `waiting` is checked. */
   private refilling = false;
   private readonly waiting: ((slot: number) => void)[] = [];
+  private readonly logger: Logger;
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
 
@@ -80,8 +81,9 @@ export class SendBudget {
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly options: BudgetOptions,
-    private readonly logger: Logger,
+    logger: Logger,
   ) {
+    this.logger = logger.child({ component: "budget" });
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
     this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
   }
