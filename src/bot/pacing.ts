@@ -1,8 +1,8 @@
 import type { Transformer } from "grammy";
 import type { Redis } from "ioredis";
-import type { PacingOptions } from "../delivery/deliverer.js";
 import { chatId } from "../ids.js";
 import type { Keys } from "../store/keys.js";
+import type { ChatPacing } from "../telegram/limits.js";
 
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto"]);
 
@@ -11,7 +11,7 @@ const SENDING_METHODS = new Set(["sendMessage", "sendPhoto"]);
  * chat's pacing key is set (unless delivery holds it), so an article does not follow a reply
  * within the same second.
  */
-export function paceReplies(redis: Redis, keys: Keys, pacing: PacingOptions): Transformer {
+export function paceReplies(redis: Redis, keys: Keys, pacing: ChatPacing): Transformer {
   return async (prev, method, payload, signal) => {
     const result = await prev(method, payload, signal);
     const target = (payload as { chat_id?: unknown }).chat_id;

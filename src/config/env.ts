@@ -1,13 +1,10 @@
 import { z } from "zod";
+import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 import { ConfigError } from "./errors.js";
 import { formatIssues } from "./issues.js";
 
 export const ROLE_NAMES = ["bot", "workers", "http", "feeds"] as const;
 export type Role = (typeof ROLE_NAMES)[number];
-
-/** Telegram's free limit; above it `PAID_BROADCAST=true` is needed (each extra message costs Stars). */
-export const FREE_SEND_RATE = 30;
-export const PAID_SEND_RATE = 1000;
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })

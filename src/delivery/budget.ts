@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
 import { LuaScript } from "../store/script.js";
-import { FREE_SEND_RATE } from "../config/env.js";
+import { FREE_SEND_RATE } from "../telegram/limits.js";
 
 /**
  * The send budget shared by every delivery process through Redis, as a GCRA: each grant is a

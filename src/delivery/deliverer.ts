@@ -20,6 +20,7 @@ import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
 import { BatchedScript, LuaScript } from "../store/script.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
+import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
 import type { SendBudget } from "./budget.js";
 import {
@@ -74,11 +75,7 @@ const TRANSIENT_RETRIES = 3;
 const VISIT_BUCKET_MS = 50;
 const FORMAT_CACHE_SIZE = 1000;
 
-export interface PacingOptions {
-  /** Minimum time between two messages to one private chat (Telegram: 1 per second). */
-  readonly privateMs: number;
-  /** Minimum time between two posts to one group or channel (Telegram: 20 per minute). */
-  readonly groupMs: number;
+export interface PacingOptions extends ChatPacing {
   /** How long a claim lasts while a send is in flight. */
   readonly leaseMs: number;
   /** First wait before a visit job retries a chat after network or server errors. */
@@ -86,8 +83,7 @@ export interface PacingOptions {
 }
 
 export const DEFAULT_PACING: PacingOptions = {
-  privateMs: 1000,
-  groupMs: 3000,
+  ...CHAT_PACING,
   leaseMs: SEND_LEASE_MS,
   retryDelayMs: 5000,
 };
