@@ -1,8 +1,12 @@
-import { Queue, type ConnectionOptions, type DefaultJobOptions } from "bullmq";
+import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobSchedulerTemplateOptions } from "bullmq";
 import { z } from "zod";
-import { SHARDS } from "./store/keys.js";
+import type { Redis } from "./redis.js";
+import { SHARDS, type FeedId } from "./store/keys.js";
 
-/** Queue names and job payloads: the one definition every producer and worker imports. */
+/**
+ * Bulletin's BullMQ queues, their names, job payloads (zod) and job options: the one definition
+ * every producer, worker and operator command imports.
+ */
 export const QUEUE_NAMES = { fanout: "fanout", delivery: "delivery" } as const;
 
 export const fanoutJobSchema = z.object({ articleId: z.string().min(1) });
@@ -60,6 +64,80 @@ export function openQueues(connection: ConnectionOptions, prefix: string): Queue
     delivery,
     async close() {
       await Promise.all([fanout.close(), delivery.close()]);
+    },
+  };
+}
+
+/** The feeds queue: one Job Scheduler per feed URL makes a `poll` job every interval. */
+export const FEEDS_QUEUE_NAME = "feeds";
+export const FEED_JOB_NAME = "poll";
+
+/** Every scheduler the feeds role owns has an id with this prefix; others in the queue are left alone. */
+export const SCHEDULER_PREFIX = "feed-";
+
+export const schedulerIdOf = (feed: FeedId): string => `${SCHEDULER_PREFIX}${feed}`;
+
+/** One poll of one feed: everything a worker needs, so that any worker process can run it. */
+export const feedJobSchema = z.object({
+  feedId: z.string().min(1),
+  url: z.url({ protocol: /^https?$/ }),
+  /** Every category that lists this URL: an item is ingested once, into all of them. */
+  categories: z.array(z.string().min(1)).min(1),
+  /** Seconds between polls (the feed's own `interval`, else FEED_INTERVAL). */
+  interval: z.number().int().positive(),
+  /** How many of the current items the first poll sends (0: none, only record them as seen). */
+  sendNewest: z.number().int().min(0),
+});
+export type FeedJob = z.infer<typeof feedJobSchema>;
+
+/**
+ * A poll never throws (failures are recorded in the feed's health and backed off there), so a job
+ * runs once; BullMQ keeps a few failed ones only if the worker itself broke.
+ */
+export const feedJobOptions: JobSchedulerTemplateOptions = {
+  attempts: 1,
+  removeOnComplete: true,
+  removeOnFail: { count: 100 },
+};
+
+export function openFeedsQueue(connection: ConnectionOptions, prefix: string): Queue<FeedJob> {
+  return new Queue<FeedJob>(FEEDS_QUEUE_NAME, { connection, prefix });
+}
+
+/** Every BullMQ queue Bulletin uses, by name: what operators see, pause and clean. */
+export const BULLETIN_QUEUE_NAMES = [QUEUE_NAMES.fanout, QUEUE_NAMES.delivery, FEEDS_QUEUE_NAME] as const;
+export type BulletinQueueName = (typeof BULLETIN_QUEUE_NAMES)[number];
+
+export function isBulletinQueueName(name: string): name is BulletinQueueName {
+  return (BULLETIN_QUEUE_NAMES as readonly string[]).includes(name);
+}
+
+export interface OperatorQueues {
+  /** In BULLETIN_QUEUE_NAMES order. */
+  readonly all: readonly Queue<unknown>[];
+  byName(name: BulletinQueueName): Queue<unknown>;
+  /** Closes the queues this object opened (never the shared connection). */
+  close(): Promise<void>;
+}
+
+/**
+ * Handles on every Bulletin queue over `connection` (shared: BullMQ does not close a connection it
+ * was given). `existing` reuses a process's fan-out and delivery queues instead of opening others.
+ */
+export function openOperatorQueues(connection: Redis, prefix: string, existing?: Pick<Queues, "fanout" | "delivery">): OperatorQueues {
+  const own = existing ? undefined : openQueues(connection, prefix);
+  const core = existing ?? own!;
+  const feeds = openFeedsQueue(connection, prefix);
+  const byName: Record<BulletinQueueName, Queue<unknown>> = {
+    fanout: core.fanout as Queue<unknown>,
+    delivery: core.delivery as Queue<unknown>,
+    feeds: feeds as Queue<unknown>,
+  };
+  return {
+    all: BULLETIN_QUEUE_NAMES.map((name) => byName[name]),
+    byName: (name) => byName[name],
+    async close() {
+      await Promise.all([feeds.close(), own?.close()]);
     },
   };
 }

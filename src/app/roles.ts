@@ -22,9 +22,8 @@ import { adminCommands } from "../ops/admin-commands.js";
 import type { FakeTelegram } from "../sandbox/bot-api.js";
 import { sandboxDeps } from "../sandbox/mode.js";
 import { registerSandbox } from "../sandbox/routes.js";
-import { openOperatorQueues } from "../ops/queues.js";
 import type { BotContext } from "../bot/context.js";
-import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../queues.js";
+import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, openOperatorQueues, visitJobSchema } from "../queues.js";
 import { SubscriptionService } from "../subscriptions/service.js";
 import type { Runtime } from "./runtime.js";
 

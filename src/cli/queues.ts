@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { BULLETIN_QUEUE_NAMES, isBulletinQueueName, openOperatorQueues, type BulletinQueueName } from "../ops/queues.js";
+import { BULLETIN_QUEUE_NAMES, isBulletinQueueName, openOperatorQueues, type BulletinQueueName } from "../queues.js";
 import { JOB_STATES, readQueueDepths } from "../ops/stats.js";
 import { EXIT, UsageError, formatCount, guarded, table, type ExitCode, type OperatorCli } from "./context.js";
 

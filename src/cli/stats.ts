@@ -1,6 +1,6 @@
 import { sentInLastMinute } from "../delivery/stats.js";
 import { parseArgs } from "node:util";
-import { openOperatorQueues } from "../ops/queues.js";
+import { openOperatorQueues } from "../queues.js";
 import {
   DELIVERY_EVENTS,
   INGEST_OUTCOMES,

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { feedIdOf, feedKeys, type FeedId } from "./keys.js";
+import { feedIdOf, feedKeys, type FeedId } from "../store/keys.js";
 
 /** How long a feed's state (health, seen items) outlives its last poll. */
 export const FEED_STATE_TTL_MS = 30 * 24 * 3600 * 1000;

@@ -6,9 +6,9 @@ import type { Logger } from "../log.js";
 import { LuaScript } from "../store/script.js";
 import { fetchFeed, type FetchFeedOptions, type FetchResult } from "./fetch.js";
 import { FEED_STATE_TTL_MS, HEALTH_FIELDS as F, readFeedHealth, type FeedHealth } from "./health.js";
-import { feedKeys, type FeedKeys } from "./keys.js";
+import { feedKeys, type FeedKeys } from "../store/keys.js";
 import { parseFeed, toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
-import type { FeedJob } from "./queue.js";
+import type { FeedJob } from "../queues.js";
 
 /** The longest a failing feed waits between two attempts (unless its own interval is longer). */
 export const BACKOFF_CAP_MS = 60 * 60 * 1000;

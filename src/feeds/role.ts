@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { Categories } from "../config/categories.js";
 import type { Logger } from "../log.js";
 import type { FetchFeedOptions } from "./fetch.js";
-import { feedIdOf, feedKeys } from "./keys.js";
+import { feedIdOf, feedKeys } from "../store/keys.js";
 import { FeedPoller, type ArticleIngestor, type PollOutcome } from "./poller.js";
 import {
   FEED_JOB_NAME,
@@ -14,7 +14,7 @@ import {
   openFeedsQueue,
   schedulerIdOf,
   type FeedJob,
-} from "./queue.js";
+} from "../queues.js";
 
 /** Polls running at once in one process; a slow feed (up to the fetch timeout) holds one slot. */
 export const DEFAULT_CONCURRENCY = 8;

@@ -6,7 +6,7 @@ import type { Logger } from "../log.js";
 import type { Redis } from "../redis.js";
 import type { ChatStore } from "../store/chats.js";
 import type { Keys } from "../store/keys.js";
-import type { BulletinQueueName, OperatorQueues } from "./queues.js";
+import type { BulletinQueueName, OperatorQueues } from "../queues.js";
 import { DELIVERY_EVENTS, readCounters, readFeeds, readQueueDepths, readSubscribers } from "./stats.js";
 
 export interface AdminCommandsDeps {

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadCategories } from "../../src/config/categories.js";
 import { runFeedsCommand, type FeedsCliIo } from "../../src/feeds/cli.js";
-import { feedIdOf } from "../../src/feeds/keys.js";
+import { feedIdOf } from "../../src/store/keys.js";
 import { buildOpml, parseOpmlFeeds } from "../../src/feeds/opml.js";
 import { FeedPoller } from "../../src/feeds/poller.js";
 import { connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";

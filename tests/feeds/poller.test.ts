@@ -2,14 +2,12 @@ import { dropPrefix } from "../support/stack.js";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFeedHealth } from "../../src/feeds/health.js";
-import { feedIdOf, feedKeys } from "../../src/feeds/keys.js";
 import { FeedPoller, backoffDelayMs, type PollOutcome } from "../../src/feeds/poller.js";
-import type { FeedJob } from "../../src/feeds/queue.js";
 import { articleId } from "../../src/ids.js";
 import { storedArticleSchema } from "../../src/ingest/article.js";
 import { Ingestor } from "../../src/ingest/ingest.js";
-import { openQueues, type Queues } from "../../src/queues.js";
-import { keys } from "../../src/store/keys.js";
+import { openQueues, type FeedJob, type Queues } from "../../src/queues.js";
+import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";
 import {
   RSS_TYPE,
   categoriesOf,

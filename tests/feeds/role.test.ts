@@ -5,12 +5,10 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Categories } from "../../src/config/categories.js";
 import { listFeedHealth, type FeedHealth } from "../../src/feeds/health.js";
-import { feedIdOf, feedKeys } from "../../src/feeds/keys.js";
-import { FEEDS_QUEUE_NAME, schedulerIdOf, type FeedJob } from "../../src/feeds/queue.js";
 import { plannedFeeds, startFeeds, type FeedsRole } from "../../src/feeds/role.js";
 import { Ingestor } from "../../src/ingest/ingest.js";
-import { openQueues, type Queues } from "../../src/queues.js";
-import { keys } from "../../src/store/keys.js";
+import { FEEDS_QUEUE_NAME, openQueues, schedulerIdOf, type FeedJob, type Queues } from "../../src/queues.js";
+import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";
 import { RSS_TYPE, categoriesOf, connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
 
 const connection = { host: "127.0.0.1", port: 6379 };

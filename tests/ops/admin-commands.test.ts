@@ -6,7 +6,7 @@ import { loadCategories } from "../../src/config/categories.js";
 import { articleId, categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { adminCommands } from "../../src/ops/admin-commands.js";
-import { openOperatorQueues, type OperatorQueues } from "../../src/ops/queues.js";
+import { openOperatorQueues, type OperatorQueues } from "../../src/queues.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
