@@ -5,7 +5,7 @@ import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Categories } from "../../src/config/categories.js";
 import { listFeedHealth, type FeedHealth } from "../../src/feeds/health.js";
-import { plannedFeeds, startFeeds, type FeedsRole } from "../../src/feeds/role.js";
+import { plannedFeeds, startFeeds, type FeedsRole } from "../../src/app/roles/feeds.js";
 import { Ingestor } from "../../src/ingest/ingest.js";
 import { FEEDS_QUEUE_NAME, openQueues, schedulerIdOf, type FeedJob, type Queues } from "../../src/queues.js";
 import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";

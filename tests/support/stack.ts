@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { startBulletin, type Bulletin } from "../../src/app/app.js";
-import type { Tuning } from "../../src/app/roles.js";
+import type { Tuning } from "../../src/app/roles/index.js";
 import { loadConfig, type Role } from "../../src/config/env.js";
 import { createLogger } from "../../src/log.js";
 import { FakeTelegram, type FakeTelegramOptions } from "./fake-telegram.js";

@@ -1,7 +1,7 @@
 // A Bulletin process for tests that kill or restart processes: roles from ROLES, tuning from
 // TEST_TUNING (JSON). Prints "ready" on stdout once its roles run.
 import { startBulletin } from "../../src/app/app.js";
-import type { Tuning } from "../../src/app/roles.js";
+import type { Tuning } from "../../src/app/roles/index.js";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log.js";
 

@@ -1,10 +1,10 @@
 import { Worker, type ConnectionOptions, type Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Categories } from "../config/categories.js";
-import type { Logger } from "../log.js";
-import type { FetchFeedOptions } from "./fetch.js";
-import { feedIdOf, feedKeys } from "../store/keys.js";
-import { FeedPoller, type ArticleIngestor, type PollOutcome } from "./poller.js";
+import type { Categories } from "../../config/categories.js";
+import type { Logger } from "../../log.js";
+import type { FetchFeedOptions } from "../../feeds/fetch.js";
+import { feedIdOf, feedKeys } from "../../store/keys.js";
+import { FeedPoller, type ArticleIngestor, type PollOutcome } from "../../feeds/poller.js";
 import {
   FEED_JOB_NAME,
   FEEDS_QUEUE_NAME,
@@ -14,7 +14,7 @@ import {
   openFeedsQueue,
   schedulerIdOf,
   type FeedJob,
-} from "../queues.js";
+} from "../../queues.js";
 
 /** Polls running at once in one process; a slow feed (up to the fetch timeout) holds one slot. */
 export const DEFAULT_CONCURRENCY = 8;
