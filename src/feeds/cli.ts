@@ -7,7 +7,7 @@ import { loadCategories, parseCategories, readCategoriesJson, type Categories } 
 import { decodeFeedBody } from "./charset.js";
 import { listFeedHealth, type FeedHealth } from "./health.js";
 import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "./opml.js";
-import { plannedFeeds } from "../app/roles/feeds.js";
+import { plannedFeeds } from "./schedule.js";
 
 export interface FeedsCliIo {
   readonly stdout: (text: string) => void;

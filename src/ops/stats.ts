@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Categories } from "../config/categories.js";
 import type { DeliveryEvent } from "../delivery/stats.js";
 import { listFeedHealth, type FeedHealth } from "../feeds/health.js";
-import { plannedFeeds } from "../app/roles/feeds.js";
+import { plannedFeeds } from "../feeds/schedule.js";
 import type { ArticleSource } from "../ingest/article.js";
 import type { Redis } from "../redis.js";
 import { decodeChatRecord, type ChatKind } from "../store/chat-record.js";

@@ -1,11 +1,8 @@
-import type { Runtime } from "../app/runtime.js";
-import type { FakeTelegram } from "./bot-api.js";
-import type { SandboxDeps } from "./routes.js";
 import { SANDBOX_KEY_PREFIX, type SandboxTelegram } from "./start.js";
 
 /**
- * Starting Bulletin as a sandbox: when, with which environment, and what the page needs from the
- * running process. main.ts and the http role use these; everything else is Bulletin as usual.
+ * Starting Bulletin as a sandbox: when, and with which environment. main.ts uses these (and the
+ * http role serves the page); everything else is Bulletin as usual.
  */
 
 /** SANDBOX=true, or no BOT_TOKEN at all (SANDBOX=false keeps the usual "BOT_TOKEN is required"). */
@@ -29,16 +26,5 @@ export function sandboxEnv(env: NodeJS.ProcessEnv, telegram: SandboxTelegram): N
     TELEGRAM_API_ROOT: telegram.apiRoot,
     KEY_PREFIX: SANDBOX_KEY_PREFIX,
     HTTP_HOST: env.HTTP_HOST?.trim() ? env.HTTP_HOST : "127.0.0.1",
-  };
-}
-
-/** What registerSandbox needs, from the process's runtime. */
-export function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
-  return {
-    telegram,
-    ingestor: runtime.ingestor,
-    categories: runtime.categories,
-    queues: runtime.queues,
-    logger: runtime.logger,
   };
 }

@@ -1,0 +1,59 @@
+import { autoRetry } from "@grammyjs/auto-retry";
+import { commandList, createBot } from "../../bot/bot.js";
+import type { BotContext } from "../../bot/context.js";
+import { paceReplies } from "../../bot/pacing.js";
+import { ChannelService } from "../../channels/service.js";
+import { DEFAULT_PACING } from "../../delivery/deliverer.js";
+import { adminCommands } from "../../ops/admin-commands.js";
+import { trackBotConnection } from "../../ops/health.js";
+import { openOperatorQueues } from "../../queues.js";
+import { SubscriptionService } from "../../subscriptions/service.js";
+import type { Runtime } from "../runtime.js";
+import type { RunningRole, Tuning } from "./index.js";
+
+/** The bot role: readers' commands and buttons, long polling Telegram (one process per token). */
+export async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
+  const logger = runtime.logger.child({ component: "bot" });
+  const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
+  const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
+  const { config } = runtime;
+  const operatorQueues = config.adminChatIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
+  const operators =
+    config.adminChatIds && operatorQueues
+      ? adminCommands<BotContext>({
+          adminChatIds: config.adminChatIds,
+          redis: runtime.redis,
+          prefix: config.keyPrefix,
+          keys: runtime.keys,
+          store: runtime.store,
+          categories: runtime.categories,
+          queues: operatorQueues,
+          feedInterval: config.feedInterval,
+          ingestor: runtime.ingestor,
+          logger,
+        })
+      : undefined;
+  const bot = createBot(config.botToken, { subscriptions, channels, logger }, { client: { apiRoot: config.telegramApiRoot } }, operators);
+  // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
+  runtime.botStatus.starting();
+  bot.api.config.use(trackBotConnection(runtime.botStatus));
+  // Replies wait out a 429 instead of failing, and count towards the chat's pace.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
+  bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
+  await bot.init();
+  await bot.api.setMyCommands(commandList());
+  const polling = bot.start({
+    allowed_updates: ["message", "callback_query", "my_chat_member"],
+    onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),
+  });
+  polling.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
+  return {
+    role: "bot",
+    async stop() {
+      runtime.botStatus.stopped();
+      await bot.stop();
+      await polling.catch(() => undefined);
+      await operatorQueues?.close();
+    },
+  };
+}
