@@ -1,8 +1,8 @@
 import Fastify, { LogController, type FastifyReply, type FastifyRequest } from "fastify";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
-import { registerOperatorRoutes, type OperatorRoutes } from "../ops/routes.js";
 import { bearerToken, secretMatches } from "./auth.js";
+import { registerOperatorRoutes, type OperatorRoutes } from "./operators.js";
 
 /** The contract: bodies over 1 MiB are refused with 413. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -11,7 +11,7 @@ export interface HttpDeps {
   readonly ingestor: Ingestor;
   readonly ingestToken: string | undefined;
   readonly logger: Logger;
-  /** /readyz, /metrics and the queue dashboard (src/ops/routes.ts); absent in ingest-only tests. */
+  /** /readyz, /metrics and the queue dashboard (operators.ts); absent in ingest-only tests. */
   readonly operators?: OperatorRoutes;
 }
 

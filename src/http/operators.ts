@@ -3,10 +3,10 @@ import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
 import { FastifyAdapter } from "@bull-board/fastify";
 import type { Queue } from "bullmq";
 import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
-import { bearerToken, secretMatches } from "../http/auth.js";
 import type { Logger } from "../log.js";
-import { withTimeout, type Readiness } from "./health.js";
-import type { BulletinMetrics } from "./metrics.js";
+import { withTimeout, type Readiness } from "../ops/health.js";
+import type { BulletinMetrics } from "../ops/metrics.js";
+import { bearerToken, secretMatches } from "./auth.js";
 
 export const DASHBOARD_PATH = "/admin/queues";
 
