@@ -416,7 +416,7 @@ async function latency(): Promise<void> {
 async function importRows(): Promise<void> {
   const ROWS = 100_000;
   log(`import: ${ROWS} CSV rows through the subscribers import command`);
-  const { runSubscribersCommand } = await import("../src/cli/subscribers.js");
+  const { runSubscribersCommand } = await import("../src/cli/commands/subscribers.js");
   const { createLogger } = await import("../src/log.js");
   const dir = mkdtempSync(join(tmpdir(), "bulletin-bench-import-"));
   const file = join(dir, "readers.csv");

@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { loadCliConfig } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
-import { runFeedsCommand } from "../feeds/cli.js";
+import { runFeedsCommand } from "./commands/feeds.js";
 import { connectRedis } from "../redis.js";
 import { DEFAULT_REDIS_URL } from "../config/env.js";
 import { OPERATOR_USAGE, isOperatorCommand, runOperatorCommand } from "./operator.js";

@@ -3,11 +3,11 @@ import { createLogger } from "../log.js";
 import { withTimeout } from "../ops/health.js";
 import { connectRedis } from "../redis.js";
 import { EXIT, type CliIo, type ExitCode, type OperatorCli } from "./context.js";
-import { PUBLISH_USAGE, runPublishCommand } from "./publish.js";
-import { QUEUES_USAGE, runQueuesCommand } from "./queues.js";
-import { SEND_TEST_USAGE, runSendTestCommand } from "./send-test.js";
-import { STATS_USAGE, runStatsCommand } from "./stats.js";
-import { SUBSCRIBERS_USAGE, runSubscribersCommand } from "./subscribers.js";
+import { PUBLISH_USAGE, runPublishCommand } from "./commands/publish.js";
+import { QUEUES_USAGE, runQueuesCommand } from "./commands/queues.js";
+import { SEND_TEST_USAGE, runSendTestCommand } from "./commands/send-test.js";
+import { STATS_USAGE, runStatsCommand } from "./commands/stats.js";
+import { SUBSCRIBERS_USAGE, runSubscribersCommand } from "./commands/subscribers.js";
 
 /** The operators' commands of `npm run cli` (issue 6), each `(args, cli) => exit code`. */
 export const OPERATOR_COMMANDS = {

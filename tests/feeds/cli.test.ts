@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { loadCategories } from "../../src/config/categories.js";
-import { runFeedsCommand, type FeedsCliIo } from "../../src/feeds/cli.js";
+import { runFeedsCommand, type FeedsCliIo } from "../../src/cli/commands/feeds.js";
 import { feedIdOf } from "../../src/store/keys.js";
 import { buildOpml, parseOpmlFeeds } from "../../src/feeds/opml.js";
 import { FeedPoller } from "../../src/feeds/poller.js";

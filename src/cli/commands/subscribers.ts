@@ -3,13 +3,13 @@ import { extname } from "node:path";
 import { once } from "node:events";
 import { parseArgs } from "node:util";
 import { z } from "zod";
-import type { Categories } from "../config/categories.js";
-import { chatId, type CategorySlug, type ChatId } from "../ids.js";
-import { decodeChatRecord, withSubscriptions, type ChatKind, type ChatRecord } from "../store/chat-record.js";
-import type { BulkChat } from "../store/chats.js";
-import { SHARDS, shardOf } from "../store/keys.js";
-import { csvRow, readCsv } from "./csv.js";
-import { EXIT, UsageError, categoriesOf, formatCount, guarded, progressLine, storeOf, type ExitCode, type OperatorCli } from "./context.js";
+import type { Categories } from "../../config/categories.js";
+import { chatId, type CategorySlug, type ChatId } from "../../ids.js";
+import { decodeChatRecord, withSubscriptions, type ChatKind, type ChatRecord } from "../../store/chat-record.js";
+import type { BulkChat } from "../../store/chats.js";
+import { SHARDS, shardOf } from "../../store/keys.js";
+import { csvRow, readCsv } from "../csv.js";
+import { EXIT, UsageError, categoriesOf, formatCount, guarded, progressLine, storeOf, type ExitCode, type OperatorCli } from "../context.js";
 
 export const SUBSCRIBERS_USAGE = `Usage: subscribers import <file> [--format csv|json|jsonl] [--language <code>] [--dry-run] [--json]
        subscribers export [--format csv|json|jsonl] [--out <file>] [--category <slug>]

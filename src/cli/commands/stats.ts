@@ -1,6 +1,6 @@
-import { sentInLastMinute } from "../delivery/stats.js";
+import { sentInLastMinute } from "../../delivery/stats.js";
 import { parseArgs } from "node:util";
-import { openOperatorQueues } from "../queues.js";
+import { openOperatorQueues } from "../../queues.js";
 import {
   DELIVERY_EVENTS,
   INGEST_OUTCOMES,
@@ -16,8 +16,8 @@ import {
   type Counters,
   type FeedsSummary,
   type QueueDepth,
-} from "../ops/stats.js";
-import { EXIT, categoriesOf, formatCount, guarded, keysOf, storeOf, table, type ExitCode, type OperatorCli } from "./context.js";
+} from "../../ops/stats.js";
+import { EXIT, categoriesOf, formatCount, guarded, keysOf, storeOf, table, type ExitCode, type OperatorCli } from "../context.js";
 
 export const STATS_USAGE = `Usage: stats [--json] [--no-chats]
   Subscribers per category, chats by kind, queue depths, delivery and ingest counters, feed health.

@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { Ingestor, type IngestOutcome } from "../ingest/ingest.js";
-import { openQueues } from "../queues.js";
-import { EXIT, UsageError, categoriesOf, guarded, keysOf, type ExitCode, type OperatorCli } from "./context.js";
+import { Ingestor, type IngestOutcome } from "../../ingest/ingest.js";
+import { openQueues } from "../../queues.js";
+import { EXIT, UsageError, categoriesOf, guarded, keysOf, type ExitCode, type OperatorCli } from "../context.js";
 
 export const PUBLISH_USAGE = `Usage: publish (--url <url> --title <text> --category <slug> [--category <slug>…] [--summary <text>]
                  [--id <id>] [--image-url <url>] [--published-at <ISO date>] [--language <code>] [--priority breaking])

@@ -2,12 +2,12 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Redis } from "ioredis";
-import { ConfigError } from "../config/errors.js";
-import { loadCategories, parseCategories, readCategoriesJson, type Categories } from "../config/categories.js";
-import { decodeFeedBody } from "./charset.js";
-import { listFeedHealth, type FeedHealth } from "./health.js";
-import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "./opml.js";
-import { plannedFeeds } from "./schedule.js";
+import { ConfigError } from "../../config/errors.js";
+import { loadCategories, parseCategories, readCategoriesJson, type Categories } from "../../config/categories.js";
+import { decodeFeedBody } from "../../feeds/charset.js";
+import { listFeedHealth, type FeedHealth } from "../../feeds/health.js";
+import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "../../feeds/opml.js";
+import { plannedFeeds } from "../../feeds/schedule.js";
 
 export interface FeedsCliIo {
   readonly stdout: (text: string) => void;

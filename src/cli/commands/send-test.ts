@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 import { Api, GrammyError, HttpError } from "grammy";
-import { formatArticle } from "../format/article.js";
-import { messagesFor } from "../i18n/index.js";
-import { chatId } from "../ids.js";
-import { settingsOf } from "../store/chat-record.js";
-import { EXIT, UsageError, categoriesOf, guarded, storeOf, type ExitCode, type OperatorCli } from "./context.js";
+import { formatArticle } from "../../format/article.js";
+import { messagesFor } from "../../i18n/index.js";
+import { chatId } from "../../ids.js";
+import { settingsOf } from "../../store/chat-record.js";
+import { EXIT, UsageError, categoriesOf, guarded, storeOf, type ExitCode, type OperatorCli } from "../context.js";
 
 export const SEND_TEST_USAGE = `Usage: send-test <chat_id> [--category <slug>] [--photo <image url>] [--language <code>]
   Sends a sample post to one chat, formatted as Bulletin formats articles for that chat (its
