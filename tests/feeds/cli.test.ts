@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runFeedsCommand, type FeedsCli } from "../../src/cli/commands/feeds.js";
 import { loadCategories } from "../../src/config/categories.js";
-import { runFeedsCommand, type FeedsCliIo } from "../../src/cli/commands/feeds.js";
-import { feedIdOf } from "../../src/store/keys.js";
 import { buildOpml, parseOpmlFeeds } from "../../src/feeds/opml.js";
 import { FeedPoller } from "../../src/feeds/poller.js";
+import { feedIdOf } from "../../src/store/keys.js";
 import { connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
 
 const OPML = new URL("../fixtures/feeds/subscriptions.opml", import.meta.url).pathname;
@@ -25,18 +25,17 @@ const initial = {
   ],
 };
 
-function run(args: string[], extra: Partial<FeedsCliIo> = {}) {
+function run(args: string[], extra: Partial<FeedsCli> = {}) {
   const out: string[] = [];
   const err: string[] = [];
-  const io: FeedsCliIo = {
-    stdout: (t) => void out.push(t),
-    stderr: (t) => void err.push(t),
+  const cli: FeedsCli = {
+    io: { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) },
     categoriesFile: file,
     prefix,
     now: () => Date.parse("2026-11-27T12:00:00Z"),
     ...extra,
   };
-  return runFeedsCommand(args, io).then((code) => ({ code, out: out.join(""), err: err.join("") }));
+  return runFeedsCommand(args, cli).then((code) => ({ code, out: out.join(""), err: err.join("") }));
 }
 
 beforeAll(async () => {

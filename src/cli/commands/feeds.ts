@@ -1,27 +1,20 @@
 import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import type { Redis } from "ioredis";
 import { ConfigError } from "../../config/errors.js";
 import { loadCategories, parseCategories, readCategoriesJson, type Categories } from "../../config/categories.js";
 import { decodeFeedBody } from "../../feeds/charset.js";
 import { listFeedHealth, type FeedHealth } from "../../feeds/health.js";
 import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "../../feeds/opml.js";
 import { plannedFeeds } from "../../feeds/schedule.js";
+import { EXIT, table, type ExitCode, type OperatorCli } from "../context.js";
 
-export interface FeedsCliIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** CATEGORIES_FILE. */
-  readonly categoriesFile: string;
-  /** `list` reads the feeds' health from Redis; `export` takes feed titles from it when given. */
-  readonly redis?: Redis;
-  /** KEY_PREFIX. */
-  readonly prefix?: string;
-  /** FEED_INTERVAL in seconds, for `list`. */
-  readonly feedInterval?: number;
-  readonly now?: () => number;
-}
+/**
+ * What the feeds commands need of the operator CLI's context: `import` and `export` work on the
+ * categories file alone; `list` reads the feeds' health from Redis, and `export` takes feed titles
+ * from it when it has Redis.
+ */
+export type FeedsCli = Pick<OperatorCli, "io" | "categoriesFile" | "now"> & Partial<Pick<OperatorCli, "redis" | "prefix" | "feedInterval">>;
 
 export const FEEDS_USAGE = `Usage: feeds <command>
   feeds import <file.opml> [--category <slug>] [--dry-run]
@@ -31,6 +24,11 @@ export const FEEDS_USAGE = `Usage: feeds <command>
       Prints the feeds of the categories file as OPML 2.0.
   feeds list [--json]
       The feeds and their health: last poll, last success, consecutive failures, last error, items seen.`;
+
+/** The feeds commands' lines in the usage of `npm run cli`. */
+export const FEEDS_SUMMARY = `  feeds import <file.opml> [--category <slug>] [--dry-run]
+  feeds export [--category <slug>]
+  feeds list`;
 
 type RawJson = Record<string, unknown>;
 
@@ -71,7 +69,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   await rename(temporary, file);
 }
 
-async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<number> {
+async function importOpml(args: readonly string[], cli: FeedsCli): Promise<ExitCode> {
   const { values, positionals } = parseArgs({
     args: [...args],
     options: { category: { type: "string", short: "c" }, "dry-run": { type: "boolean" } },
@@ -79,27 +77,27 @@ async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<numb
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) {
-    io.stderr(`feeds import: give one OPML file\n${FEEDS_USAGE}\n`);
-    return 2;
+    cli.io.stderr(`feeds import: give one OPML file\n${FEEDS_USAGE}\n`);
+    return EXIT.usage;
   }
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
   } catch (error) {
-    io.stderr(`feeds import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
-    return 1;
+    cli.io.stderr(`feeds import: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})\n`);
+    return EXIT.failed;
   }
   const opml = parseOpmlFeeds(decodeFeedBody(bytes).text);
   if (!opml.ok) {
-    io.stderr(`feeds import: ${file}: ${opml.error}\n`);
-    return 1;
+    cli.io.stderr(`feeds import: ${file}: ${opml.error}\n`);
+    return EXIT.failed;
   }
-  for (const r of opml.rejected) io.stderr(`feeds import: ${file}: skipped "${r.text}": ${r.reason}\n`);
+  for (const r of opml.rejected) cli.io.stderr(`feeds import: ${file}: skipped "${r.text}": ${r.reason}\n`);
 
-  const { raw, categories } = readCategoriesFile(io.categoriesFile);
+  const { raw, categories } = readCategoriesFile(cli.categoriesFile);
   if (values.category !== undefined && !categories.has(values.category)) {
-    io.stderr(`feeds import: no category "${values.category}" in ${io.categoriesFile} (there are: ${categories.slugs.join(", ")})\n`);
-    return 1;
+    cli.io.stderr(`feeds import: no category "${values.category}" in ${cli.categoriesFile} (there are: ${categories.slugs.join(", ")})\n`);
+    return EXIT.failed;
   }
   const placed: { feed: OpmlFeed; slug: string }[] = [];
   const unplaced: OpmlFeed[] = [];
@@ -111,10 +109,10 @@ async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<numb
   }
   if (unplaced.length > 0) {
     for (const feed of unplaced) {
-      io.stderr(`feeds import: ${feed.url}: ${feed.category ? `no category "${feed.category}"` : "no category"} in ${io.categoriesFile}\n`);
+      cli.io.stderr(`feeds import: ${feed.url}: ${feed.category ? `no category "${feed.category}"` : "no category"} in ${cli.categoriesFile}\n`);
     }
-    io.stderr(`feeds import: nothing written; name the category with --category <slug> (one of: ${categories.slugs.join(", ")})\n`);
-    return 1;
+    cli.io.stderr(`feeds import: nothing written; name the category with --category <slug> (one of: ${categories.slugs.join(", ")})\n`);
+    return EXIT.failed;
   }
 
   const rawCategories = Array.isArray(raw.categories) ? raw.categories : [];
@@ -128,45 +126,45 @@ async function importOpml(args: readonly string[], io: FeedsCliIo): Promise<numb
     const known = new Set(list.map(feedUrlOf).filter((u): u is string => u !== undefined).map(normalisedUrl));
     if (known.has(normalisedUrl(feed.url))) {
       present++;
-      io.stdout(`= ${slug}: ${feed.url} (already there)\n`);
+      cli.io.stdout(`= ${slug}: ${feed.url} (already there)\n`);
       continue;
     }
     list.push(feed.url);
     added++;
-    io.stdout(`+ ${slug}: ${feed.url}${feed.title ? ` (${feed.title})` : ""}\n`);
+    cli.io.stdout(`+ ${slug}: ${feed.url}${feed.title ? ` (${feed.title})` : ""}\n`);
   }
-  parseCategories(raw, io.categoriesFile); // what is written must load
+  parseCategories(raw, cli.categoriesFile); // what is written must load
   if (values["dry-run"]) {
-    io.stdout(`dry run: ${added} feed(s) would be added, ${present} already there; ${io.categoriesFile} unchanged\n`);
-    return 0;
+    cli.io.stdout(`dry run: ${added} feed(s) would be added, ${present} already there; ${cli.categoriesFile} unchanged\n`);
+    return EXIT.ok;
   }
-  if (added > 0) await writeAtomically(io.categoriesFile, `${JSON.stringify(raw, null, 2)}\n`);
-  io.stdout(`${added} feed(s) added, ${present} already there${added > 0 ? `; ${io.categoriesFile} written (restart the feeds role to poll them)` : ""}\n`);
-  return 0;
+  if (added > 0) await writeAtomically(cli.categoriesFile, `${JSON.stringify(raw, null, 2)}\n`);
+  cli.io.stdout(`${added} feed(s) added, ${present} already there${added > 0 ? `; ${cli.categoriesFile} written (restart the feeds role to poll them)` : ""}\n`);
+  return EXIT.ok;
 }
 
-async function exportOpml(args: readonly string[], io: FeedsCliIo): Promise<number> {
+async function exportOpml(args: readonly string[], cli: FeedsCli): Promise<ExitCode> {
   const { values } = parseArgs({ args: [...args], options: { category: { type: "string", short: "c" } } });
-  const categories = loadCategories(io.categoriesFile);
+  const categories = loadCategories(cli.categoriesFile);
   if (values.category !== undefined && !categories.has(values.category)) {
-    io.stderr(`feeds export: no category "${values.category}" in ${io.categoriesFile}\n`);
-    return 1;
+    cli.io.stderr(`feeds export: no category "${values.category}" in ${cli.categoriesFile}\n`);
+    return EXIT.failed;
   }
   const titles = new Map<string, string>();
-  if (io.redis) {
+  if (cli.redis) {
     const urls = categories.list.flatMap((c) => c.feeds.map((f) => f.url));
-    for (const health of await listFeedHealth(io.redis, io.prefix ?? "bulletin", urls)) {
+    for (const health of await listFeedHealth(cli.redis, cli.prefix ?? "bulletin", urls)) {
       if (health.url && health.title) titles.set(health.url, health.title);
     }
   }
-  io.stdout(
+  cli.io.stdout(
     buildOpml(categories, {
       titles,
       ...(values.category !== undefined ? { category: values.category } : {}),
-      ...(io.now ? { now: new Date(io.now()) } : {}),
+      ...(cli.now ? { now: new Date(cli.now()) } : {}),
     }),
   );
-  return 0;
+  return EXIT.ok;
 }
 
 function ago(then: number | undefined, now: number): string {
@@ -178,36 +176,24 @@ function ago(then: number | undefined, now: number): string {
   return `${Math.round(seconds / 86_400)}d ago`;
 }
 
-function table(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]?.map((_, col) => Math.max(...rows.map((r) => [...(r[col] ?? "")].length))) ?? [];
-  return rows
-    .map((row) =>
-      row
-        .map((cell, col) => (col === row.length - 1 ? cell : cell.padEnd(widths[col] ?? 0)))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
-}
-
-async function listFeeds(args: readonly string[], io: FeedsCliIo): Promise<number> {
+async function listFeeds(args: readonly string[], cli: FeedsCli): Promise<ExitCode> {
   const { values } = parseArgs({ args: [...args], options: { json: { type: "boolean" } } });
-  if (!io.redis) {
-    io.stderr("feeds list: needs Redis (REDIS_URL) to read the feeds' health\n");
-    return 1;
+  if (!cli.redis) {
+    cli.io.stderr("feeds list: needs Redis (REDIS_URL) to read the feeds' health\n");
+    return EXIT.failed;
   }
-  const categories = loadCategories(io.categoriesFile);
-  const feeds = plannedFeeds(categories, io.feedInterval ?? 60);
-  const healths = await listFeedHealth(io.redis, io.prefix ?? "bulletin", feeds.map((f) => f.url));
-  const now = (io.now ?? Date.now)();
+  const categories = loadCategories(cli.categoriesFile);
+  const feeds = plannedFeeds(categories, cli.feedInterval ?? 60);
+  const healths = await listFeedHealth(cli.redis, cli.prefix ?? "bulletin", feeds.map((f) => f.url));
+  const now = (cli.now ?? Date.now)();
   if (values.json) {
     const rows = feeds.map((feed, i) => ({ ...feed, health: healths[i] }));
-    io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
-    return 0;
+    cli.io.stdout(`${JSON.stringify(rows, null, 2)}\n`);
+    return EXIT.ok;
   }
   if (feeds.length === 0) {
-    io.stdout(`no feeds in ${io.categoriesFile}\n`);
-    return 0;
+    cli.io.stdout(`no feeds in ${cli.categoriesFile}\n`);
+    return EXIT.ok;
   }
   const status = (h: FeedHealth | undefined): string => {
     if (!h?.lastPollAt) return "new";
@@ -231,42 +217,42 @@ async function listFeeds(args: readonly string[], io: FeedsCliIo): Promise<numbe
       ];
     }),
   ];
-  io.stdout(`${table(rows)}\n`);
-  return 0;
+  cli.io.stdout(`${table(rows)}\n`);
+  return EXIT.ok;
 }
 
 /**
  * `feeds import|export|list`: the feeds commands of `npm run cli`. Returns the exit code; problems
  * go to stderr, one line each, never as a stack trace.
  */
-export async function runFeedsCommand(args: readonly string[], io: FeedsCliIo): Promise<number> {
+export async function runFeedsCommand(args: readonly string[], cli: FeedsCli): Promise<ExitCode> {
   const [command, ...rest] = args[0] === "feeds" ? args.slice(1) : args;
   try {
     switch (command) {
       case "import":
-        return await importOpml(rest, io);
+        return await importOpml(rest, cli);
       case "export":
-        return await exportOpml(rest, io);
+        return await exportOpml(rest, cli);
       case "list":
-        return await listFeeds(rest, io);
+        return await listFeeds(rest, cli);
       case undefined:
       case "help":
       case "--help":
       case "-h":
-        io.stdout(`${FEEDS_USAGE}\n`);
-        return command === undefined ? 2 : 0;
+        cli.io.stdout(`${FEEDS_USAGE}\n`);
+        return command === undefined ? EXIT.usage : EXIT.ok;
       default:
-        io.stderr(`feeds: unknown command "${command}"\n${FEEDS_USAGE}\n`);
-        return 2;
+        cli.io.stderr(`feeds: unknown command "${command}"\n${FEEDS_USAGE}\n`);
+        return EXIT.usage;
     }
   } catch (error) {
     if (error instanceof ConfigError) {
-      for (const problem of error.problems) io.stderr(`${problem}\n`);
-      return 1;
+      for (const problem of error.problems) cli.io.stderr(`${problem}\n`);
+      return EXIT.failed;
     }
     if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-      io.stderr(`feeds ${command ?? ""}: ${error.message}\n${FEEDS_USAGE}\n`);
-      return 2;
+      cli.io.stderr(`feeds ${command ?? ""}: ${error.message}\n${FEEDS_USAGE}\n`);
+      return EXIT.usage;
     }
     throw error;
   }
