@@ -1,7 +1,8 @@
-import { Bot, type BotConfig, type Middleware } from "grammy";
+import { Bot, type BotConfig } from "grammy";
 import { en, type Messages } from "../i18n/en.js";
 import { messagesFor, supportedLanguage } from "../i18n/index.js";
 import type { BotContext, BotServices } from "./context.js";
+import { admin } from "./features/admin.js";
 import { channels } from "./features/channels.js";
 import { groups } from "./features/groups.js";
 import { help } from "./features/help.js";
@@ -13,7 +14,6 @@ export function createBot(
   token: string,
   services: BotServices,
   config: BotConfig<BotContext> = {},
-  operators?: Middleware<BotContext>,
 ): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
   bot.use((ctx, next) => {
@@ -23,7 +23,7 @@ export function createBot(
     return next();
   });
   // Operators' commands first: in their chats they win over the readers' features.
-  if (operators) bot.use(operators);
+  bot.use(admin);
   bot.use(subscriptions);
   bot.use(channels);
   bot.use(groups);

@@ -1,6 +1,7 @@
 /**
- * Every string a reader sees, in English. A translation is another object of the same type
- * (see `Messages`), so a missing key is a type error, not a blank message.
+ * Every string the bot sends (to readers, chat admins and operators), in English. A translation is
+ * another object of the same type (see `Messages`), so a missing key is a type error, not a blank
+ * message.
  */
 export const en = {
   welcome: (name: string) =>
@@ -82,6 +83,26 @@ export const en = {
   ].join("\n"),
   settingsShown: (title: string, photo: boolean, preview: boolean, hashtags: boolean, signature: string) =>
     `${title}: photos ${photo ? "on" : "off"}, link previews ${preview ? "on" : "off"}, hashtags ${hashtags ? "on" : "off"}, signature ${signature ? `"${signature}"` : "none"}.`,
+  /** The operators' commands, in the chats of ADMIN_CHAT_IDS (src/bot/features/admin.ts); HTML. */
+  admin: {
+    subscribersHeader: "<b>Subscribers</b>",
+    subscribers: (category: string, count: string) => `${category}: ${count}`,
+    queuesHeader: "<b>Queues</b> (waiting / active / delayed / failed)",
+    queue: (queue: string, paused: boolean, waiting: string, active: string, delayed: string, failed: string) =>
+      `${queue}${paused ? " ⏸ paused" : ""}: ${waiting} / ${active} / ${delayed} / ${failed}`,
+    deliveryHeader: "<b>Delivery</b>",
+    sent: (single: string, digests: string, articles: string) => `sent: ${single} single, ${digests} digests; ${articles} articles`,
+    failed: (failures: string) => `failed: ${failures}`,
+    failure: (reason: string, count: string) => `${reason} ${count}`,
+    noFailures: "none",
+    paidMessages: (count: string) => `paid messages: ${count}`,
+    feeds: (ok: string, failing: string, neverPolled: string) => `<b>Feeds</b>: ${ok} ok, ${failing} failing, ${neverPolled} never polled`,
+    paused: (queues: readonly string[]) =>
+      `⏸ Paused ${queues.join(" and ")}: nothing is sent until /resume. Sends in flight finish; articles keep arriving and wait.`,
+    resumed: (queues: readonly string[]) => `▶️ Resumed ${queues.join(" and ")}: delivery goes on where it stopped.`,
+    announceUsage: "Usage: /announce <text> — a service message to every reader, sent through the same rate-limited delivery.",
+    announced: (id: string) => `📢 Announcement ${id} queued: every reader gets it once, at the pace Telegram allows.`,
+  },
   commandDescriptions: {
     start: "Start and choose categories",
     categories: "Choose categories with buttons",

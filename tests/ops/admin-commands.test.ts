@@ -2,13 +2,18 @@
 import { Bot } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { BotContext } from "../../src/bot/context.js";
+import { admin } from "../../src/bot/features/admin.js";
+import { ChannelService } from "../../src/channels/service.js";
 import { loadCategories } from "../../src/config/categories.js";
+import { en } from "../../src/i18n/en.js";
 import { articleId, categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
-import { adminCommands } from "../../src/ops/admin-commands.js";
+import { OperatorService } from "../../src/ops/service.js";
 import { openOperatorQueues, type OperatorQueues } from "../../src/queues.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
+import { SubscriptionService } from "../../src/subscriptions/service.js";
 import { FakeTelegram } from "../support/fake-telegram.js";
 import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
 
@@ -16,7 +21,7 @@ let telegram: FakeTelegram;
 let redis: Redis;
 let prefix: string;
 let queues: OperatorQueues;
-let bot: Bot;
+let bot: Bot<BotContext>;
 let polling: Promise<void>;
 
 beforeEach(async () => {
@@ -29,22 +34,31 @@ beforeEach(async () => {
     { id: chatId(11), record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] } },
   ]);
   await redis.hset(keyLayout(prefix).counters, { sent: 7, chat_gone_blocked: 1 });
-  bot = new Bot(telegram.token, { client: { apiRoot: telegram.apiRoot } });
-  bot.use(
-    adminCommands({
-      adminChatIds: [500],
-      redis,
-      prefix,
-      keys: keyLayout(prefix),
-      store,
-      categories: loadCategories(CATEGORIES_FILE),
-      queues,
-      feedInterval: 60,
-      // The composer alone: announcements are delivered for real in tests/stories/operators.test.ts.
-      ingestor: { announce: (text: string) => Promise.resolve({ id: articleId(`announce-${text.length}`), seq: 1 }) },
-      logger: createLogger("silent"),
-    }),
-  );
+  bot = new Bot<BotContext>(telegram.token, { client: { apiRoot: telegram.apiRoot } });
+  const categories = loadCategories(CATEGORIES_FILE);
+  const operators = new OperatorService({
+    adminChatIds: [500],
+    redis,
+    prefix,
+    keys: keyLayout(prefix),
+    store,
+    categories,
+    queues,
+    feedInterval: 60,
+    // The feature alone: announcements are delivered for real in tests/stories/operators.test.ts.
+    ingestor: { announce: (text: string) => Promise.resolve({ id: articleId(`announce-${text.length}`), seq: 1 }) },
+  });
+  const services = {
+    subscriptions: new SubscriptionService(store, categories),
+    channels: new ChannelService(store, redis, keyLayout(prefix), categories),
+    operators,
+    logger: createLogger("silent"),
+  };
+  bot.use((ctx, next) => {
+    Object.assign(ctx, { services, t: en, language: "en" });
+    return next();
+  });
+  bot.use(admin);
   // What the real bot does with a command it does not know.
   bot.on("message", (ctx) => ctx.reply("Sorry, I don't know that command."));
   await bot.init();

@@ -1,11 +1,10 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { commandList, createBot } from "../../bot/bot.js";
-import type { BotContext } from "../../bot/context.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { ChannelService } from "../../channels/service.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
-import { adminCommands } from "../../ops/admin-commands.js";
 import { trackBotConnection } from "../../ops/health.js";
+import { OperatorService } from "../../ops/service.js";
 import { openOperatorQueues } from "../../queues.js";
 import { SubscriptionService } from "../../subscriptions/service.js";
 import type { Runtime } from "../runtime.js";
@@ -20,7 +19,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const operatorQueues = config.adminChatIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
   const operators =
     config.adminChatIds && operatorQueues
-      ? adminCommands<BotContext>({
+      ? new OperatorService({
           adminChatIds: config.adminChatIds,
           redis: runtime.redis,
           prefix: config.keyPrefix,
@@ -30,10 +29,9 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           queues: operatorQueues,
           feedInterval: config.feedInterval,
           ingestor: runtime.ingestor,
-          logger,
         })
       : undefined;
-  const bot = createBot(config.botToken, { subscriptions, channels, logger }, { client: { apiRoot: config.telegramApiRoot } }, operators);
+  const bot = createBot(config.botToken, { subscriptions, channels, operators, logger }, { client: { apiRoot: config.telegramApiRoot } });
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
   runtime.botStatus.starting();
   bot.api.config.use(trackBotConnection(runtime.botStatus));
