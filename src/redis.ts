@@ -8,6 +8,11 @@ import type { Logger } from "./log.js";
 
 export type { Redis };
 
+/** A Redis URL fit for logs and messages: its user and password hidden. */
+export function redactRedisUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, "//***@");
+}
+
 /**
  * A connection for Bulletin's own commands. BullMQ workers need `maxRetriesPerRequest: null`
  * (blocking commands must wait out a reconnect instead of failing), so every connection uses it:

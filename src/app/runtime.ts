@@ -7,7 +7,7 @@ import { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
-import { connectRedis, resolveRedis, type Redis } from "../redis.js";
+import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis.js";
 import { ChatStore } from "../store/chats.js";
 import { keys as keyLayout, type Keys } from "../store/keys.js";
 
@@ -74,8 +74,7 @@ async function ensureAnswers(redis: Redis, url: string): Promise<void> {
     await Promise.race([redis.ping(), timeout]);
   } catch (error) {
     redis.disconnect();
-    const where = url.replace(/\/\/[^@/]*@/, "//***@");
-    throw new ConfigError([`REDIS_URL: nothing answers at ${where} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`]);
+    throw new ConfigError([`REDIS_URL: nothing answers at ${redactRedisUrl(url)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`]);
   }
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_REDIS_URL, loadCliConfig, loadConfig, type CliConfig } from "..
 import { ConfigError } from "../config/errors.js";
 import { createLogger } from "../log.js";
 import { withTimeout } from "../ops/health.js";
-import { connectRedis } from "../redis.js";
+import { connectRedis, redactRedisUrl } from "../redis.js";
 import { FEEDS_SUMMARY, runFeedsCommand } from "./commands/feeds.js";
 import { PUBLISH_USAGE, runPublishCommand } from "./commands/publish.js";
 import { QUEUES_USAGE, runQueuesCommand } from "./commands/queues.js";
@@ -69,8 +69,7 @@ async function runCommand(name: string, command: Command, args: readonly string[
           REDIS_TIMEOUT_MS,
         );
       } catch (error) {
-        const where = url.replace(/\/\/[^@/]*@/, "//***@");
-        io.stderr(`${name}: cannot reach Redis at ${where} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL\n`);
+        io.stderr(`${name}: cannot reach Redis at ${redactRedisUrl(url)} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL\n`);
         return EXIT.failed;
       }
     }

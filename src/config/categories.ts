@@ -126,6 +126,7 @@ function describeEntry(raw: unknown, path: readonly PropertyKey[], source: strin
   return `${source}: ${path.map(String).join(".") || "(top level)"}`;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null;
+/** A JSON object (not an array), as the categories file and each of its entries are. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError } from "../../config/errors.js";
-import { loadCategories, parseCategories, readCategoriesJson, type Categories } from "../../config/categories.js";
+import { isRecord, loadCategories, parseCategories, readCategoriesJson, type Categories } from "../../config/categories.js";
 import { decodeFeedBody } from "../../feeds/charset.js";
 import { listFeedHealth, type FeedHealth } from "../../feeds/health.js";
 import { buildOpml, parseOpmlFeeds, type OpmlFeed } from "../../feeds/opml.js";
@@ -31,8 +31,6 @@ export const FEEDS_SUMMARY = `  feeds import <file.opml> [--category <slug>] [--
   feeds list`;
 
 type RawJson = Record<string, unknown>;
-
-const isRecord = (value: unknown): value is RawJson => typeof value === "object" && value !== null && !Array.isArray(value);
 
 function normalisedUrl(url: string): string {
   try {
