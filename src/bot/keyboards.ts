@@ -1,26 +1,32 @@
 import { InlineKeyboard } from "grammy";
 import type { Categories } from "../config/categories.js";
-import type { CategorySlug } from "../ids.js";
+import type { CategorySlug, ChatId } from "../ids.js";
 
 export const TOGGLE_PREFIX = "toggle:";
+export const LINK_PREFIX = "ln:";
 
-/** Pure: the category picker, ✅ on followed categories and ➕ on the others, two per row. */
-export function categoriesKeyboard(categories: Categories, followed: readonly CategorySlug[], language: string): InlineKeyboard {
+/** Pure: a category picker, ✅ on the marked categories and ➕ on the others, two per row; a press sends `data(slug)`. */
+function categoryPicker(
+  categories: Categories,
+  marked: readonly CategorySlug[],
+  language: string,
+  data: (slug: CategorySlug) => string,
+): InlineKeyboard {
   const keyboard = new InlineKeyboard();
   categories.slugs.forEach((slug, i) => {
-    const mark = followed.includes(slug) ? "✅" : "➕";
-    keyboard.text(`${mark} ${categories.title(slug, language)}`, `${TOGGLE_PREFIX}${slug}`);
+    const mark = marked.includes(slug) ? "✅" : "➕";
+    keyboard.text(`${mark} ${categories.title(slug, language)}`, data(slug));
     if (i % 2 === 1) keyboard.row();
   });
   return keyboard;
 }
 
-/** "World, Politics" */
-export function titles(categories: Categories, slugs: readonly CategorySlug[], language: string): string {
-  return slugs.map((slug) => categories.title(slug, language)).join(", ");
+/** Pure: a reader's picker, ✅ on the categories they follow. */
+export function categoriesKeyboard(categories: Categories, followed: readonly CategorySlug[], language: string): InlineKeyboard {
+  return categoryPicker(categories, followed, language, (slug) => `${TOGGLE_PREFIX}${slug}`);
 }
 
-/** "world (World), politics (Politics)": what a reader can type. */
-export function validSlugs(categories: Categories, language: string): string {
-  return categories.slugs.map((slug) => `${slug} (${categories.title(slug, language)})`).join(", ");
+/** Pure: the picker for a chat an admin steers; ✅ on the categories it receives. */
+export function linkKeyboard(categories: Categories, chat: ChatId, linked: readonly CategorySlug[], language: string): InlineKeyboard {
+  return categoryPicker(categories, linked, language, (slug) => `${LINK_PREFIX}${chat}:${slug}`);
 }

@@ -1,27 +1,15 @@
-import { Composer, InlineKeyboard } from "grammy";
+import { Composer } from "grammy";
 import { checkRights, parseChatReference, refusal, resolveChat } from "../../channels/telegram.js";
 import type { ChatRef } from "../../channels/service.js";
-import type { Categories } from "../../config/categories.js";
-import { chatId, userId, type CategorySlug, type ChatId } from "../../ids.js";
+import { chatId, userId } from "../../ids.js";
 import { settingsOf, subscribedSlugs } from "../../store/chat-record.js";
 import type { BotContext } from "../context.js";
-import { titles, validSlugs } from "../keyboards.js";
+import { LINK_PREFIX, linkKeyboard } from "../keyboards.js";
+import { categoryLines, titles, validSlugs } from "../replies.js";
 
 /** Channel and group admins, in their private chat with the bot: link, unlink, list, settings. */
 export const channels = new Composer<BotContext>();
 const inPrivate = channels.chatType("private");
-
-export const LINK_PREFIX = "ln:";
-
-/** Pure: the picker for a chat an admin steers; ✅ on the categories it receives. */
-export function linkKeyboard(categories: Categories, chat: ChatId, linked: readonly CategorySlug[], language: string): InlineKeyboard {
-  const keyboard = new InlineKeyboard();
-  categories.slugs.forEach((slug, i) => {
-    keyboard.text(`${linked.includes(slug) ? "✅" : "➕"} ${categories.title(slug, language)}`, `${LINK_PREFIX}${chat}:${slug}`);
-    if (i % 2 === 1) keyboard.row();
-  });
-  return keyboard;
-}
 
 /** Resolves the chat and checks, now, that the asking user administers it (and the bot can post). */
 async function steerableChat(ctx: BotContext, reference: string | number, needBot: boolean): Promise<ChatRef | undefined> {
@@ -61,9 +49,10 @@ inPrivate.command("link", async (ctx) => {
   const chat = await steerableChat(ctx, target, true);
   if (!chat) return;
   const { added, already } = await ctx.services.channels.link(chat, userId(ctx.from.id), known, topic);
-  const lines = [];
-  if (added.length > 0) lines.push(ctx.t.linked(chat.title, titles(categories, added, ctx.language)));
-  if (already.length > 0) lines.push(ctx.t.alreadyLinked(chat.title, titles(categories, already, ctx.language)));
+  const lines = categoryLines(ctx, categories, [
+    [added, (list) => ctx.t.linked(chat.title, list)],
+    [already, (list) => ctx.t.alreadyLinked(chat.title, list)],
+  ]);
   await ctx.reply(lines.join("\n"));
 });
 

@@ -4,7 +4,7 @@ import { isAdmin } from "../../channels/rights.js";
 import { chatId, userId } from "../../ids.js";
 import { subscribedSlugs } from "../../store/chat-record.js";
 import type { BotContext } from "../context.js";
-import { titles, validSlugs } from "../keyboards.js";
+import { categoryLines, titles, validSlugs } from "../replies.js";
 
 /**
  * Commands inside a group or supergroup: only its administrators (anonymous ones included) choose
@@ -52,10 +52,16 @@ adminCommand("subscribe", async (ctx) => {
   }
   const admin = ctx.msg?.sender_chat ? undefined : ctx.from && userId(ctx.from.id);
   const { added, already } = await channels.link(chatRef(ctx), admin, known, topicOf(ctx));
-  const lines = [];
-  if (added.length > 0) lines.push(ctx.t.linked(chatRef(ctx).title, titles(channels.categories, added, ctx.language)));
-  if (already.length > 0) lines.push(ctx.t.alreadyLinked(chatRef(ctx).title, titles(channels.categories, already, ctx.language)));
-  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(channels.categories, ctx.language)));
+  const { title } = chatRef(ctx);
+  const lines = categoryLines(
+    ctx,
+    channels.categories,
+    [
+      [added, (list) => ctx.t.linked(title, list)],
+      [already, (list) => ctx.t.alreadyLinked(title, list)],
+    ],
+    unknown,
+  );
   await ctx.reply(lines.join("\n"));
 });
 

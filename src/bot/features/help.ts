@@ -1,6 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
-import { validSlugs } from "../keyboards.js";
+import { validSlugs } from "../replies.js";
 
 /** /help, and a pointer to it for anything else a reader types in private. */
 export const help = new Composer<BotContext>();

@@ -4,7 +4,7 @@ import { botCannotPost } from "../../channels/rights.js";
 import { chatId } from "../../ids.js";
 import { subscribedSlugs } from "../../store/chat-record.js";
 import type { BotContext } from "../context.js";
-import { linkKeyboard } from "./channels.js";
+import { linkKeyboard } from "../keyboards.js";
 
 /**
  * The bot's own membership in channels and groups: added → the person who added it gets a

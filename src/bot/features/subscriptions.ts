@@ -1,7 +1,8 @@
 import { Composer } from "grammy";
 import { chatId, type CategorySlug } from "../../ids.js";
 import type { BotContext } from "../context.js";
-import { TOGGLE_PREFIX, categoriesKeyboard, titles, validSlugs } from "../keyboards.js";
+import { TOGGLE_PREFIX, categoriesKeyboard } from "../keyboards.js";
+import { categoryLines, titles, validSlugs } from "../replies.js";
 
 /** Readers in their private chat: start, pick categories, follow and stop following. */
 export const subscriptions = new Composer<BotContext>();
@@ -20,13 +21,8 @@ async function subscribeTo(ctx: BotContext, words: readonly string[]): Promise<v
   const service = ctx.services.subscriptions;
   const chat = chatId(ctx.chat!.id);
   const { known, unknown } = service.split(words);
-  const lines: string[] = [];
-  if (known.length > 0) {
-    const { added, already } = await service.subscribe(chat, known, profileOf(ctx));
-    if (added.length > 0) lines.push(ctx.t.subscribed(titles(service.categories, added, ctx.language)));
-    if (already.length > 0) lines.push(ctx.t.alreadySubscribed(titles(service.categories, already, ctx.language)));
-  }
-  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(service.categories, ctx.language)));
+  const { added, already } = known.length > 0 ? await service.subscribe(chat, known, profileOf(ctx)) : { added: [], already: [] };
+  const lines = categoryLines(ctx, service.categories, [[added, ctx.t.subscribed], [already, ctx.t.alreadySubscribed]], unknown);
   await ctx.reply(lines.join("\n\n"));
 }
 
@@ -81,13 +77,8 @@ inPrivate.command("unsubscribe", async (ctx) => {
     return;
   }
   const { known, unknown } = service.split(words);
-  const lines: string[] = [];
-  if (known.length > 0) {
-    const { removed, notSubscribed } = await service.unsubscribe(chatId(ctx.chat.id), known);
-    if (removed.length > 0) lines.push(ctx.t.unsubscribed(titles(service.categories, removed, ctx.language)));
-    if (notSubscribed.length > 0) lines.push(ctx.t.notSubscribed(titles(service.categories, notSubscribed, ctx.language)));
-  }
-  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(service.categories, ctx.language)));
+  const { removed, notSubscribed } = known.length > 0 ? await service.unsubscribe(chatId(ctx.chat.id), known) : { removed: [], notSubscribed: [] };
+  const lines = categoryLines(ctx, service.categories, [[removed, ctx.t.unsubscribed], [notSubscribed, ctx.t.notSubscribed]], unknown);
   await ctx.reply(lines.join("\n\n"));
 });
 
