@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../store/keys.js";
+import { FlushTimer } from "./flush-timer.js";
 
 /** Delivery outcomes operators count: one Redis hash of counters shared by all processes. */
 export type DeliveryEvent =
@@ -28,7 +29,7 @@ export class DeliveryStats {
   private pending = new Map<DeliveryEvent, number>();
   /** Messages sent per unix second, for the recent send rate. */
   private sendsBySecond = new Map<number, number>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly flushTimer = new FlushTimer(() => this.flush(), FLUSH_INTERVAL_MS);
 
   constructor(
     private readonly redis: Redis,
@@ -42,12 +43,11 @@ export class DeliveryStats {
       const second = Math.floor(Date.now() / 1000);
       this.sendsBySecond.set(second, (this.sendsBySecond.get(second) ?? 0) + by);
     }
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer.schedule();
   }
 
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.flushTimer.clear();
     if (this.pending.size === 0) return;
     const counts = this.pending;
     const seconds = this.sendsBySecond;

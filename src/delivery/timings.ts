@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Keys } from "../store/keys.js";
+import { FlushTimer } from "./flush-timer.js";
 
 /**
  * Durations operators chart, observed by whichever process does the work and summed in Redis as
@@ -53,7 +54,7 @@ export interface TimingTotals {
 /** Observations summed in memory and added to Redis a few times a second (and on stop). */
 export class Timings {
   private pending = new Map<TimingName, Pending>();
-  private timer: NodeJS.Timeout | undefined;
+  private readonly flushTimer = new FlushTimer(() => this.flush(), FLUSH_INTERVAL_MS);
 
   constructor(
     private readonly redis: Redis,
@@ -66,12 +67,11 @@ export class Timings {
     entry.buckets[bucketIndex(seconds)]! += 1;
     entry.sum += seconds;
     entry.count += 1;
-    this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer.schedule();
   }
 
   async flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.flushTimer.clear();
     if (this.pending.size === 0) return;
     const pending = this.pending;
     this.pending = new Map();
