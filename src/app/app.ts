@@ -18,13 +18,13 @@ export interface StartOptions {
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
   readonly categories?: Categories;
-  /** The sandbox's built-in Bot API: the http role then serves /sandbox. */
+  /** The sandbox's built-in Bot API: the sandbox's keys are cleared first and the http role serves /sandbox. */
   readonly sandbox?: FakeTelegram;
 }
 
 /** Starts the configured roles in this process. */
 export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
-  const runtime = await createRuntime(config, logger, options.categories);
+  const runtime = await createRuntime(config, logger, options.categories, { emptySandbox: options.sandbox !== undefined });
   const roles: RunningRole[] = [];
   try {
     for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning, options.sandbox));

@@ -8,6 +8,7 @@ import type { Logger } from "../log.js";
 import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
 import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis.js";
+import { clearSandboxData } from "../sandbox/start.js";
 import { ChatStore } from "../store/chats.js";
 import { keys as keyLayout, type Keys } from "../store/keys.js";
 
@@ -29,7 +30,12 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function createRuntime(config: Config, logger: Logger, categories?: Categories): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** A sandbox run: its keys are deleted before anything else, so that each run starts empty. */
+  readonly emptySandbox?: boolean;
+}
+
+export async function createRuntime(config: Config, logger: Logger, categories?: Categories, options: RuntimeOptions = {}): Promise<Runtime> {
   const loaded = categories ?? loadCategories(config.categoriesFile);
   const resolved = await resolveRedis(config.redisUrl, logger.child({ component: "redis" }));
   const connections: Redis[] = [];
@@ -41,6 +47,8 @@ export async function createRuntime(config: Config, logger: Logger, categories?:
   };
   const redis = connect();
   await ensureAnswers(redis, resolved.url);
+  // The sandbox's built-in Bot API forgets its readers and channels when it stops: their data goes too.
+  if (options.emptySandbox) logger.info({ removed: await clearSandboxData(redis, config.keyPrefix) }, "sandbox: starts empty");
   const keys = keyLayout(config.keyPrefix);
   const queues = openQueues(redis, config.keyPrefix);
   const ingestor = new Ingestor({ redis, keys, categories: loaded, queues, logger });

@@ -1,14 +1,16 @@
 import { Api } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { startBulletin } from "../../src/app/app.js";
 import { loadCategories, parseCategories, type Categories } from "../../src/config/categories.js";
+import { loadConfig } from "../../src/config/env.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram, FakeTelegramEvent } from "../../src/sandbox/bot-api.js";
 import { sandboxEnv, sandboxRequested } from "../../src/sandbox/mode.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SANDBOX_KEY_PREFIX, SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
-import { CATEGORIES_FILE, REDIS_URL } from "../support/stack.js";
+import { CATEGORIES_FILE, REDIS_URL, dropPrefix } from "../support/stack.js";
 import { RSS_TYPE, fixture, startFeedServer } from "../feeds/support.js";
 
 const logger = createLogger("silent");
@@ -71,6 +73,30 @@ describe("starting as a sandbox", () => {
       await expect(clearSandboxData(redis, "bulletin")).rejects.toThrow(/not a sandbox key prefix/);
     } finally {
       redis.disconnect();
+    }
+  });
+
+  it("starts each run empty: what the last run left under the sandbox's prefix is gone", async () => {
+    const sandbox = await startSandboxTelegram();
+    telegram = sandbox.telegram;
+    const prefix = `${SANDBOX_KEY_PREFIX}-test-run-${process.pid}`;
+    const redis = new Redis(REDIS_URL);
+    try {
+      await redis.hset(`${prefix}:chats:{42}`, "42", "a reader of the last run");
+      const config = loadConfig({
+        BOT_TOKEN: sandbox.token,
+        TELEGRAM_API_ROOT: sandbox.apiRoot,
+        REDIS_URL,
+        KEY_PREFIX: prefix,
+        CATEGORIES_FILE,
+        LOG_LEVEL: "silent",
+      });
+      const bulletin = await startBulletin(config, logger, { roles: [], sandbox: sandbox.telegram });
+      await bulletin.stop();
+      expect(await redis.exists(`${prefix}:chats:{42}`)).toBe(0);
+    } finally {
+      redis.disconnect();
+      await dropPrefix(prefix);
     }
   });
 
