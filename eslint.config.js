@@ -1,6 +1,44 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * Bulletin's layers, lowest first (the README's "Development" map): a module of src/ may import
+ * from its own layer and the layers below, never from a higher one, so `npm run lint` fails on an
+ * upward import. A name ending in "/" is a folder of src/, any other a file at src/'s top.
+ */
+const LAYERS = [
+  { name: "foundation", members: ["ids", "log", "config/", "telegram/"] },
+  { name: "storage", members: ["redis", "queues", "store/", "i18n/"] },
+  { name: "domain", members: ["ingest/", "format/", "delivery/", "channels/", "subscriptions/", "feeds/", "ops/"] },
+  { name: "interfaces", members: ["bot/", "http/", "cli/", "sandbox/"] },
+  { name: "app", members: ["app/"] },
+  { name: "entry point", members: ["main"] },
+];
+
+const filesOf = (member) => (member.endsWith("/") ? `src/${member}**` : `src/${member}.ts`);
+/** A relative import of the member: `../../delivery/…`, `./store/…` (from src/'s top), `../queues.js`. */
+const importOf = (member) => `^(\\./|(\\.\\./)+)${member.endsWith("/") ? member : `${member}\\.js$`}`;
+
+const layerRules = LAYERS.slice(0, -1).map((layer, index) => {
+  const higher = LAYERS.slice(index + 1);
+  return {
+    files: layer.members.map(filesOf),
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: higher.flatMap((above) =>
+            above.members.map((member) => ({
+              regex: importOf(member),
+              message: `the ${layer.name} layer may not import from the ${above.name} layer (${filesOf(member)}): see LAYERS in eslint.config.js`,
+            })),
+          ),
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ["node_modules/", "data/", "bench/results.json", "eslint.config.js", "src/cli/bin.js"] },
   js.configs.recommended,
@@ -16,6 +54,7 @@ export default tseslint.config(
       "@typescript-eslint/consistent-type-imports": "error",
     },
   },
+  ...layerRules,
   {
     files: ["tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
     rules: { "no-console": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
