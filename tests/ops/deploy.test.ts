@@ -134,6 +134,18 @@ describe("deploy/Dockerfile", () => {
   });
 });
 
+describe("package.json", () => {
+  it("has a start script for every role that has an entry point, each naming a file that exists", () => {
+    const pkg = z.object({ scripts: z.record(z.string(), z.string()) }).loose().parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+    const starts = Object.entries(pkg.scripts).filter(([name]) => name === "start" || name.startsWith("start:"));
+    expect(starts.map(([name]) => name).sort()).toEqual(["start", "start:bot", "start:feeds", "start:workers"]);
+    for (const [name, command] of starts) {
+      const file = /^tsx (\S+)$/.exec(command)?.[1] ?? "";
+      expect(existsSync(join(ROOT, file)) && file !== "", `${name}: ${command}`).toBe(true);
+    }
+  });
+});
+
 describe("deploy/grafana/bulletin-dashboard.json", () => {
   it("queries only metrics Bulletin exposes", async () => {
     const dashboard = z
