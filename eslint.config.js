@@ -17,7 +17,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
+    files: ["tests/**", "packages/*/tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
     rules: { "no-console": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
   },
 );

@@ -19,7 +19,7 @@ import { chatId } from "../ids.js";
 import { checkReadiness, trackBotConnection } from "../ops/health.js";
 import { BulletinMetrics } from "../ops/metrics.js";
 import { adminCommands } from "../ops/admin-commands.js";
-import type { FakeTelegram } from "../sandbox/bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { sandboxDeps } from "../sandbox/mode.js";
 import { registerSandbox } from "../sandbox/routes.js";
 import { openOperatorQueues } from "../ops/queues.js";

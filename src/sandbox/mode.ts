@@ -1,5 +1,5 @@
 import type { Runtime } from "../app/runtime.js";
-import type { FakeTelegram } from "./bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import type { SandboxDeps } from "./routes.js";
 import { SANDBOX_KEY_PREFIX, type SandboxTelegram } from "./start.js";
 

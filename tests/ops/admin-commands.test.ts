@@ -9,7 +9,7 @@ import { adminCommands } from "../../src/ops/admin-commands.js";
 import { openOperatorQueues, type OperatorQueues } from "../../src/ops/queues.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
 
 let telegram: FakeTelegram;

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Api, Bot, GrammyError, HttpError } from "grammy";
 import type { InlineKeyboardMarkup } from "grammy/types";
-import { FakeTelegram } from "./support/fake-telegram.js";
+import { FakeTelegram } from "../src/index.js";
 
 let tg: FakeTelegram;
 let api: Api;

@@ -1,7 +1,6 @@
 /**
  * A Telegram Bot API server of Bulletin's own (node:http, no framework): the sandbox's built-in
- * Telegram (src/sandbox/start.ts) and the fake that tests and benchmarks run against
- * (tests/support/fake-telegram.ts re-exports this module).
+ * Telegram (src/sandbox/start.ts) and the fake that tests and benchmarks run against.
  *
  * The bot points grammY's `apiRoot` (the app's TELEGRAM_API_ROOT) at this server. It answers like the real Bot API: same JSON envelopes, error
  * codes and descriptions, flood limits and long polling, so code that handles Telegram's failures
