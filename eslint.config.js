@@ -56,7 +56,7 @@ export default tseslint.config(
   },
   ...layerRules,
   {
-    files: ["tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
+    files: ["tests/**", "packages/*/tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
     rules: { "no-console": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },
   },
 );

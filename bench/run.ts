@@ -15,7 +15,7 @@ import { categorySlug, chatId, type ChatId } from "../src/ids.js";
 import { ChatStore } from "../src/store/chats.js";
 import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
-import { FakeTelegram, type FakeTelegramOptions } from "../tests/support/fake-telegram.js";
+import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 

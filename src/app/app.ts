@@ -1,7 +1,7 @@
 import type { Categories } from "../config/categories.js";
 import type { Config, Role } from "../config/env.js";
 import type { Logger } from "../log.js";
-import type { FakeTelegram } from "../sandbox/bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { startRole, type RunningRole, type Tuning } from "./roles/index.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 

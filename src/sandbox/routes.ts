@@ -8,7 +8,7 @@ import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
 import { previewFeeds } from "./feeds.js";
-import type { FakeTelegram } from "./bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { renderSandboxPage } from "./page.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";

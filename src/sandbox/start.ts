@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import { FakeTelegram, type FakeTelegramLimits } from "./bot-api.js";
+import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
 
 /**
- * The sandbox's Telegram: Bulletin's own Bot API server (./bot-api.ts) on loopback, with a fixed
- * token that only it accepts. Nothing the sandbox does reaches Telegram or a real deployment.
+ * The sandbox's Telegram: Bulletin's own Bot API server (@bulletin/fake-bot-api) on loopback, with a
+ * fixed token that only it accepts. Nothing the sandbox does reaches Telegram or a real deployment.
  */
 
 /** The token of the sandbox's bot; the built-in Bot API accepts it and nothing else does. */

@@ -1,7 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { MessageEntity, Update, User } from "grammy/types";
 import type { Categories } from "../config/categories.js";
-import type { FakeTelegram, FakeTelegramEvent, SentMessage } from "./bot-api.js";
+import type { FakeTelegram, FakeTelegramEvent, SentMessage } from "@bulletin/fake-bot-api";
 import { telegramLimitsOn } from "./start.js";
 
 /**

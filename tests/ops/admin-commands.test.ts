@@ -13,8 +13,8 @@ import { OperatorService } from "../../src/ops/service.js";
 import { openOperatorQueues, type OperatorQueues } from "../../src/queues.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
+import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { SubscriptionService } from "../../src/subscriptions/service.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
 import { CATEGORIES_FILE, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
 
 let telegram: FakeTelegram;

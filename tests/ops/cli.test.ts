@@ -17,7 +17,7 @@ import { categorySlug, chatId } from "../../src/ids.js";
 import { openQueues } from "../../src/queues.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { runCliProcess, testCli, type TestCli } from "./cli-support.js";
 
 let cli: TestCli | undefined;

@@ -1,10 +1,11 @@
 /**
  * The deployment files under deploy/: the compose file names only services, variables, volumes
- * and files that exist; the Dockerfile copies what is there; the Grafana dashboard queries only
- * metrics Bulletin exposes. Where `docker compose` is installed, it must accept the file too.
+ * and files that exist; the Dockerfile copies what is there (the workspace packages included); the
+ * Grafana dashboard queries only metrics Bulletin exposes. Where `docker compose` is installed, it
+ * must accept the file too.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -131,6 +132,16 @@ describe("deploy/Dockerfile", () => {
     // The runtime needs tsx, so it must be a dependency, not a dev dependency (npm ci --omit=dev).
     const pkg = z.object({ dependencies: z.record(z.string(), z.string()) }).loose().parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
     expect(pkg.dependencies.tsx).toBeDefined();
+  });
+
+  it("gives npm ci every workspace package it links, and copies their sources for the runtime", () => {
+    const install = dockerfile.indexOf("RUN npm ci");
+    for (const name of readdirSync(join(ROOT, "packages"))) {
+      const manifest = dockerfile.indexOf(`COPY packages/${name}/package.json `);
+      expect(manifest, `packages/${name}/package.json`).toBeGreaterThan(-1);
+      expect(manifest, `packages/${name}/package.json before npm ci`).toBeLessThan(install);
+      expect(dockerfile).toContain(`COPY packages/${name}/src `);
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { loadCategories, parseCategories, type Categories } from "../../src/conf
 import { loadConfig } from "../../src/config/env.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
-import type { FakeTelegram, FakeTelegramEvent } from "../../src/sandbox/bot-api.js";
+import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
 import { sandboxEnv, sandboxRequested } from "../../src/sandbox/mode.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SANDBOX_KEY_PREFIX, SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";

@@ -10,7 +10,7 @@ import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import { loadCategories } from "../../src/config/categories.js";
 import { loadConfig } from "../../src/config/env.js";
 import { createLogger } from "../../src/log.js";
-import type { FakeTelegram } from "../../src/sandbox/bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
 import { startSandboxTelegram } from "../../src/sandbox/start.js";

@@ -3,7 +3,7 @@ import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
 import { categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
-import { FakeTelegram } from "../support/fake-telegram.js";
+import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 

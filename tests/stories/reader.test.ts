@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
-import type { SentMessage } from "../support/fake-telegram.js";
+import type { SentMessage } from "@bulletin/fake-bot-api";
 import { startStack, article, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;

@@ -6,7 +6,7 @@ import { categorySlug, chatId, type ChatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import type { ChatKind } from "../../src/store/chat-record.js";
 import { SHARDS } from "../../src/store/keys.js";
-import { FakeTelegram, type FakeTelegramOptions } from "../support/fake-telegram.js";
+import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 

@@ -5,7 +5,7 @@ import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import type { Tuning } from "../../src/app/roles/index.js";
 import { loadConfig, type Role } from "../../src/config/env.js";
 import { createLogger } from "../../src/log.js";
-import { FakeTelegram, type FakeTelegramOptions } from "./fake-telegram.js";
+import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const INGEST_TOKEN = "test-ingest-token-0123456789";

@@ -18,7 +18,7 @@ import {
 } from "../../src/format/index.js";
 import { en } from "../../src/i18n/en.js";
 import { categorySlug } from "../../src/ids.js";
-import { parseTelegramHtml } from "../support/telegram-html.js";
+import { parseTelegramHtml } from "@bulletin/fake-bot-api";
 
 const ZWNJ = "\u200C";
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -2,7 +2,7 @@ import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
 import { openOperatorQueues } from "../../queues.js";
-import type { FakeTelegram } from "../../sandbox/bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { registerSandbox, type SandboxDeps } from "../../sandbox/routes.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole } from "./index.js";

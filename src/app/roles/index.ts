@@ -1,6 +1,6 @@
 import type { Role } from "../../config/env.js";
 import type { PacingOptions } from "../../delivery/deliverer.js";
-import type { FakeTelegram } from "../../sandbox/bot-api.js";
+import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import type { Runtime } from "../runtime.js";
 import { startBot } from "./bot.js";
 import { startFeedsRole } from "./feeds.js";

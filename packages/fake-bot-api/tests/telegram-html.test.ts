@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTelegramHtml } from "../support/telegram-html.js";
+import { parseTelegramHtml } from "../src/telegram-html.js";
 
 const PREFIX = "Bad Request: can't parse entities: ";
 

@@ -1,0 +1,22 @@
+/** @bulletin/fake-bot-api: a fake Telegram Bot API server for tests and the sandbox. See README.md. */
+export { FakeTelegram } from "./fake-telegram.js";
+export { GROUP_ANONYMOUS_BOT } from "./simulation.js";
+export { parseTelegramHtml, type TelegramHtmlResult } from "./telegram-html.js";
+export type {
+  AddUserOptions,
+  CallbackAnswer,
+  ChatLimit,
+  ChatMessageOptions,
+  FakeTelegramEvent,
+  FakeTelegramLimits,
+  FakeTelegramListener,
+  FakeTelegramOptions,
+  FaultOptions,
+  MemberRights,
+  MemberStatus,
+  NewUser,
+  RecordedCall,
+  SentMessage,
+  TopicOptions,
+  WaitOptions,
+} from "./types.js";
