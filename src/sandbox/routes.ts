@@ -10,9 +10,10 @@ import type { Queues } from "../queues.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "./bot-api.js";
 import { renderSandboxPage } from "./page.js";
+import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";
-import { SandboxConflictError, SandboxState, isolate, type Counters, type SandboxEvent } from "./state.js";
+import { SandboxConflictError, SandboxState, isolate } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
