@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
@@ -15,6 +16,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
     },
+  },
+  {
+    // The sandbox page's script runs in a browser (type-checked by src/sandbox/page/tsconfig.json).
+    files: ["src/sandbox/page/**/*.js"],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ["tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
