@@ -1,4 +1,5 @@
 import js from "@eslint/js";
+import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /**
@@ -55,6 +56,11 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // The sandbox page's script runs in a browser (type-checked by src/sandbox/page/tsconfig.json).
+    files: ["src/sandbox/page/**/*.js"],
+    languageOptions: { globals: globals.browser },
+  },
   {
     files: ["tests/**", "packages/*/tests/**", "bench/**", "eslint.config.js", "vitest.config.ts"],
     rules: { "no-console": "off", "@typescript-eslint/no-unsafe-assignment": "off", "@typescript-eslint/no-unsafe-member-access": "off" },

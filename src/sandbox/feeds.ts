@@ -1,16 +1,8 @@
-import type { ArticleInput } from "../ingest/article.js";
 import type { Categories } from "../config/categories.js";
 import { fetchFeed } from "../feeds/fetch.js";
 import { parseFeed, toArticleInput } from "../feeds/parse.js";
 import { oldestFirst } from "../feeds/poller.js";
-
-/** One configured feed as the sandbox page shows it: its newest items, or why there are none. */
-export interface FeedPreview {
-  readonly url: string;
-  readonly category: string;
-  readonly items: readonly ArticleInput[];
-  readonly error?: string;
-}
+import type { FeedPreview } from "./page/protocol.js";
 
 const ITEMS_PER_FEED = 5;
 /** A sandbox often has no internet: a feed that does not answer quickly is reported, not waited for. */

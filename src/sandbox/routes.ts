@@ -9,10 +9,11 @@ import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
-import { renderSandboxPage } from "./page.js";
+import { loadSandboxPage } from "./page.js";
+import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";
-import { SandboxConflictError, SandboxState, isolate, type Counters, type SandboxEvent } from "./state.js";
+import { SandboxConflictError, SandboxState, isolate } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
@@ -61,9 +62,9 @@ const limitsBody = z.object({ enabled: z.boolean() });
 type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
 
 /**
- * The sandbox page and its endpoints: GET /sandbox (the page), GET /sandbox/events (its live
- * stream, Server-Sent Events) and the JSON POSTs the page sends. Only for a Bulletin running
- * against the built-in Bot API, on a loopback address.
+ * The sandbox page and its endpoints: GET /sandbox (the page; its stylesheet and script under
+ * /sandbox/page/), GET /sandbox/events (its live stream, Server-Sent Events) and the JSON POSTs the
+ * page sends. Only for a Bulletin running against the built-in Bot API, on a loopback address.
  */
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });
@@ -107,9 +108,10 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   });
 
   // ----- the page ----------------------------------------------------------------------------
+  const page = loadSandboxPage();
   app.get("/sandbox", (_request, reply) => {
     const nonce = randomBytes(16).toString("base64");
-    const html = renderSandboxPage({
+    const html = page.render({
       nonce,
       samples: { en: deps.sampleArticle ?? SAMPLE_ARTICLE, fa: SAMPLE_ARTICLE_FA },
     });
@@ -124,6 +126,17 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       .header("cache-control", "no-store")
       .send(html);
   });
+
+  // Its stylesheet and script: the page's nonce lets them in.
+  for (const asset of page.assets) {
+    app.get(asset.path, (_request, reply) =>
+      reply
+        .header("content-type", asset.contentType)
+        .header("x-content-type-options", "nosniff")
+        .header("cache-control", "no-store")
+        .send(asset.body),
+    );
+  }
 
   app.get(SAMPLE_PHOTO_PATH, (_request, reply) =>
     reply

@@ -153,6 +153,18 @@ describe("the sandbox's endpoints", () => {
     expect(page.body).toContain(SAMPLE_ARTICLE_FA.title);
     expect(page.body).not.toMatch(/<\/script>[^]*<\/script>[^]*<\/script>/);
   });
+
+  it("lets in the page's own stylesheet and script by the answer's nonce, and serves nothing else of their folder", async () => {
+    const page = await app.inject({ method: "GET", url: "/sandbox" });
+    const nonce = /script-src 'nonce-([^']+)'/.exec(String(page.headers["content-security-policy"]))?.[1];
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    expect(page.body).toContain(`<link rel="stylesheet" href="/sandbox/page/page.css" nonce="${nonce}">`);
+    expect(page.body).toContain(`<script type="module" src="/sandbox/page/page.js" nonce="${nonce}"></script>`);
+    expect((await app.inject({ method: "GET", url: "/sandbox/page/page.js" })).headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect((await app.inject({ method: "GET", url: "/sandbox/page/page.css" })).headers["content-type"]).toBe("text/css; charset=utf-8");
+    expect((await app.inject({ method: "GET", url: "/sandbox/page/protocol.ts" })).statusCode).toBe(404);
+    expect((await app.inject({ method: "GET", url: "/sandbox/page/page.html" })).statusCode).toBe(404);
+  });
 });
 
 describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {

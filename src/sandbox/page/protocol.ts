@@ -1,0 +1,94 @@
+import type { MessageEntity } from "grammy/types";
+import type { ArticleInput } from "../../ingest/article.js";
+
+/**
+ * The shapes the sandbox's server and its page exchange: what GET /sandbox/events streams
+ * (SandboxEvent, made by state.ts) and what the page's JSON endpoints answer (routes.ts). The
+ * server's TypeScript and the page's script (page.js, through JSDoc) both read them from here. Types
+ * only, and nothing of Node's: the page's own type check (tsconfig.json here, DOM and no Node)
+ * reads this file too.
+ */
+
+export interface Reader {
+  readonly id: number;
+  readonly name: string;
+  readonly language: string;
+}
+
+export interface Channel {
+  readonly id: number;
+  readonly title: string;
+  readonly username: string;
+  readonly ownerId: number;
+}
+
+export interface Button {
+  readonly text: string;
+  readonly data?: string;
+  readonly url?: string;
+}
+
+/** One message of a chat as the page draws it: text (or caption) with Telegram's entities. */
+export interface ChatEntry {
+  /** "b<id>" for the bot's messages, "u<id>" for the reader's; an edit replaces the entry of its key. */
+  readonly key: string;
+  readonly from: "bot" | "user";
+  readonly messageId: number;
+  readonly text: string;
+  readonly entities: readonly MessageEntity[];
+  readonly photo?: { readonly source: string; readonly width: number; readonly height: number };
+  /** The URL Telegram would show a link preview of. */
+  readonly preview?: string;
+  readonly buttons?: readonly (readonly Button[])[];
+  readonly edited: boolean;
+  /** Unix seconds. */
+  readonly date: number;
+}
+
+export interface Counters {
+  /** Jobs waiting, delayed or running in Bulletin's queues (fan-out and delivery). */
+  readonly queued: number;
+  /** Messages Telegram accepted from the bot (replies and articles). */
+  readonly sent: number;
+  /** Sends refused with 429 Too Many Requests (Bulletin waits and sends again). */
+  readonly limited: number;
+  /** Sends and edits refused for another reason. */
+  readonly failed: number;
+}
+
+export interface ActivityLine {
+  /** ms timestamp. */
+  readonly at: number;
+  readonly level: "info" | "warn" | "error";
+  readonly text: string;
+}
+
+export interface World {
+  readonly readers: readonly Reader[];
+  readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
+  readonly categories: readonly { readonly slug: string; readonly title: string }[];
+  readonly limits: boolean;
+  readonly botUsername: string;
+}
+
+export type SandboxEvent =
+  | {
+      readonly type: "snapshot";
+      readonly world: World;
+      readonly transcripts: Readonly<Record<string, readonly ChatEntry[]>>;
+      readonly counters: Counters;
+      readonly activity: readonly ActivityLine[];
+    }
+  | { readonly type: "world"; readonly world: World }
+  | { readonly type: "entry"; readonly chatId: number; readonly entry: ChatEntry }
+  | { readonly type: "toast"; readonly chatId: number; readonly text: string }
+  | { readonly type: "activity"; readonly line: ActivityLine }
+  | { readonly type: "counters"; readonly counters: Counters };
+
+/** One configured feed as GET /sandbox/feeds shows it (feeds.ts): its newest items, or why there are none. */
+export interface FeedPreview {
+  readonly url: string;
+  readonly category: string;
+  readonly items: readonly ArticleInput[];
+  readonly error?: string;
+}
