@@ -2,51 +2,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
-import { LuaScript } from "../store/script.js";
+import { grantSlots } from "../store/scripts/grant-slots.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
-
-/**
- * The send budget shared by every delivery process through Redis, as a GCRA: each grant is a
- * time slot `interval` after the previous one, on Redis's clock, so processes on different machines
- * interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
- * KEYS: theoretical arrival time, pause, paid-second window, paid counter.
- * ARGV: slots wanted, interval µs, how far ahead slots may be granted µs, free rate, count paid (0/1).
- * Answers {1, delay µs…} with the granted slots' delays, or {0, wait µs} when none can be granted.
- */
-const grantSlots = new LuaScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return {0, paused * 1000} end
-local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-if tat < now then tat = now end
-local interval = tonumber(ARGV[2])
-local ahead = tonumber(ARGV[3])
-local granted = {1}
-for i = 1, tonumber(ARGV[1]) do
-  if tat - now > ahead then break end
-  granted[#granted + 1] = tat - now
-  tat = tat + interval
-end
-if #granted == 1 then return {0, tat - now - ahead} end
-redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', 60000)
-if ARGV[5] == '1' then
-  local free = tonumber(ARGV[4])
-  local second = tonumber(redis.call('HGET', KEYS[3], 'second') or '0')
-  local count = tonumber(redis.call('HGET', KEYS[3], 'count') or '0')
-  local paid = 0
-  for i = 2, #granted do
-    local s = math.floor((now + granted[i]) / 1000000)
-    if s ~= second then second = s; count = 0 end
-    count = count + 1
-    if count > free then paid = paid + 1 end
-  end
-  redis.call('HSET', KEYS[3], 'second', string.format('%.0f', second), 'count', count)
-  redis.call('EXPIRE', KEYS[3], 10)
-  if paid > 0 then redis.call('INCRBY', KEYS[4], paid) end
-end
-return granted
-`);
 
 export interface BudgetOptions {
   /** Messages per second, all processes together. */
@@ -65,6 +22,11 @@ const LATE_TOLERANCE_MS = 8;
 const GRANT_AHEAD_MS = 250;
 const GRANT_RETRY_MS = 500;
 
+/**
+ * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-4.lua): each
+ * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
+ * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
+ */
 export class SendBudget {
   private readonly intervalUs: number;
   private readonly batch: number;
@@ -166,7 +128,7 @@ export class SendBudget {
   }
 
   private async grant(): Promise<void> {
-    const answer = (await grantSlots.run(
+    const grant = await grantSlots.run(
       this.redis,
       [
         this.keys.budget.theoreticalArrival,
@@ -175,13 +137,13 @@ export class SendBudget {
         this.keys.budget.paidMessages,
       ],
       [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
-    )) as number[];
+    );
     const now = Date.now();
-    if (answer[0] === 0) {
-      await sleep(Math.max(1, Math.ceil((answer[1] ?? 1000) / 1000)));
+    if (!grant.granted) {
+      await sleep(Math.max(1, Math.ceil(grant.waitUs / 1000)));
       return;
     }
-    this.slots.push(...answer.slice(1).map((delayUs) => now + delayUs / 1000));
+    this.slots.push(...grant.delaysUs.map((delayUs) => now + delayUs / 1000));
   }
 
   /** Telegram said 429: every process waits `seconds` before its next send. */

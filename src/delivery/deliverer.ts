@@ -18,7 +18,9 @@ import {
 import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
-import { BatchedScript, LuaScript } from "../store/script.js";
+import { BatchedScript, type BatchOf } from "../store/script.js";
+import { claimChat } from "../store/scripts/claim-chat.js";
+import { commitDelivery } from "../store/scripts/commit-delivery.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
@@ -37,32 +39,6 @@ import {
 import type { AdaptivePool } from "./pool.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
-
-/**
- * After a send, store the chat's new cursor if nobody changed its record meanwhile, and shorten
- * its pacing key to the plain interval. KEYS: chats hash, pace key. ARGV: chat id, record read
- * before the send, record after it, pacing interval ms.
- */
-const commitDelivery = new LuaScript(`
-local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
-redis.call('PEXPIRE', KEYS[2], ARGV[4])
-if current ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-return 1
-`);
-
-/**
- * Claims a chat for one send, right before it: only if its record is still the one the plan was
- * made from (else another process delivered meanwhile) and its pacing key is free. The pacing key
- * doubles as the in-flight guard, so two processes visiting the same chat never both send.
- * KEYS: chats hash, pace key. ARGV: chat id, record planned from, claim ms.
- * Answers 0 when claimed, -1 when the record changed, else the ms until the chat's pace allows.
- */
-const claimChat = new LuaScript(`
-if (redis.call('HGET', KEYS[1], ARGV[1]) or '') ~= ARGV[2] then return -1 end
-if redis.call('SET', KEYS[2], '1', 'PX', ARGV[3], 'NX') then return 0 end
-return math.max(redis.call('PTTL', KEYS[2]), 1)
-`);
 
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
@@ -171,8 +147,8 @@ export class Deliverer {
   private readonly pacing: PacingOptions;
 
   /** Claims and commits made in the same tick travel to Redis in one pipeline each. */
-  private readonly claims: BatchedScript;
-  private readonly commits: BatchedScript;
+  private readonly claims: BatchOf<typeof claimChat>;
+  private readonly commits: BatchOf<typeof commitDelivery>;
   private readonly formatCache = new Map<string, ArticleMessage>();
   /** Articles whose first delivery this process has seen recorded. */
   private readonly firstDeliveryKnown = new Set<ArticleId>();
@@ -273,15 +249,13 @@ export class Deliverer {
     const waitStarted = performance.now();
     const slot = await this.deps.budget.take();
     this.deps.timings.observe("budget_wait", (performance.now() - waitStarted) / 1000);
-    const answer = Number(
-      await this.claims.run(
-        [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
-        [String(visit.chat), visit.encoded, this.paceMs(visit.record) + this.pacing.leaseMs],
-      ),
+    const claim = await this.claims.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, this.paceMs(visit.record) + this.pacing.leaseMs],
     );
-    if (answer === 0) return this.deliver(visit, slot);
+    if (claim.kind === "claimed") return this.deliver(visit, slot);
     // Changed meanwhile (another process delivered): look again with the record as it is now.
-    await this.deferVisit(visit.chat, answer === -1 ? 0 : answer);
+    await this.deferVisit(visit.chat, claim.kind === "changed" ? 0 : claim.waitMs);
   }
 
   private paceMs(record: ChatRecord): number {
@@ -439,7 +413,7 @@ export class Deliverer {
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
       [String(visit.chat), visit.encoded, encodeChatRecord(after), this.paceMs(visit.record)],
     );
-    if (applied !== 1) {
+    if (!applied) {
       // The record changed while the message was in flight (a subscription, say): apply the
       // delivery to the record as it is now.
       await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));

@@ -1,29 +1,13 @@
 import type { Redis } from "ioredis";
-import { articleId, chatId, type CategorySlug, type ChatId } from "../ids.js";
+import { articleId, type CategorySlug } from "../ids.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type ChunkJob, type Queues } from "../queues.js";
 import type { Keys, Lane } from "../store/keys.js";
 import type { ArticleCache } from "./articles.js";
 import type { Deliverer, ShardRead } from "./deliverer.js";
-import { LuaScript } from "../store/script.js";
+import { readShard } from "../store/scripts/read-shard.js";
 import type { RoundStart, Rounds } from "./rounds.js";
 import type { Timings } from "./timings.js";
-
-/**
- * A shard's subscribers of one category and their records, in one step. KEYS: the category's
- * member set in the shard, the shard's chats hash. Answers id, record, id, record…
- */
-const readShard = new LuaScript(`
-local members = redis.call('SMEMBERS', KEYS[1])
-if #members == 0 then return {} end
-local records = redis.call('HMGET', KEYS[2], unpack(members))
-local out = {}
-for i, id in ipairs(members) do
-  out[#out + 1] = id
-  out[#out + 1] = records[i]
-end
-return out
-`);
 
 /** Shards read together: enough chats per batch to keep the send pool busy. */
 const SHARDS_PER_BATCH = 16;
@@ -124,19 +108,13 @@ export class Fanout {
     readShard.ensure(this.deps.redis);
     const pipeline = this.deps.redis.pipeline();
     for (const shard of shards) {
-      readShard.queue(this.deps.redis, pipeline, [this.deps.keys.subscribers(slug, shard), this.deps.keys.chats(shard)]);
+      readShard.queue(this.deps.redis, pipeline, [this.deps.keys.subscribers(slug, shard), this.deps.keys.chats(shard)], []);
     }
     const results = (await pipeline.exec()) ?? [];
     return shards.map((shard, k) => {
-      const [error, flat] = results[k] ?? [new Error("no reply from Redis")];
+      const [error, reply] = results[k] ?? [new Error("no reply from Redis")];
       if (error) throw error;
-      const records = new Map<ChatId, string>();
-      const pairs = flat as (string | null)[];
-      for (let j = 0; j < pairs.length; j += 2) {
-        const encoded = pairs[j + 1];
-        if (encoded) records.set(chatId(Number(pairs[j])), encoded);
-      }
-      return { shard, records };
+      return { shard, records: readShard.decode(reply) };
     });
   }
 

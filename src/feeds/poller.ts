@@ -3,7 +3,7 @@ import type { Redis } from "ioredis";
 import type { IngestOutcome } from "../ingest/ingest.js";
 import type { ArticleSource } from "../ingest/article.js";
 import type { Logger } from "../log.js";
-import { LuaScript } from "../store/script.js";
+import { releaseLock } from "../store/scripts/release-lock.js";
 import { fetchFeed, type FetchFeedOptions, type FetchResult } from "./fetch.js";
 import { FEED_STATE_TTL_MS, HEALTH_FIELDS as F, readFeedHealth, type FeedHealth } from "./health.js";
 import { feedKeys, type FeedKeys } from "../store/keys.js";
@@ -49,12 +49,6 @@ export type PollOutcome =
       readonly rejected: number;
       readonly skipped: readonly SkippedItem[];
     };
-
-/** Deletes the lock only if this poll still holds it. */
-const releaseLock = new LuaScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`);
 
 /** Failure n waits interval × 2^(n−1) after the failed attempt (so the first failure changes nothing), capped. */
 export function backoffDelayMs(consecutiveFailures: number, intervalMs: number): number {

@@ -5,7 +5,7 @@ import { articleId, type ArticleId, type CategorySlug } from "../ids.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, type Queues } from "../queues.js";
 import type { Keys } from "../store/keys.js";
-import { LuaScript } from "../store/script.js";
+import { acceptArticle } from "../store/scripts/accept-article.js";
 import { articleInputSchema, type ArticleInput, type ArticleSource, type StoredArticle } from "./article.js";
 
 /** How long an accepted article and its dedupe marks are kept. */
@@ -13,28 +13,6 @@ export const ARTICLE_TTL_MS = 14 * 24 * 3600 * 1000;
 export const DEDUPE_TTL_MS = 30 * 24 * 3600 * 1000;
 /** The newest articles kept per category for readers who are behind. */
 export const LOG_LENGTH = 5000;
-
-/**
- * Dedupe, number, store and log an article in one step. KEYS: dedupe-by-id, dedupe-by-url,
- * sequence, article hash, then the log of each category. ARGV: id, JSON, dedupe TTL, article
- * TTL, log length. Answers {0, existing id} for a duplicate and {1, id, seq} for a new article.
- */
-const acceptArticle = new LuaScript(`
-local existing = redis.call('GET', KEYS[1]) or redis.call('GET', KEYS[2])
-if existing then return {0, existing} end
-local seq = redis.call('INCR', KEYS[3])
-redis.call('HSET', KEYS[4], 'json', ARGV[2], 'seq', seq)
-redis.call('PEXPIRE', KEYS[4], ARGV[4])
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
-redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[3])
-local keep = tonumber(ARGV[5])
-for i = 5, #KEYS do
-  redis.call('ZADD', KEYS[i], seq, ARGV[1])
-  local excess = redis.call('ZCARD', KEYS[i]) - keep
-  if excess > 0 then redis.call('ZREMRANGEBYRANK', KEYS[i], 0, excess - 1) end
-end
-return {1, ARGV[1], seq}
-`);
 
 export type IngestOutcome =
   | { readonly status: "accepted"; readonly id: ArticleId; readonly seq: number }
@@ -114,12 +92,14 @@ export class Ingestor {
       announcement: true,
     };
     const { keys, redis } = this.deps;
-    const answer = (await acceptArticle.run(
+    const acceptance = await acceptArticle.run(
       redis,
       [keys.dedupeById(hash(id)), keys.dedupeByUrl(hash(id)), keys.sequence, keys.article(id), ...slugs.map((slug) => keys.log(slug))],
       [id, JSON.stringify(article), DEDUPE_TTL_MS, ARTICLE_TTL_MS, LOG_LENGTH],
-    )) as [number, string, number?];
-    const seq = Number(answer[2]);
+    );
+    // The id is new (a timestamp and random bytes), so it cannot be a duplicate.
+    if (acceptance.kind !== "accepted") throw new Error(`announcement ${id} was taken for a duplicate of ${acceptance.id}`);
+    const { seq } = acceptance;
     await this.enqueueFanout(id);
     this.logger.info({ id, seq }, "announcement accepted");
     return { id, seq };
@@ -153,7 +133,7 @@ export class Ingestor {
       receivedAt: (this.deps.now ?? Date.now)(),
       source,
     };
-    const answer = (await acceptArticle.run(
+    const acceptance = await acceptArticle.run(
       redis,
       [
         keys.dedupeById(hash(id)),
@@ -163,15 +143,15 @@ export class Ingestor {
         ...slugs.map((slug) => keys.log(slug)),
       ],
       [id, JSON.stringify(article), DEDUPE_TTL_MS, ARTICLE_TTL_MS, LOG_LENGTH],
-    )) as [number, string, number?];
+    );
 
-    if (answer[0] === 0) {
-      const existing = articleId(answer[1]);
+    if (acceptance.kind === "duplicate") {
+      const existing = acceptance.id;
       await this.ensureFannedOut(existing);
       this.logger.debug({ id: existing, source }, "duplicate article ignored");
       return { status: "duplicate", id: existing };
     }
-    const seq = Number(answer[2]);
+    const { seq } = acceptance;
     await this.enqueueFanout(id);
     this.logger.info({ id, seq, source, categories: slugs, priority: article.priority }, "article accepted");
     return { status: "accepted", id, seq };

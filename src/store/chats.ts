@@ -2,23 +2,7 @@ import type { Redis } from "ioredis";
 import type { CategorySlug, ChatId } from "../ids.js";
 import { keys as keyLayout, shardOf, type Keys } from "./keys.js";
 import { decodeChatRecord, encodeChatRecord, subscribedSlugs, type ChatRecord } from "./chat-record.js";
-import { LuaScript } from "./script.js";
-
-/**
- * Compare-and-set of one chat record together with its category memberships: the record and
- * the member sets live under the chat's shard tag, so the whole change is one atomic script.
- * KEYS: chats hash, then the subscriber sets to add the chat to, then those to remove it from.
- * ARGV: chat id, expected encoded record ('' when absent), new encoded record, number of adds.
- */
-const compareAndSetChat = new LuaScript(`
-local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
-if current ~= ARGV[2] then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
-local adds = tonumber(ARGV[4])
-for i = 2, 1 + adds do redis.call('SADD', KEYS[i], ARGV[1]) end
-for i = 2 + adds, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
-return 1
-`);
+import { compareAndSetChat } from "./scripts/compare-and-set-chat.js";
 
 export type ChatUpdate = (current: ChatRecord | undefined) => ChatRecord | undefined;
 
@@ -90,7 +74,7 @@ export class ChatStore {
         [hashKey, ...adds.map((s) => this.keys.subscribers(s, shard)), ...removes.map((s) => this.keys.subscribers(s, shard))],
         [String(id), encodedBefore, encodedAfter, adds.length],
       );
-      if (applied === 1) return { before, after };
+      if (applied) return { before, after };
     }
     throw new Error(`chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
   }

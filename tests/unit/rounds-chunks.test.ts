@@ -3,7 +3,7 @@ import { MAX_CHUNKS, splitIntoChunks } from "../../src/delivery/rounds.js";
 
 const shards = (n: number, step = 1) => Array.from({ length: n }, (_, i) => i * step);
 
-/** The chunk count the Lua side of a round expects (chunk_count in rounds.ts); both must agree. */
+/** The chunk count the Lua side of a round expects (chunk_count in src/store/scripts/includes/start-round.lua); both must agree. */
 const luaChunkCount = (n: number) => (n === 0 ? 0 : Math.ceil(n / Math.ceil(n / MAX_CHUNKS)));
 
 describe("splitting a round's shards into chunk jobs", () => {

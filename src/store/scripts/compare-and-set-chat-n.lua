@@ -1,0 +1,24 @@
+--[[
+  Compare-and-set of one chat record together with its category memberships: the record and the
+  member sets live under the chat's shard tag, so the whole change is one atomic script.
+
+  Input:
+    KEYS[1]      the chats hash of the chat's shard
+    KEYS[2..n]   the subscriber sets to add the chat to (ARGV[4] of them), then those to remove it from
+
+    ARGV[1] chat id
+    ARGV[2] the encoded record expected now ('' when absent)
+    ARGV[3] the new encoded record
+    ARGV[4] how many of KEYS[2..n] are sets to add the chat to
+
+  Output:
+    1 - changed
+    0 - the record was not the expected one; nothing changed
+]]
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or ''
+if current ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+local adds = tonumber(ARGV[4])
+for i = 2, 1 + adds do redis.call('SADD', KEYS[i], ARGV[1]) end
+for i = 2 + adds, #KEYS do redis.call('SREM', KEYS[i], ARGV[1]) end
+return 1

@@ -1,0 +1,26 @@
+import { chatId, type ChatId } from "../../ids.js";
+import { loadScript, unexpectedReply } from "../script.js";
+
+const EXPECTED = "a flat list of chat ids and records (or nil)";
+
+/** The chats of the shard that follow the category, with their encoded records; chats without a record are left out. */
+function decodeShard(reply: unknown): Map<ChatId, string> {
+  if (!Array.isArray(reply) || reply.length % 2 !== 0) return unexpectedReply(EXPECTED);
+  const records = new Map<ChatId, string>();
+  for (let i = 0; i < reply.length; i += 2) {
+    const id = Number(reply[i]);
+    const encoded: unknown = reply[i + 1];
+    if (typeof reply[i] !== "string" || !Number.isSafeInteger(id)) return unexpectedReply(EXPECTED);
+    if (typeof encoded === "string") {
+      if (encoded) records.set(chatId(id), encoded);
+    } else if (encoded !== null) return unexpectedReply(EXPECTED);
+  }
+  return records;
+}
+
+/** read-shard-2.lua. */
+export const readShard = loadScript<
+  readonly [subscribers: string, chats: string],
+  readonly [],
+  Map<ChatId, string>
+>(new URL("read-shard-2.lua", import.meta.url), decodeShard);
