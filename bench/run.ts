@@ -117,7 +117,14 @@ class Bench {
         ids.push(id);
         batch.push({
           id,
-          record: { kind: "private" as const, language: "en", active: true, subscriptions: [{ slug: categorySlug(slug), since: 0 }], cursor: 0, sentAhead: [] },
+          record: {
+            kind: "private" as const,
+            language: "en",
+            active: true,
+            subscriptions: [{ slug: categorySlug(slug), since: 0 }],
+            cursor: 0,
+            sentAhead: [],
+          },
         });
       }
       await this.store.importChats(batch);
@@ -159,7 +166,13 @@ class Bench {
 }
 
 /** Runs the bare grammY loop; answers the CPU it used per message (µs) while sending, when it can tell. */
-async function rawSender(telegram: FakeTelegram, firstId: number, count: number, concurrency: number, article: object): Promise<number | undefined> {
+async function rawSender(
+  telegram: FakeTelegram,
+  firstId: number,
+  count: number,
+  concurrency: number,
+  article: object,
+): Promise<number | undefined> {
   const script = fileURLToPath(new URL("./raw-sender.ts", import.meta.url));
   const args = [telegram.apiRoot, telegram.token, String(firstId), String(count), String(concurrency), JSON.stringify(article)];
   // CHILD_NODE_ARGS profiles the baseline the same way as Bulletin's processes.
@@ -197,7 +210,10 @@ async function ceilingOnce(): Promise<CeilingRun> {
   const READERS = 20_000;
   const CONCURRENCY = 64;
   const rate = (times: readonly number[]) => (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
-  const bench = await Bench.open({ name: "ceiling", telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false } });
+  const bench = await Bench.open({
+    name: "ceiling",
+    telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false },
+  });
   let bulletin: number;
   let bulletinCpu: number | undefined;
   let redisCpu: number;
@@ -228,8 +244,14 @@ async function ceiling(): Promise<void> {
   log("ceiling: 20000 readers, fake API without latency or limits, 64 sends in flight, 3 runs each");
   const runs = [];
   for (let i = 0; i < 3; i++) runs.push(await ceilingOnce());
-  results.ceiling_msgs_per_s = percentile(runs.map((r) => r.bulletin), 50);
-  results.ceiling_raw_msgs_per_s = percentile(runs.map((r) => r.raw), 50);
+  results.ceiling_msgs_per_s = percentile(
+    runs.map((r) => r.bulletin),
+    50,
+  );
+  results.ceiling_raw_msgs_per_s = percentile(
+    runs.map((r) => r.raw),
+    50,
+  );
   results.ceiling_ratio = results.ceiling_msgs_per_s / results.ceiling_raw_msgs_per_s;
   // Less noisy than the rates: the CPU each side spends per message (the senders' main threads are
   // what limits both rates here).
@@ -237,7 +259,11 @@ async function ceiling(): Promise<void> {
     const known = values.filter((v): v is number => v !== undefined);
     return known.length === values.length ? percentile(known, 50) : undefined;
   };
-  const cpu = { ceiling_cpu_us_per_msg: median(runs.map((r) => r.bulletinCpu)), ceiling_redis_cpu_us_per_msg: median(runs.map((r) => r.redisCpu)), ceiling_raw_cpu_us_per_msg: median(runs.map((r) => r.rawCpu)) };
+  const cpu = {
+    ceiling_cpu_us_per_msg: median(runs.map((r) => r.bulletinCpu)),
+    ceiling_redis_cpu_us_per_msg: median(runs.map((r) => r.redisCpu)),
+    ceiling_raw_cpu_us_per_msg: median(runs.map((r) => r.rawCpu)),
+  };
   for (const [key, value] of Object.entries(cpu)) if (value !== undefined) results[key] = value;
 }
 
@@ -285,12 +311,15 @@ async function budget(): Promise<void> {
 async function scale(): Promise<void> {
   const READERS = 1_000_000;
   log(`scale: ${READERS} readers loaded through the store's bulk API`);
-  const bench = await Bench.open({ name: "scale", telegram: { latencyMs: 30, limits: { perSecond: null, paidPerSecond: 1000 }, recordMessages: false } });
+  const bench = await Bench.open({
+    name: "scale",
+    telegram: { latencyMs: 30, limits: { perSecond: null, paidPerSecond: 1000 }, recordMessages: false },
+  });
   const queues = openQueues(redis, bench.prefix);
   try {
     const before = await usedMemory();
     await bench.readers("big", 10_000_000, READERS);
-    results.bytes_per_reader = (await usedMemory() - before) / READERS;
+    results.bytes_per_reader = ((await usedMemory()) - before) / READERS;
 
     const started = Date.now();
     let seen = 0;
@@ -308,9 +337,16 @@ async function scale(): Promise<void> {
     const queuedBefore = await usedMemory();
     const t0 = Date.now();
     await bench.ingest({ url: "https://news.example.com/scale", title: "Scale", categories: ["big"] });
-    await waitFor(async () => (await redis.hget(k.round(categorySlug("big"), "normal"), "round")) !== null && (await queues.delivery.getJobCountByTypes("prioritized", "wait")) > 0 && (await queues.fanout.getJobCountByTypes("wait", "active")) === 0, 60_000, "the fan-out plan");
+    await waitFor(
+      async () =>
+        (await redis.hget(k.round(categorySlug("big"), "normal"), "round")) !== null &&
+        (await queues.delivery.getJobCountByTypes("prioritized", "wait")) > 0 &&
+        (await queues.fanout.getJobCountByTypes("wait", "active")) === 0,
+      60_000,
+      "the fan-out plan",
+    );
     results.plan_1m_s = (Date.now() - t0) / 1000;
-    results.fanout_extra_mb = (await usedMemory() - queuedBefore) / 1e6;
+    results.fanout_extra_mb = ((await usedMemory()) - queuedBefore) / 1e6;
     await queues.delivery.resume();
     // Let the process run the first chunks of the round, then read its memory.
     await waitFor(() => bench.telegram.accepted >= 15_000, 120_000, "the first 15,000 sends of the big round");
@@ -346,7 +382,11 @@ async function backlog(): Promise<void> {
     }, 500);
     for (let n = 0; n < ARTICLES; n++) {
       published.push(Date.now());
-      const status = await bench.publish(worker!.url, { url: `https://news.example.com/backlog/${n}`, title: `Backlog ${String(n).padStart(3, "0")}`, categories: ["backlog"] });
+      const status = await bench.publish(worker!.url, {
+        url: `https://news.example.com/backlog/${n}`,
+        title: `Backlog ${String(n).padStart(3, "0")}`,
+        categories: ["backlog"],
+      });
       if (status !== 202) throw new Error(`bench: publish answered ${status}`);
       await sleep(Math.max(0, published[n]! + INTERVAL_MS - Date.now()));
     }
@@ -400,7 +440,11 @@ async function latency(): Promise<void> {
       const group = groups[n % CATEGORIES]!;
       const before = new Map(group.map((id) => [id, bench.telegram.messagesTo(id).length]));
       const t0 = Date.now();
-      await bench.publish(worker!.url, { url: `https://news.example.com/latency/${n}`, title: `Latency ${n}`, categories: [`lat${n % CATEGORIES}`] });
+      await bench.publish(worker!.url, {
+        url: `https://news.example.com/latency/${n}`,
+        title: `Latency ${n}`,
+        categories: [`lat${n % CATEGORIES}`],
+      });
       await waitFor(() => group.every((id) => bench.telegram.messagesTo(id).length > before.get(id)!), 10_000, "the latency article");
       const first = Math.min(...group.map((id) => bench.telegram.messagesTo(id).at(-1)!.sentAt));
       samples.push(first - t0);
@@ -504,6 +548,13 @@ const rows = TARGETS.filter(([key]) => key in results).map(([key, label, ok, tar
   return `| ${label} | ${Number.isInteger(value) ? value : value.toFixed(2)} | ${target} | ${verdict === undefined ? "" : verdict ? "met" : "NOT MET"} |`;
 });
 process.stdout.write(
-  [`Bulletin benchmark (${((Date.now() - began) / 1000).toFixed(0)} s, ${machine.cpus} × ${machine.cpu}, ${machine.node})`, "", "| figure | value | target | |", "|---|---|---|---|", ...rows, ""].join("\n"),
+  [
+    `Bulletin benchmark (${((Date.now() - began) / 1000).toFixed(0)} s, ${machine.cpus} × ${machine.cpu}, ${machine.node})`,
+    "",
+    "| figure | value | target | |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n"),
 );
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify({ ...results, machine }, null, 2)}\n`);

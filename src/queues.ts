@@ -20,7 +20,13 @@ export const chunkJobSchema = z.object({
   lane: laneSchema,
   round: z.number().int().positive(),
   chunk: z.number().int().nonnegative(),
-  shards: z.array(z.number().int().min(0).max(SHARDS - 1)),
+  shards: z.array(
+    z
+      .number()
+      .int()
+      .min(0)
+      .max(SHARDS - 1),
+  ),
   /** How many time slices of this chunk ran before this job (continuations count up). */
   slice: z.number().int().nonnegative().default(0),
 });

@@ -62,7 +62,20 @@ export async function resolveRedis(
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     "redis-server",
-    ["--bind", "127.0.0.1", "--port", new URL(url).port || "6379", "--dir", dir, "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--save", ""],
+    [
+      "--bind",
+      "127.0.0.1",
+      "--port",
+      new URL(url).port || "6379",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--maxmemory-policy",
+      "noeviction",
+      "--save",
+      "",
+    ],
     { stdio: "ignore" },
   );
   for (let attempt = 0; attempt < 50; attempt++) {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { Categories} from "../config/categories.js";
+import type { Categories } from "../config/categories.js";
 import { loadCategories } from "../config/categories.js";
 import type { Config } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
@@ -35,7 +35,12 @@ export interface RuntimeOptions {
   readonly emptySandbox?: boolean;
 }
 
-export async function createRuntime(config: Config, logger: Logger, categories?: Categories, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  logger: Logger,
+  categories?: Categories,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const loaded = categories ?? loadCategories(config.categoriesFile);
   const resolved = await resolveRedis(config.redisUrl, logger.child({ component: "redis" }));
   const connections: Redis[] = [];
@@ -75,14 +80,14 @@ export async function createRuntime(config: Config, logger: Logger, categories?:
 const REDIS_START_TIMEOUT_MS = 10_000;
 
 async function ensureAnswers(redis: Redis, url: string): Promise<void> {
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(() => reject(new Error("no answer")), REDIS_START_TIMEOUT_MS).unref(),
-  );
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer")), REDIS_START_TIMEOUT_MS).unref());
   try {
     await Promise.race([redis.ping(), timeout]);
   } catch (error) {
     redis.disconnect();
-    throw new ConfigError([`REDIS_URL: nothing answers at ${redactRedisUrl(url)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`]);
+    throw new ConfigError([
+      `REDIS_URL: nothing answers at ${redactRedisUrl(url)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`,
+    ]);
   }
 }
 

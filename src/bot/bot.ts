@@ -10,11 +10,7 @@ import { membership } from "./features/membership.js";
 import { subscriptions } from "./features/subscriptions.js";
 
 /** The bot's table of contents: the language of each update, then one composer per feature. */
-export function createBot(
-  token: string,
-  services: BotServices,
-  config: BotConfig<BotContext> = {},
-): Bot<BotContext> {
+export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
   bot.use((ctx, next) => {
     Object.assign(ctx, { services });

@@ -81,7 +81,9 @@ export class ChannelService {
    * record as it was when it still had links, so that its admin is told once, or undefined.
    */
   async lose(chat: ChatId): Promise<ChatRecord | undefined> {
-    const { before } = await this.store.update(chat, (record) => (record?.active ? { ...record, active: false, subscriptions: [] } : undefined));
+    const { before } = await this.store.update(chat, (record) =>
+      record?.active ? { ...record, active: false, subscriptions: [] } : undefined,
+    );
     return before?.active && before.subscriptions.length > 0 ? before : undefined;
   }
 }

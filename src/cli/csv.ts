@@ -4,9 +4,7 @@
  * malformed row is reported by its line and skipped without losing the rest of the file.
  */
 
-export type CsvRecord =
-  | { readonly line: number; readonly fields: readonly string[] }
-  | { readonly line: number; readonly error: string };
+export type CsvRecord = { readonly line: number; readonly fields: readonly string[] } | { readonly line: number; readonly error: string };
 
 export function* readCsv(text: string): Generator<CsvRecord> {
   const length = text.length;

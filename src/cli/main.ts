@@ -69,7 +69,9 @@ async function runCommand(name: string, command: Command, args: readonly string[
           REDIS_TIMEOUT_MS,
         );
       } catch (error) {
-        io.stderr(`${name}: cannot reach Redis at ${redactRedisUrl(url)} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL\n`);
+        io.stderr(
+          `${name}: cannot reach Redis at ${redactRedisUrl(url)} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL\n`,
+        );
         return EXIT.failed;
       }
     }
@@ -95,7 +97,11 @@ async function run(args: readonly string[]): Promise<ExitCode> {
   if (existsSync(".env")) process.loadEnvFile(".env");
   const config = loadCliConfig(process.env);
   const [name, ...rest] = args;
-  const io: CliIo = { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), progress: process.stderr.isTTY };
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    progress: process.stderr.isTTY,
+  };
   const command = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (name === undefined || command === undefined) {
     io.stderr(USAGE);

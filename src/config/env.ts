@@ -11,65 +11,97 @@ const flag = z
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
 const envFields = z.object({
-    BOT_TOKEN: z
-      .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
-    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
-    REDIS_URL: z
-      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" })
-      .optional(),
-    KEY_PREFIX: z
-      .string()
-      .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, "may hold only letters, digits and _ . : { } - (at most 64)")
-      .default("bulletin"),
-    HTTP_HOST: z.string().min(1).default("127.0.0.1"),
-    HTTP_PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65_535).default(3000),
-    INGEST_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    CATEGORIES_FILE: z.string().min(1).default("config/categories.json"),
-    SEND_RATE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(FREE_SEND_RATE),
-    PAID_BROADCAST: flag.default(false),
-    FEED_INTERVAL: z.coerce.number({ error: "must be a number of seconds" }).int().min(10).max(86_400).default(60),
-    ROLES: z
-      .string()
-      .transform((s) => s.split(",").map((r) => r.trim()).filter(Boolean))
-      .pipe(z.array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` })).min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`))
-      .optional(),
-    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    // The sandbox (issue 7): read by src/sandbox/mode.ts before this schema; validated here too.
-    SANDBOX: flag.optional(),
-    // Operators (issue 6): the queue dashboard's basic auth, the metrics token, the admins' chats.
-    ADMIN_USER: z.string().regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'").optional(),
-    ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    ADMIN_CHAT_IDS: z
-      .string()
-      .transform((s) => s.split(",").map((id) => id.trim()).filter(Boolean))
-      .pipe(z.array(z.string().regex(/^-?[1-9]\d{0,14}$/, "must be a comma list of Telegram chat ids (integers)").transform(Number)))
-      .optional(),
-  });
+  BOT_TOKEN: z
+    .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" }).optional(),
+  KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, "may hold only letters, digits and _ . : { } - (at most 64)")
+    .default("bulletin"),
+  HTTP_HOST: z.string().min(1).default("127.0.0.1"),
+  HTTP_PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65_535).default(3000),
+  INGEST_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  CATEGORIES_FILE: z.string().min(1).default("config/categories.json"),
+  SEND_RATE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(FREE_SEND_RATE),
+  PAID_BROADCAST: flag.default(false),
+  FEED_INTERVAL: z.coerce.number({ error: "must be a number of seconds" }).int().min(10).max(86_400).default(60),
+  ROLES: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((r) => r.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.enum(ROLE_NAMES, { error: `must be a comma list of ${ROLE_NAMES.join(", ")}` }))
+        .min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`),
+    )
+    .optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The sandbox (issue 7): read by src/sandbox/mode.ts before this schema; validated here too.
+  SANDBOX: flag.optional(),
+  // Operators (issue 6): the queue dashboard's basic auth, the metrics token, the admins' chats.
+  ADMIN_USER: z
+    .string()
+    .regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'")
+    .optional(),
+  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  ADMIN_CHAT_IDS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z
+          .string()
+          .regex(/^-?[1-9]\d{0,14}$/, "must be a comma list of Telegram chat ids (integers)")
+          .transform(Number),
+      ),
+    )
+    .optional(),
+});
 
 /** Every variable Bulletin reads (deployment files are checked against this list). */
 export const ENV_NAMES: readonly string[] = Object.keys(envFields.shape);
 
 const envSchema = envFields
-  .superRefine((env, ctx) => {
-    const limit = env.PAID_BROADCAST ? PAID_SEND_RATE : FREE_SEND_RATE;
-    if (env.SEND_RATE > limit) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["SEND_RATE"],
-        message: env.PAID_BROADCAST
-          ? `must be at most ${PAID_SEND_RATE}: Telegram's limit with paid broadcasts`
-          : `must be at most ${FREE_SEND_RATE} (Telegram's free limit); set PAID_BROADCAST=true to go up to ${PAID_SEND_RATE}`,
-      });
-    }
-  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") })
-  .superRefine((env, ctx) => {
-    if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-      const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
-      ctx.addIssue({ code: "custom", path: [missing], message: "is needed too: the queue dashboard takes both ADMIN_USER and ADMIN_PASSWORD, or neither (off)" });
-    }
-  }, { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_USER" || issue.path?.[0] === "ADMIN_PASSWORD") });
+  .superRefine(
+    (env, ctx) => {
+      const limit = env.PAID_BROADCAST ? PAID_SEND_RATE : FREE_SEND_RATE;
+      if (env.SEND_RATE > limit) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["SEND_RATE"],
+          message: env.PAID_BROADCAST
+            ? `must be at most ${PAID_SEND_RATE}: Telegram's limit with paid broadcasts`
+            : `must be at most ${FREE_SEND_RATE} (Telegram's free limit); set PAID_BROADCAST=true to go up to ${PAID_SEND_RATE}`,
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") },
+  )
+  .superRefine(
+    (env, ctx) => {
+      if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
+        const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
+        ctx.addIssue({
+          code: "custom",
+          path: [missing],
+          message: "is needed too: the queue dashboard takes both ADMIN_USER and ADMIN_PASSWORD, or neither (off)",
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_USER" || issue.path?.[0] === "ADMIN_PASSWORD") },
+  );
 
 export interface Config {
   readonly botToken: string;
@@ -121,7 +153,8 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     feedInterval: env.FEED_INTERVAL,
     roles: env.ROLES ?? ROLE_NAMES,
     logLevel: env.LOG_LEVEL,
-    admin: env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
+    admin:
+      env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
     metricsToken: env.METRICS_TOKEN,
     adminChatIds: env.ADMIN_CHAT_IDS,
   };

@@ -130,12 +130,7 @@ export class SendBudget {
   private async grant(): Promise<void> {
     const grant = await grantSlots.run(
       this.redis,
-      [
-        this.keys.budget.theoreticalArrival,
-        this.keys.budget.pausedUntil,
-        this.keys.budget.paidWindow,
-        this.keys.budget.paidMessages,
-      ],
+      [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil, this.keys.budget.paidWindow, this.keys.budget.paidMessages],
       [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
     );
     const now = Date.now();

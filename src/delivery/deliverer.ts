@@ -166,7 +166,11 @@ export class Deliverer {
    * says so it stops starting sends and answers the index of the first shard not fully served
    * (its chats are visited again later; visits are idempotent); otherwise `shards.length`.
    */
-  async visit(shards: readonly ShardRead[], track: (send: Promise<void>) => void, shouldStop: () => boolean = () => false): Promise<number> {
+  async visit(
+    shards: readonly ShardRead[],
+    track: (send: Promise<void>) => void,
+    shouldStop: () => boolean = () => false,
+  ): Promise<number> {
     const chats: Readable[] = [];
     shards.forEach(({ records }, shardIndex) => {
       for (const [chat, encoded] of records) chats.push({ chat, encoded, shardIndex });
@@ -302,7 +306,10 @@ export class Deliverer {
       };
       return { send, articles: [article], seqs, outOfOrder: plan.outOfOrder, digest: false };
     }
-    const digest = formatDigest(plan.items.map((i) => i.article), messages);
+    const digest = formatDigest(
+      plan.items.map((i) => i.article),
+      messages,
+    );
     const included = plan.items.slice(0, digest.included);
     const last = included[included.length - 1]!.seq;
     const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
@@ -316,7 +323,11 @@ export class Deliverer {
     let message = this.formatCache.get(key);
     if (!message) {
       if (this.formatCache.size >= FORMAT_CACHE_SIZE) this.formatCache.clear();
-      message = formatArticle(article, messagesFor(language), { photo: withPhoto, hashtags: settings.hashtags, signature: settings.signature });
+      message = formatArticle(article, messagesFor(language), {
+        photo: withPhoto,
+        hashtags: settings.hashtags,
+        signature: settings.signature,
+      });
       this.formatCache.set(key, message);
     }
     return message;
@@ -386,7 +397,10 @@ export class Deliverer {
         }
         case "chat-gone":
           this.deps.stats.count(GONE_EVENTS[failure.reason]);
-          this.logger.info({ chat: visit.chat, reason: failure.reason }, "chat is gone; it is marked inactive and its subscriptions dropped");
+          this.logger.info(
+            { chat: visit.chat, reason: failure.reason },
+            "chat is gone; it is marked inactive and its subscriptions dropped",
+          );
           {
             const { before } = await this.deps.store.update(visit.chat, (r) => r && { ...r, active: false, subscriptions: [] });
             if (before?.active && before.kind !== "private") await tellAdmin(this.deps.api, visit.chat, before, "lost", this.logger);
@@ -398,7 +412,10 @@ export class Deliverer {
           return;
         case "bad-request":
           this.deps.stats.count("bad_request");
-          this.logger.warn({ chat: visit.chat, reason: failure.description, seqs: rendered.seqs }, "Telegram refused the message; skipping it for this chat");
+          this.logger.warn(
+            { chat: visit.chat, reason: failure.description, seqs: rendered.seqs },
+            "Telegram refused the message; skipping it for this chat",
+          );
           await this.commit(visit, rendered.seqs, rendered.outOfOrder);
           return;
         case "unauthorized":

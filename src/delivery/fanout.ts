@@ -120,7 +120,10 @@ export class Fanout {
 
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {
     const next: ChunkJob = { ...job, shards: [...rest], slice: job.slice + 1 };
-    this.logger.debug({ slug: job.slug, round: job.round, chunk: job.chunk, slice: next.slice, from: rest[0], shards: rest.length }, "time slice used up; the chunk continues in a new job");
+    this.logger.debug(
+      { slug: job.slug, round: job.round, chunk: job.chunk, slice: next.slice, from: rest[0], shards: rest.length },
+      "time slice used up; the chunk continues in a new job",
+    );
     await this.deps.queues.delivery.add(JOB_NAMES.chunk, next, chunkJobOptions(next));
   }
 }

@@ -34,9 +34,7 @@ export const logQueryKey = (q: LogQuery): string => `${q.slug}|${q.from}`;
  * limit, nothing newer than its last entry is taken, so no article is skipped between reads.
  */
 export function mergePending(record: ChatRecord, reads: readonly LogRead[]): LogEntry[] {
-  const horizon = Math.min(
-    ...reads.filter((r) => r.truncated && r.entries.length > 0).map((r) => r.entries[r.entries.length - 1]!.seq),
-  );
+  const horizon = Math.min(...reads.filter((r) => r.truncated && r.entries.length > 0).map((r) => r.entries[r.entries.length - 1]!.seq));
   const sent = new Set(record.sentAhead);
   const bySeq = new Map<number, LogEntry>();
   for (const read of reads) {
@@ -67,21 +65,32 @@ export interface PendingArticle {
 }
 
 export type DeliveryPlan =
-  | { readonly type: "single"; readonly item: PendingArticle & { article: StoredArticle }; readonly outOfOrder: boolean; readonly skipped: readonly number[] }
-  | { readonly type: "digest"; readonly items: readonly (PendingArticle & { article: StoredArticle })[]; readonly skipped: readonly number[] }
+  | {
+      readonly type: "single";
+      readonly item: PendingArticle & { article: StoredArticle };
+      readonly outOfOrder: boolean;
+      readonly skipped: readonly number[];
+    }
+  | {
+      readonly type: "digest";
+      readonly items: readonly (PendingArticle & { article: StoredArticle })[];
+      readonly skipped: readonly number[];
+    }
   | { readonly type: "skip"; readonly skipped: readonly number[] };
 
 const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredArticle } => p.article !== undefined;
 
 /**
- * What to send a chat now (`skipped`: expired articles the cursor may pass). Breaking news goes alone and first. Channels and groups get one post
- * per article, oldest first. A private chat gets its one pending article, or a digest of several
- * (the formatter decides how many fit; see `applyDelivered`).
+ * What to send a chat now (`skipped`: expired articles the cursor may pass). Breaking news goes
+ * alone and first. Channels and groups get one post per article, oldest first. A private chat gets
+ * its one pending article, or a digest of several (the formatter decides how many fit; see
+ * `applyDelivered`).
  */
 export function planDelivery(kind: ChatRecord["kind"], allPending: readonly PendingArticle[]): DeliveryPlan | undefined {
   if (allPending.length === 0) return undefined;
   // Announcements are for readers: a channel or group passes over them as it does expired ones.
-  const pending = kind === "private" ? allPending : allPending.map((p) => (p.article?.announcement ? { seq: p.seq, article: undefined } : p));
+  const pending =
+    kind === "private" ? allPending : allPending.map((p) => (p.article?.announcement ? { seq: p.seq, article: undefined } : p));
   const firstPresent = pending.findIndex(isPresent);
   const leadingMissing = pending.slice(0, firstPresent === -1 ? pending.length : firstPresent).map((p) => p.seq);
   const present = pending.filter(isPresent);

@@ -39,10 +39,12 @@ export class AdaptivePool {
     while (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
     this.active++;
     // Started through a promise so that a task that throws at once still frees its place.
-    const done = Promise.resolve().then(task).finally(() => {
-      this.active--;
-      this.waiting.shift()?.();
-    });
+    const done = Promise.resolve()
+      .then(task)
+      .finally(() => {
+        this.active--;
+        this.waiting.shift()?.();
+      });
     return { done };
   }
 }

@@ -28,8 +28,7 @@ export interface RoundStart {
 }
 
 export type RoundDecision =
-  | { readonly kind: "start"; readonly start: RoundStart }
-  | { readonly kind: "joined" | "empty" | "pending" | "done" | "stale" };
+  { readonly kind: "start"; readonly start: RoundStart } | { readonly kind: "joined" | "empty" | "pending" | "done" | "stale" };
 
 function decide(reply: RoundReply<Exclude<RoundDecision["kind"], "start">>): RoundDecision {
   return reply.kind === "start" ? { kind: "start", start: { round: reply.round, chunks: splitIntoChunks(reply.shards) } } : reply;

@@ -7,20 +7,66 @@
 
 /** Month abbreviations (first three letters, lower case, accents removed) in the languages feeds use. */
 const MONTHS: Readonly<Record<string, number>> = {
-  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+  jan: 0,
+  feb: 1,
+  mar: 2,
+  apr: 3,
+  may: 4,
+  jun: 5,
+  jul: 6,
+  aug: 7,
+  sep: 8,
+  oct: 9,
+  nov: 10,
+  dec: 11,
   // Portuguese, Spanish, French, German, Italian, Dutch (four letters where three are ambiguous)
-  fev: 1, abr: 3, mai: 4, ago: 7, set: 8, out: 9, dez: 11,
-  ene: 0, dic: 11,
-  avr: 3, juin: 5, juil: 6, aou: 7,
-  mae: 2, okt: 9,
-  gen: 0, mag: 4, giu: 5, lug: 6, ott: 9,
-  mrt: 2, mei: 4,
+  fev: 1,
+  abr: 3,
+  mai: 4,
+  ago: 7,
+  set: 8,
+  out: 9,
+  dez: 11,
+  ene: 0,
+  dic: 11,
+  avr: 3,
+  juin: 5,
+  juil: 6,
+  aou: 7,
+  mae: 2,
+  okt: 9,
+  gen: 0,
+  mag: 4,
+  giu: 5,
+  lug: 6,
+  ott: 9,
+  mrt: 2,
+  mei: 4,
 };
 
 const ZONES: Readonly<Record<string, number>> = {
-  gmt: 0, ut: 0, utc: 0, z: 0,
-  est: -300, edt: -240, cst: -360, cdt: -300, mst: -420, mdt: -360, pst: -480, pdt: -420,
-  cet: 60, cest: 120, mez: 60, mesz: 120, bst: 60, irst: 210, ist: 330, jst: 540, aest: 600, aedt: 660,
+  gmt: 0,
+  ut: 0,
+  utc: 0,
+  z: 0,
+  est: -300,
+  edt: -240,
+  cst: -360,
+  cdt: -300,
+  mst: -420,
+  mdt: -360,
+  pst: -480,
+  pdt: -420,
+  cet: 60,
+  cest: 120,
+  mez: 60,
+  mesz: 120,
+  bst: 60,
+  irst: 210,
+  ist: 330,
+  jst: 540,
+  aest: 600,
+  aedt: 660,
 };
 
 const RFC822 =
@@ -28,10 +74,7 @@ const RFC822 =
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function monthOf(name: string): number | undefined {
-  const key = name
-    .normalize("NFD")
-    .replace(/\p{M}/gu, "")
-    .toLowerCase();
+  const key = name.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   return MONTHS[key.slice(0, 4)] ?? MONTHS[key.slice(0, 3)];
 }
 

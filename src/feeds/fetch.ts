@@ -132,9 +132,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     ...extra,
   });
   const aborted = (): FetchResult =>
-    timeout.aborted
-      ? fail("timeout", `no complete answer within ${timeoutMs} ms`)
-      : fail("aborted", "the fetch was cancelled");
+    timeout.aborted ? fail("timeout", `no complete answer within ${timeoutMs} ms`) : fail("aborted", "the fetch was cancelled");
 
   let current: URL;
   try {
@@ -212,7 +210,8 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
       if (signal.aborted) return aborted();
       return fail("network", `reading the body failed: ${describeNetworkError(error)}`, { status: response.status });
     }
-    if (!body) return fail("too-large", `the feed is larger than the ${maxBytes} bytes allowed; download stopped`, { status: response.status });
+    if (!body)
+      return fail("too-large", `the feed is larger than the ${maxBytes} bytes allowed; download stopped`, { status: response.status });
     const contentType = response.headers.get("content-type") ?? undefined;
     return {
       kind: "ok",

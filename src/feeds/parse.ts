@@ -146,8 +146,7 @@ function looksLikeImage(url: string | undefined, type: string | undefined, mediu
   return url !== undefined && IMAGE_PATH.test(url);
 }
 
-const byWidth = <T extends { width?: number }>(list: readonly T[]): T[] =>
-  [...list].sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
+const byWidth = <T extends { width?: number }>(list: readonly T[]): T[] => [...list].sort((a, b) => (b.width ?? 0) - (a.width ?? 0));
 
 /** `media:content` images (largest first), then `media:thumbnail`s (largest first). */
 function mediaImages(media: MediaNs.ItemOrFeed | undefined): string[] {
@@ -212,10 +211,7 @@ function fromRss(feed: RssFeed.Feed<string>): RawFeed {
       title: html(item.title ?? item.dc?.titles?.[0]),
       summary: html(item.description),
       content: html(item.content?.encoded),
-      images: [
-        ...mediaImages(item.media),
-        ...(item.enclosures ?? []).filter((e) => looksLikeImage(e.url, e.type)).map((e) => e.url ?? ""),
-      ],
+      images: [...mediaImages(item.media), ...(item.enclosures ?? []).filter((e) => looksLikeImage(e.url, e.type)).map((e) => e.url ?? "")],
       date: item.pubDate ?? item.dc?.dates?.[0] ?? item.atom?.published ?? item.atom?.updated,
       language: item.dc?.languages?.[0],
     })),
@@ -263,9 +259,7 @@ function fromAtom(feed: AtomFeed.Feed<string>, feedUrl: string): RawFeed {
       content: atomText(entry.content),
       images: [
         ...mediaImages(entry.media),
-        ...(entry.links ?? [])
-          .filter((l) => l.rel === "enclosure" && looksLikeImage(l.href, l.type))
-          .map((l) => l.href ?? ""),
+        ...(entry.links ?? []).filter((l) => l.rel === "enclosure" && looksLikeImage(l.href, l.type)).map((l) => l.href ?? ""),
       ],
       date: entry.published ?? entry.updated ?? entry.dc?.dates?.[0],
       language: entry.xml?.lang ?? entry.dc?.languages?.[0],
@@ -297,17 +291,15 @@ function fromJson(feed: JsonFeed.Feed<string>): RawFeed {
   };
 }
 
-function toItem(
-  raw: RawItem,
-  index: number,
-  feed: { url: string; language?: string },
-): { item: FeedItem } | { skipped: SkippedItem } {
+function toItem(raw: RawItem, index: number, feed: { url: string; language?: string }): { item: FeedItem } | { skipped: SkippedItem } {
   const base = raw.base ?? feed.url;
   const summaryText = textOf(raw.summary) || textOf(raw.content);
   let title = cutText(textOf(raw.title), TITLE_MAX);
   const titleFromText = title.length === 0;
   if (titleFromText) title = firstWords(summaryText);
-  const url = resolveUrl(raw.link, base) ?? (raw.guidIsLink ? resolveUrl(/^https?:\/\//i.test(raw.guid ?? "") ? raw.guid : undefined, base) : undefined);
+  const url =
+    resolveUrl(raw.link, base) ??
+    (raw.guidIsLink ? resolveUrl(/^https?:\/\//i.test(raw.guid ?? "") ? raw.guid : undefined, base) : undefined);
   const described = { index, ...(raw.guid ? { guid: raw.guid } : {}), ...(title ? { title } : {}) };
   if (!url) return { skipped: { ...described, reason: raw.link ? `link is not an http(s) URL: ${cutText(raw.link, 200)}` : "no link" } };
   if (url.length > URL_MAX) return { skipped: { ...described, reason: `link longer than ${URL_MAX} characters` } };

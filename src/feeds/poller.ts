@@ -119,12 +119,10 @@ export class FeedPoller {
       return await this.pollLocked(job, log);
     } catch (error) {
       // Redis or the Ingestor failed: record it like any failure; the next poll starts over.
-      return await this.recordFailure(job, log, "error", error instanceof Error ? error.message : String(error)).catch(
-        (inner: unknown) => {
-          log.error({ err: inner, cause: error }, "feed poll failed and its failure could not be recorded");
-          return { status: "failed", error: String(error), consecutiveFailures: 0, nextAttemptAt: 0 } as const;
-        },
-      );
+      return await this.recordFailure(job, log, "error", error instanceof Error ? error.message : String(error)).catch((inner: unknown) => {
+        log.error({ err: inner, cause: error }, "feed poll failed and its failure could not be recorded");
+        return { status: "failed", error: String(error), consecutiveFailures: 0, nextAttemptAt: 0 } as const;
+      });
     } finally {
       await releaseLock.run(this.deps.redis, [lockKey], [token]).catch(() => undefined);
     }
@@ -153,7 +151,10 @@ export class FeedPoller {
     }
     this.noteRedirects(fetched, health, log);
     if (fetched.kind === "not-modified") {
-      await this.recordSuccess(job, fetched, "304", { etag: fetched.etag ?? health.etag, lastModified: fetched.lastModified ?? health.lastModified });
+      await this.recordSuccess(job, fetched, "304", {
+        etag: fetched.etag ?? health.etag,
+        lastModified: fetched.lastModified ?? health.lastModified,
+      });
       log.debug("feed not modified");
       return { status: "not-modified" };
     }
@@ -291,7 +292,10 @@ export class FeedPoller {
       set[F.lastItemCount] = counts.items;
       set[F.initialized] = 1;
     }
-    const multi = this.deps.redis.multi().hset(key, set).hdel(key, ...unset);
+    const multi = this.deps.redis
+      .multi()
+      .hset(key, set)
+      .hdel(key, ...unset);
     if (counts) {
       multi.hincrby(key, F.itemsSeen, counts.newItems).hincrby(key, F.itemsSent, counts.sent);
     }

@@ -5,9 +5,7 @@ import { CAPTION_LIMIT, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLeng
 export type FormattableArticle = Pick<StoredArticle, "title" | "summary" | "url" | "imageUrl" | "categories" | "announcement">;
 
 /** What delivery sends: a text message (`sendMessage`) or a photo with a caption (`sendPhoto`). */
-export type ArticleMessage =
-  | { kind: "text"; html: string; linkPreview: boolean }
-  | { kind: "photo"; photoUrl: string; html: string };
+export type ArticleMessage = { kind: "text"; html: string; linkPreview: boolean } | { kind: "photo"; photoUrl: string; html: string };
 
 export interface FormatArticleOptions {
   /** `false` sends text even when the article has an image (e.g. after Telegram refused the image). */
@@ -40,11 +38,7 @@ const MIN_TITLE_UNITS = 64;
  * photo, a message's 4096 without): the summary is shortened first, then left out, then the title is
  * shortened; the link and the hashtags stay.
  */
-export function formatArticle(
-  article: FormattableArticle,
-  messages: Messages,
-  options: FormatArticleOptions = {},
-): ArticleMessage {
+export function formatArticle(article: FormattableArticle, messages: Messages, options: FormatArticleOptions = {}): ArticleMessage {
   if (article.announcement) {
     // An operators' service message: its text alone, no link, no hashtags.
     return { kind: "text", html: escapeHtml(cutText(`📢 ${cleanText(article.title).trim()}`, TEXT_LIMIT)), linkPreview: false };

@@ -1,12 +1,4 @@
-export {
-  CAPTION_LIMIT,
-  ELLIPSIS,
-  TEXT_LIMIT,
-  cleanText,
-  cutText,
-  escapeHtml,
-  htmlTextLength,
-} from "./html.js";
+export { CAPTION_LIMIT, ELLIPSIS, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLength } from "./html.js";
 export {
   formatArticle,
   hashtags,

@@ -27,8 +27,7 @@ export function buildHttpServer(deps: HttpDeps) {
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error }, "request failed");
-    const message =
-      status === 413 ? `the body is larger than ${BODY_LIMIT} bytes` : status >= 500 ? "internal error" : error.message;
+    const message = status === 413 ? `the body is larger than ${BODY_LIMIT} bytes` : status >= 500 ? "internal error" : error.message;
     void reply.status(status).send(status === 400 ? { error: message, issues: [{ path: "(body)", message }] } : { error: message });
   });
   app.setNotFoundHandler((request, reply) => {
@@ -40,7 +39,10 @@ export function buildHttpServer(deps: HttpDeps) {
 
   const requireIngestToken = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.ingestToken) {
-      return reply.status(401).header("www-authenticate", "Bearer").send({ error: "ingest is disabled: the server has no INGEST_TOKEN set" });
+      return reply
+        .status(401)
+        .header("www-authenticate", "Bearer")
+        .send({ error: "ingest is disabled: the server has no INGEST_TOKEN set" });
     }
     const token = bearerToken(request.headers.authorization);
     if (!token || !secretMatches(token, deps.ingestToken)) {

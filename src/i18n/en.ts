@@ -10,8 +10,7 @@ export const en = {
   alreadySubscribed: (titles: string) => `You already follow: ${titles}.`,
   unsubscribed: (titles: string) => `You no longer follow: ${titles}.`,
   notSubscribed: (titles: string) => `You did not follow: ${titles}.`,
-  unknownCategories: (unknown: string, valid: string) =>
-    `I don't know ${unknown}. The categories are: ${valid}.`,
+  unknownCategories: (unknown: string, valid: string) => `I don't know ${unknown}. The categories are: ${valid}.`,
   subscribeUsage: (valid: string) => `Tell me which categories, for example /subscribe world. The categories are: ${valid}.`,
   unsubscribeUsage: "Tell me which categories to stop, for example /unsubscribe world, or /stop to stop everything.",
   mySubscriptions: (titles: string) => `You follow: ${titles}.`,

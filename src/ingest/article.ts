@@ -8,7 +8,10 @@ export const articleInputSchema = z.object({
   summary: z.string().trim().max(20_000).optional(),
   categories: z.array(z.string().min(1)).min(1, "needs at least one category").max(20),
   id: z.string().trim().min(1).max(200).optional(),
-  imageUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2048).optional(),
+  imageUrl: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    .max(2048)
+    .optional(),
   publishedAt: z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time" }).optional(),
   language: z
     .string()

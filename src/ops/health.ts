@@ -140,10 +140,7 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
     queues = { ok: false, error: "not checked: Redis is not reachable" };
   } else {
     try {
-      const paused = await withTimeout(
-        Promise.all(deps.queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined))),
-        timeoutMs,
-      );
+      const paused = await withTimeout(Promise.all(deps.queues.map(async (q) => ((await q.isPaused()) ? q.name : undefined))), timeoutMs);
       const names = paused.filter((name): name is string => name !== undefined);
       queues = { ok: names.length === 0, paused: names };
       for (const name of names) problems.push(`queue ${name}: paused (npm run cli -- queues resume ${name})`);

@@ -163,7 +163,15 @@ export class BulletinMetrics {
   /** Sets every metric from one snapshot, synchronously, so concurrent scrapes never mix two. */
   private apply(snapshot: Snapshot): void {
     const { delivery, ingested, paidMessages } = snapshot.counters;
-    for (const metric of [this.sent, this.failed, this.articlesDelivered, this.articlesExpired, this.telegram429, this.paid, this.ingested]) {
+    for (const metric of [
+      this.sent,
+      this.failed,
+      this.articlesDelivered,
+      this.articlesExpired,
+      this.telegram429,
+      this.paid,
+      this.ingested,
+    ]) {
       metric.reset();
     }
     for (const metric of [this.queueJobs, this.queuePaused, this.subscribers, this.feeds]) metric.reset();

@@ -33,9 +33,7 @@ export const DELIVERY_EVENTS: Record<DeliveryEvent, { readonly sent?: "single" |
   expired_article: {},
 };
 
-export const FAILURE_REASONS: readonly string[] = [
-  ...new Set(Object.values(DELIVERY_EVENTS).flatMap((e) => (e.failed ? [e.failed] : []))),
-];
+export const FAILURE_REASONS: readonly string[] = [...new Set(Object.values(DELIVERY_EVENTS).flatMap((e) => (e.failed ? [e.failed] : [])))];
 
 export const INGEST_SOURCES = ["http", "feed", "cli", "admin"] as const satisfies readonly ArticleSource[];
 export const INGEST_OUTCOMES = ["accepted", "duplicate", "invalid", "unknown_category"] as const;
@@ -70,7 +68,15 @@ export async function readCounters(redis: Redis, keys: Keys): Promise<Counters> 
 }
 
 /** The job states operators watch (a paused queue keeps its jobs in `waiting`). */
-export const JOB_STATES = ["waiting", "prioritized", "active", "delayed", "waiting-children", "failed", "completed"] as const satisfies readonly JobType[];
+export const JOB_STATES = [
+  "waiting",
+  "prioritized",
+  "active",
+  "delayed",
+  "waiting-children",
+  "failed",
+  "completed",
+] as const satisfies readonly JobType[];
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface QueueDepth {
@@ -96,9 +102,7 @@ export interface CategorySubscribers {
 
 /** Active subscribers per category (a pipelined count over the category's shards). */
 export async function readSubscribers(store: ChatStore, categories: Categories): Promise<CategorySubscribers[]> {
-  return Promise.all(
-    categories.list.map(async (c) => ({ category: c.slug, subscribers: await store.countSubscribers(c.slug) })),
-  );
+  return Promise.all(categories.list.map(async (c) => ({ category: c.slug, subscribers: await store.countSubscribers(c.slug) })));
 }
 
 export type FeedState = "ok" | "failing" | "new";
@@ -116,7 +120,11 @@ export interface FeedsSummary {
 /** The feeds of the categories file and their health. */
 export async function readFeeds(redis: Redis, prefix: string, categories: Categories, feedInterval: number): Promise<FeedsSummary> {
   const planned = plannedFeeds(categories, feedInterval);
-  const healths = await listFeedHealth(redis, prefix, planned.map((f) => f.url));
+  const healths = await listFeedHealth(
+    redis,
+    prefix,
+    planned.map((f) => f.url),
+  );
   const byState: Record<FeedState, number> = { ok: 0, failing: 0, new: 0 };
   const feeds = healths.map((health, i) => {
     const state = feedState(health);

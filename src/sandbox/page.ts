@@ -40,7 +40,10 @@ const SAMPLES = "{{samples}}";
 
 /** JSON that is safe inside a <script> element: no "</script>", no "<!--". */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 /** Reads the page's files, once: at start, not for every answer. */

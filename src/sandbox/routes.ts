@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type { FastifyInstance, FastifyReply, FastifyRequest, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from "fastify";
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from "fastify";
 import { z } from "zod";
 import type { Categories } from "../config/categories.js";
 import { articleInputSchema } from "../ingest/article.js";
@@ -37,7 +44,10 @@ const QUEUED_STATES = ["waiting", "prioritized", "active", "delayed", "waiting-c
 const idParams = z.object({ id: z.coerce.number().int() });
 const readerBody = z.object({
   name: z.string().trim().min(1, "must not be empty").max(64),
-  language: z.string().regex(/^[a-z]{2,3}$/, "must be a language code like en or fa").default("en"),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, "must be a language code like en or fa")
+    .default("en"),
 });
 const sendBody = z.object({ text: z.string().trim().min(1, "must not be empty").max(4096) });
 const pressBody = z.object({
@@ -245,7 +255,8 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     if (!reader) return reply;
     if (!state.administers(channel, reader)) {
       // Telegram lets only a channel's administrators add administrators.
-      const refusal = (name: string, title: string) => `${name} is not an administrator of ${title}, so Telegram does not let them add the bot`;
+      const refusal = (name: string, title: string) =>
+        `${name} is not an administrator of ${title}, so Telegram does not let them add the bot`;
       state.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
       return reply.status(403).send({ error: refusal(reader.name, channel.title) });
     }
@@ -267,7 +278,9 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       case "invalid":
         return reply.status(400).send({ error: "the article is not valid", issues: outcome.issues });
       case "unknown-category":
-        return reply.status(422).send({ error: `unknown categories: ${outcome.unknown.join(", ")}`, unknown: outcome.unknown, valid: outcome.valid });
+        return reply
+          .status(422)
+          .send({ error: `unknown categories: ${outcome.unknown.join(", ")}`, unknown: outcome.unknown, valid: outcome.valid });
     }
   });
 

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
+import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
 /**
  * The sandbox's Telegram: Bulletin's own Bot API server (@bulletin/fake-bot-api) on loopback, with a
@@ -13,12 +14,12 @@ export const SANDBOX_KEY_PREFIX = "bulletin-sandbox";
 export const SANDBOX_BOT_USERNAME = "bulletin_sandbox_bot";
 
 /** Telegram's limits: 30 sends a second for the bot, 1 a second per private chat, 20 a minute per group or channel. */
-export const TELEGRAM_LIMITS: Partial<FakeTelegramLimits> = { perSecond: 30, privateChat: true, groupChat: true };
+export const TELEGRAM_LIMITS: Partial<FakeTelegramLimits> = { perSecond: FREE_SEND_RATE, privateChat: true, groupChat: true };
 /** No limits at all (paid broadcasts included). */
 export const NO_LIMITS: Partial<FakeTelegramLimits> = { perSecond: null, paidPerSecond: null, privateChat: false, groupChat: false };
 
 export function setTelegramLimits(telegram: FakeTelegram, enabled: boolean): void {
-  telegram.setLimits(enabled ? { ...TELEGRAM_LIMITS, paidPerSecond: 1000 } : NO_LIMITS);
+  telegram.setLimits(enabled ? { ...TELEGRAM_LIMITS, paidPerSecond: PAID_SEND_RATE } : NO_LIMITS);
 }
 
 /** Whether the server enforces any limit now. */

@@ -144,12 +144,20 @@ export class SandboxState {
   /** `by` makes the bot an administrator who may post: Telegram tells the bot (my_chat_member). */
   addBotToChannel(channel: Channel, by: Reader): void {
     this.telegram.botMembershipChanged(channel.id, this.userOf(by), "administrator", { can_post_messages: true });
-    this.log("info", `${isolate(by.name)} added @${this.telegram.botUser.username} to ${isolate(channel.title)} as an administrator who may post`);
+    this.log(
+      "info",
+      `${isolate(by.name)} added @${this.telegram.botUser.username} to ${isolate(channel.title)} as an administrator who may post`,
+    );
     this.publishWorld();
   }
 
   setLimits(): void {
-    this.log("info", telegramLimitsOn(this.telegram) ? "Telegram's limits are on: 30/s, 1/s per private chat, 20/min per channel" : "Telegram's limits are off");
+    this.log(
+      "info",
+      telegramLimitsOn(this.telegram)
+        ? "Telegram's limits are on: 30/s, 1/s per private chat, 20/min per channel"
+        : "Telegram's limits are off",
+    );
     this.publishWorld();
   }
 
@@ -178,7 +186,8 @@ export class SandboxState {
       case "update":
         return this.onUpdate(event.update);
       case "callback-answer":
-        if (event.chatId !== undefined && event.answer.text) this.broadcast({ type: "toast", chatId: event.chatId, text: event.answer.text });
+        if (event.chatId !== undefined && event.answer.text)
+          this.broadcast({ type: "toast", chatId: event.chatId, text: event.answer.text });
         return;
       case "rejected":
         return this.onRejected(event);
@@ -203,7 +212,10 @@ export class SandboxState {
   private onRejected(event: Extract<FakeTelegramEvent, { type: "rejected" }>): void {
     const where = event.chatId === undefined ? "" : ` to ${this.chatName(event.chatId)}`;
     if (event.status === 429) {
-      this.log("warn", `429 from Telegram for ${event.method}${where}: retry after ${event.retryAfter ?? 1} s; Bulletin waits and sends it again`);
+      this.log(
+        "warn",
+        `429 from Telegram for ${event.method}${where}: retry after ${event.retryAfter ?? 1} s; Bulletin waits and sends it again`,
+      );
     } else {
       this.failed++;
       this.log("error", `${event.method}${where} refused: ${event.description}`);
@@ -245,7 +257,9 @@ export function botEntry(message: Readonly<SentMessage>): ChatEntry {
     entities: message.entities,
     edited: message.edits > 0,
     date: message.date,
-    ...(photo && message.photoSource !== undefined ? { photo: { source: message.photoSource, width: photo.width, height: photo.height } } : {}),
+    ...(photo && message.photoSource !== undefined
+      ? { photo: { source: message.photoSource, width: photo.width, height: photo.height } }
+      : {}),
     ...(message.reply_markup ? { buttons: buttonsOf(message) } : {}),
   };
   const preview = previewUrl(message);

@@ -94,7 +94,10 @@ export function encodeChatRecord(record: ChatRecord): string {
     record.active ? "1" : "0",
     subscriptions,
     record.cursor.toString(36),
-    record.sentAhead.filter((seq) => seq > record.cursor).map((seq) => seq.toString(36)).join(","),
+    record.sentAhead
+      .filter((seq) => seq > record.cursor)
+      .map((seq) => seq.toString(36))
+      .join(","),
   ];
   const settings = encodeSettings(record.settings);
   // Readers' records (no settings) keep six fields: a million of them, every byte counts.

@@ -51,9 +51,7 @@ export class SubscriptionService {
 
   async subscribe(chat: ChatId, slugs: readonly CategorySlug[], profile: ChatProfile): Promise<SubscribeResult> {
     const currentSeq = await this.store.currentSequence();
-    const { before } = await this.store.update(chat, (record) =>
-      withSubscriptions(record, slugs, currentSeq, profile),
-    );
+    const { before } = await this.store.update(chat, (record) => withSubscriptions(record, slugs, currentSeq, profile));
     const had = new Set(before?.active ? subscribedSlugs(before) : []);
     return { added: slugs.filter((s) => !had.has(s)), already: slugs.filter((s) => had.has(s)) };
   }

@@ -18,7 +18,8 @@ export interface BotApiErrorAnswer {
   readonly parameters?: { readonly retry_after?: number; readonly migrate_to_chat_id?: number };
 }
 
-const PHOTO_PROBLEM = /wrong file identifier|HTTP URL|web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID|failed to get|wrong type of the web page|photo/i;
+const PHOTO_PROBLEM =
+  /wrong file identifier|HTTP URL|web page content|IMAGE_PROCESS_FAILED|PHOTO_INVALID|failed to get|wrong type of the web page|photo/i;
 
 /** Pure: Telegram's answer → what delivery does about it. */
 export function classifyApiError(answer: BotApiErrorAnswer): SendFailure {
@@ -30,7 +31,8 @@ export function classifyApiError(answer: BotApiErrorAnswer): SendFailure {
     const text = description.toLowerCase();
     if (text.includes("blocked")) return { kind: "chat-gone", reason: "blocked" };
     if (text.includes("deactivated")) return { kind: "chat-gone", reason: "deactivated" };
-    if (text.includes("kicked") || text.includes("not a member") || text.includes("removed")) return { kind: "chat-gone", reason: "kicked" };
+    if (text.includes("kicked") || text.includes("not a member") || text.includes("removed"))
+      return { kind: "chat-gone", reason: "kicked" };
     return { kind: "chat-gone", reason: "forbidden" };
   }
   if (code === 400) {

@@ -65,11 +65,7 @@ describe("parseCategories", () => {
 
     it("accepts slugs at the edges of [a-z0-9_-]{1,32}", () => {
       const longest = "a".repeat(32);
-      expect(parseCategories({ categories: [entry("x"), entry(longest), entry("0-_9")] }, SOURCE).slugs).toEqual([
-        "x",
-        longest,
-        "0-_9",
-      ]);
+      expect(parseCategories({ categories: [entry("x"), entry(longest), entry("0-_9")] }, SOURCE).slugs).toEqual(["x", longest, "0-_9"]);
     });
   });
 
@@ -209,10 +205,15 @@ describe("loadCategories", () => {
     const path = file(
       "valid.json",
       JSON.stringify({
-        categories: [{ slug: "world", title: { en: "World" }, feeds: ["https://a.example/rss", { url: "https://b.example/atom", interval: 600 }] }],
+        categories: [
+          { slug: "world", title: { en: "World" }, feeds: ["https://a.example/rss", { url: "https://b.example/atom", interval: 600 }] },
+        ],
       }),
     );
-    expect(loadCategories(path).get("world")?.feeds).toEqual([{ url: "https://a.example/rss" }, { url: "https://b.example/atom", interval: 600 }]);
+    expect(loadCategories(path).get("world")?.feeds).toEqual([
+      { url: "https://a.example/rss" },
+      { url: "https://b.example/atom", interval: 600 },
+    ]);
   });
 
   it("names the file in problems of its content", () => {

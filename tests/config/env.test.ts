@@ -123,14 +123,11 @@ describe("loadConfig", () => {
   });
 
   describe("REDIS_URL", () => {
-    it.each(["nonsense", "127.0.0.1:6379", "http://127.0.0.1:6379", "redis//127.0.0.1"])(
-      "refuses %s with one line naming it",
-      (value) => {
-        expect(problemsOf({ BOT_TOKEN, REDIS_URL: value })).toEqual([
-          "REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379",
-        ]);
-      },
-    );
+    it.each(["nonsense", "127.0.0.1:6379", "http://127.0.0.1:6379", "redis//127.0.0.1"])("refuses %s with one line naming it", (value) => {
+      expect(problemsOf({ BOT_TOKEN, REDIS_URL: value })).toEqual([
+        "REDIS_URL: must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379",
+      ]);
+    });
 
     it("reports a missing BOT_TOKEN and a malformed REDIS_URL as two lines", () => {
       const problems = problemsOf({ REDIS_URL: "nonsense" });

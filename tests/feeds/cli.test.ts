@@ -65,7 +65,12 @@ describe("OPML", () => {
       feeds: [
         { url: "https://www.theguardian.com/world/rss", title: "The Guardian", category: "World", folders: ["World"] },
         { url: "https://news.example.ir/rss/world", title: "خبرگزاری نمونه", category: "World", folders: ["World"] },
-        { url: "http://www.heise.de/developer/rss/news-atom.xml", title: "heise developer", category: "Europe", folders: ["Europe", "World"] },
+        {
+          url: "http://www.heise.de/developer/rss/news-atom.xml",
+          title: "heise developer",
+          category: "Europe",
+          folders: ["Europe", "World"],
+        },
         { url: "https://wire.example.com/world/feed.json", title: "Example Wire", category: "world", folders: ["Tech"] },
       ],
       rejected: [{ text: "Not a web feed", reason: "xmlUrl is not an absolute http(s) URL: gopher://old.example/feed" }],
@@ -75,7 +80,10 @@ describe("OPML", () => {
 
   it("export and import round-trip the feeds of every category", () => {
     const categories = loadCategories(file);
-    const opml = buildOpml(categories, { now: new Date("2026-11-27T12:00:00Z"), titles: new Map([["https://news.example.ir/rss/world", "خبرگزاری نمونه"]]) });
+    const opml = buildOpml(categories, {
+      now: new Date("2026-11-27T12:00:00Z"),
+      titles: new Map([["https://news.example.ir/rss/world", "خبرگزاری نمونه"]]),
+    });
     expect(opml).toContain('<outline text="World" title="world">');
     expect(opml).toMatch(/<outline text="خبرگزاری نمونه" type="rss" category="\/world" xmlUrl="https:\/\/news.example.ir\/rss\/world"/);
     const back = parseOpmlFeeds(opml);
@@ -142,7 +150,10 @@ describe("feeds CLI", () => {
     server.route("/down.rss", { status: 500 });
     const ok = server.url("/ok.rss");
     const down = server.url("/down.rss");
-    await writeFile(file, JSON.stringify({ categories: [{ slug: "world", title: { en: "World" }, feeds: [ok, { url: down, interval: 120 }] }] }));
+    await writeFile(
+      file,
+      JSON.stringify({ categories: [{ slug: "world", title: { en: "World" }, feeds: [ok, { url: down, interval: 120 }] }] }),
+    );
     const poller = new FeedPoller({
       redis,
       prefix,
@@ -157,11 +168,16 @@ describe("feeds CLI", () => {
     const [header, first, second] = out.trimEnd().split("\n");
     expect(header).toMatch(/^FEED\s+CATEGORIES\s+EVERY\s+STATUS\s+LAST POLL\s+LAST SUCCESS\s+SEEN\s+SENT\s+LAST ERROR$/);
     expect(first).toMatch(new RegExp(`^${ok}\\s+world\\s+60s\\s+ok\\s+\\d+s ago\\s+\\d+s ago\\s+2\\s+0$`));
-    expect(second).toMatch(new RegExp(`^${down}\\s+world\\s+120s\\s+failing ×1\\s+\\d+s ago\\s+never\\s+0\\s+0\\s+HTTP 500 Internal Server Error$`));
+    expect(second).toMatch(
+      new RegExp(`^${down}\\s+world\\s+120s\\s+failing ×1\\s+\\d+s ago\\s+never\\s+0\\s+0\\s+HTTP 500 Internal Server Error$`),
+    );
 
     const json = await run(["list", "--json"], { redis });
     const rows = JSON.parse(json.out) as { url: string; health: { itemsSeen: number } }[];
-    expect(rows.map((r) => [r.url, r.health.itemsSeen])).toEqual([[ok, 2], [down, 0]]);
+    expect(rows.map((r) => [r.url, r.health.itemsSeen])).toEqual([
+      [ok, 2],
+      [down, 0],
+    ]);
 
     expect(await run(["list"])).toMatchObject({ code: 1, err: "feeds list: needs Redis (REDIS_URL) to read the feeds' health\n" });
     await writeFile(file, "{ not json");

@@ -53,7 +53,11 @@ describe("fetching a feed", () => {
 
     server.route("/huge-declared.rss", { headers: { "content-length": String(total) }, stream: { chunk, total } });
     const declared = await fetchFeed(server.url("/huge-declared.rss"));
-    expect(declared).toMatchObject({ kind: "error", reason: "too-large", message: `the feed is ${total} bytes, more than the 5242880 allowed` });
+    expect(declared).toMatchObject({
+      kind: "error",
+      reason: "too-large",
+      message: `the feed is ${total} bytes, more than the 5242880 allowed`,
+    });
   });
 
   it("follows redirects (relative ones too), up to five", async () => {
@@ -77,7 +81,12 @@ describe("fetching a feed", () => {
 
   it("reports HTTP errors with their status and Retry-After; a refused connection as a network error", async () => {
     server.route("/broken.rss", { status: 500, body: "oops" });
-    expect(await fetchFeed(server.url("/broken.rss"))).toMatchObject({ kind: "error", reason: "http", status: 500, message: "HTTP 500 Internal Server Error" });
+    expect(await fetchFeed(server.url("/broken.rss"))).toMatchObject({
+      kind: "error",
+      reason: "http",
+      status: 500,
+      message: "HTTP 500 Internal Server Error",
+    });
     server.route("/busy.rss", { status: 503, headers: { "retry-after": "120" } });
     expect(await fetchFeed(server.url("/busy.rss"))).toMatchObject({ kind: "error", status: 503, retryAfterMs: 120_000 });
     const closed = await startFeedServer();

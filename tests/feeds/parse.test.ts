@@ -264,7 +264,13 @@ describe("parsing details", () => {
     const result = parseFeed(Buffer.from(rdf), "application/rdf+xml", "https://r.example/feed.rdf");
     expect(result.ok && result.feed.format).toBe("rdf");
     expect(result.ok && result.feed.items).toEqual([
-      expect.objectContaining({ title: "Eins", url: "https://r.example/1", summary: "Erster", publishedAt: "2020-01-01T09:00:00.000Z", language: "de" }),
+      expect.objectContaining({
+        title: "Eins",
+        url: "https://r.example/1",
+        summary: "Erster",
+        publishedAt: "2020-01-01T09:00:00.000Z",
+        language: "de",
+      }),
     ]);
   });
 
@@ -285,7 +291,11 @@ describe("parsing details", () => {
     const parsed = parseFeed(Buffer.from(atom), "application/atom+xml", "https://site.example/atom.xml");
     if (!parsed.ok) throw new Error(parsed.error);
     expect(parsed.feed.items).toEqual([
-      expect.objectContaining({ title: "Bold & more", url: "https://cdn.example/base/post/1", imageUrl: "https://cdn.example/base/img/1.jpg" }),
+      expect.objectContaining({
+        title: "Bold & more",
+        url: "https://cdn.example/base/post/1",
+        imageUrl: "https://cdn.example/base/img/1.jpg",
+      }),
     ]);
   });
 
@@ -302,7 +312,11 @@ describe("parsing details", () => {
   });
 
   it("invalid XML is a clear error; so is an empty body and a JSON document that is no feed", () => {
-    const bad = parseFeed(Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>A</titl></channel></rss>`), undefined, "https://x.example/");
+    const bad = parseFeed(
+      Buffer.from(`<?xml version="1.0"?><rss version="2.0"><channel><title>A</titl></channel></rss>`),
+      undefined,
+      "https://x.example/",
+    );
     expect(!bad.ok && bad.error).toMatch(/^malformed feed/);
     const empty = parseFeed(new Uint8Array(0), undefined, "https://x.example/");
     expect(!empty.ok && empty.error).toBe("empty response: no feed in it");

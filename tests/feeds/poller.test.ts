@@ -11,7 +11,6 @@ import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";
 import {
   RSS_TYPE,
   categoriesOf,
-
   connect,
   fixture,
   persianWith,
@@ -170,7 +169,9 @@ describe("polling a feed", () => {
     mirror = `<rss version="2.0"><channel><title>Mirror</title></channel></rss>`;
     for (const feed of [a, b, c]) polled(await poller().poll(feed));
 
-    extra = [{ guid: "shared-1", title: "خبر مشترک", link: "https://news.example.ir/news/shared-1", pubDate: "Fri, 27 Nov 2026 11:00:00 +0330" }];
+    extra = [
+      { guid: "shared-1", title: "خبر مشترک", link: "https://news.example.ir/news/shared-1", pubDate: "Fri, 27 Nov 2026 11:00:00 +0330" },
+    ];
     mirror = `<rss version="2.0"><channel><title>Mirror</title><item><title>Shared</title><guid isPermaLink="false">m-9</guid><link>https://news.example.ir/news/shared-1#from-mirror</link></item></channel></rss>`;
     const before = (await fanoutArticleIds()).length;
     const fromA = polled(await poller().poll(a));
@@ -189,7 +190,12 @@ describe("polling a feed", () => {
     clock = Date.parse("2026-11-27T10:00:00Z");
 
     const first = await poller().poll(feed);
-    expect(first).toMatchObject({ status: "failed", error: "HTTP 500 Internal Server Error", consecutiveFailures: 1, nextAttemptAt: clock });
+    expect(first).toMatchObject({
+      status: "failed",
+      error: "HTTP 500 Internal Server Error",
+      consecutiveFailures: 1,
+      nextAttemptAt: clock,
+    });
     const second = await poller().poll(feed);
     expect(second).toMatchObject({ status: "failed", consecutiveFailures: 2, nextAttemptAt: clock + 120_000 });
     expect(await readFeedHealth(redis, prefix, feed.feedId)).toMatchObject({
@@ -220,9 +226,18 @@ describe("polling a feed", () => {
     server.route("/invalid.rss", { body: `<?xml version="1.0"?><rss version="2.0"><channel><title>A</titl></channel></rss>` });
     server.route("/moved.html", { headers: { "content-type": "text/html" }, body: fixture("unrecognized.rss") });
     expect(await poller().poll(job("/hangs.rss"))).toMatchObject({ status: "failed", error: "no complete answer within 500 ms" });
-    expect(await poller().poll(job("/invalid.rss"))).toMatchObject({ status: "failed", error: expect.stringMatching(/^malformed feed/) as unknown });
-    expect(await poller().poll(job("/moved.html"))).toMatchObject({ status: "failed", error: expect.stringMatching(/^not a feed/) as unknown });
-    expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/hangs.rss")))).toMatchObject({ lastStatus: "timeout", consecutiveFailures: 1 });
+    expect(await poller().poll(job("/invalid.rss"))).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^malformed feed/) as unknown,
+    });
+    expect(await poller().poll(job("/moved.html"))).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^not a feed/) as unknown,
+    });
+    expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/hangs.rss")))).toMatchObject({
+      lastStatus: "timeout",
+      consecutiveFailures: 1,
+    });
     expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/invalid.rss")))).toMatchObject({ lastStatus: "parse" });
   });
 

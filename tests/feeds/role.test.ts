@@ -88,7 +88,13 @@ describe("the feeds role", () => {
       tech: [{ url: "https://a.example/rss", interval: 30 }],
     });
     expect(plannedFeeds(categories, 60)).toEqual([
-      { feedId: feedIdOf("https://a.example/rss"), url: "https://a.example/rss", categories: ["world", "tech"], interval: 30, sendNewest: 0 },
+      {
+        feedId: feedIdOf("https://a.example/rss"),
+        url: "https://a.example/rss",
+        categories: ["world", "tech"],
+        interval: 30,
+        sendNewest: 0,
+      },
       { feedId: feedIdOf("https://b.example/rss"), url: "https://b.example/rss", categories: ["world"], interval: 300, sendNewest: 3 },
     ]);
   });

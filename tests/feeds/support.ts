@@ -137,7 +137,9 @@ export async function startFeedServer(): Promise<FeedServer> {
 export const RSS_TYPE = "application/rss+xml; charset=utf-8";
 
 /** The Persian fixture with extra items inserted at the top (feeds list their newest first). */
-export function persianWith(extraItems: readonly { guid: string; title: string; link: string; pubDate: string; description?: string }[]): string {
+export function persianWith(
+  extraItems: readonly { guid: string; title: string; link: string; pubDate: string; description?: string }[],
+): string {
   const base = fixture("persian-news.rss").toString("utf8");
   const items = extraItems
     .map(

@@ -36,8 +36,7 @@ async function request(
   return { status: response.status, headers: response.headers, body: JSON.parse(text) as Record<string, unknown> };
 }
 
-const post = (stack: Stack, body: unknown, headers: Record<string, string> = AUTH) =>
-  request(stack, "/api/articles", { body, headers });
+const post = (stack: Stack, body: unknown, headers: Record<string, string> = AUTH) => request(stack, "/api/articles", { body, headers });
 
 function uniqueUrl(tag: string): string {
   return `https://news.example.com/${tag}/${randomBytes(6).toString("hex")}`;

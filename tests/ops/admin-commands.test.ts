@@ -31,7 +31,17 @@ beforeEach(async () => {
   queues = openOperatorQueues(redis, prefix);
   const store = new ChatStore(redis, prefix);
   await store.importChats([
-    { id: chatId(11), record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] } },
+    {
+      id: chatId(11),
+      record: {
+        kind: "private",
+        language: "en",
+        active: true,
+        subscriptions: [{ slug: categorySlug("world"), since: 0 }],
+        cursor: 0,
+        sentAhead: [],
+      },
+    },
   ]);
   await redis.hset(keyLayout(prefix).counters, { sent: 7, chat_gone_blocked: 1 });
   bot = new Bot<BotContext>(telegram.token, { client: { apiRoot: telegram.apiRoot } });

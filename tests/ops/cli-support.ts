@@ -43,7 +43,10 @@ export function testCli(name: string): TestCli {
 const MAIN = fileURLToPath(new URL("../../src/cli/main.ts", import.meta.url));
 
 /** `npm run cli -- <args>` as a child process: its exit code and output. */
-export function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runCliProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", MAIN, ...args], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", CATEGORIES_FILE, REDIS_URL, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -52,7 +52,12 @@ describe("stats", () => {
         sentAhead: [],
       },
     });
-    await store.importChats([reader(1, ["world"]), reader(2, ["world", "politics"]), reader(-1001234567890, ["economy"]), reader(3, [], false)]);
+    await store.importChats([
+      reader(1, ["world"]),
+      reader(2, ["world", "politics"]),
+      reader(-1001234567890, ["economy"]),
+      reader(3, [], false),
+    ]);
     await cli.redis.hset(keyLayout(cli.prefix).counters, { sent: 5, sent_digest: 1, chat_gone_blocked: 2, "ingested:http:accepted": 4 });
     // Sends a delivery process just made: they count in the last minute's rate.
     const deliveryStats = new DeliveryStats(cli.redis, keyLayout(cli.prefix));
@@ -107,7 +112,20 @@ describe("stats", () => {
 describe("publish", () => {
   it("ingests an article from flags, once; refuses an invalid one or an unknown category with exit 1", async () => {
     cli = testCli("publish");
-    const flags = ["--url", "https://news.example.com/p/1", "--title", "Hello", "--summary", "World news", "-c", "world", "-c", "politics", "--priority", "breaking"];
+    const flags = [
+      "--url",
+      "https://news.example.com/p/1",
+      "--title",
+      "Hello",
+      "--summary",
+      "World news",
+      "-c",
+      "world",
+      "-c",
+      "politics",
+      "--priority",
+      "breaking",
+    ];
     expect(await runPublishCommand(flags, cli)).toBe(0);
     expect(cli.out()).toMatch(/^accepted u[0-9a-f]+ \(sequence 1\)/);
     const fanout = openQueues(cli.redis, cli.prefix).fanout;
@@ -189,9 +207,18 @@ describe("subscribers import", () => {
       `subscribers import: ${file}:10: chat 101 is already in the file (${file}:2); row skipped`,
       `subscribers import: ${file}:12: 5 fields, expected at most 3 (chat_id,categories,language); quote categories that contain commas; row skipped`,
     ]);
-    expect(cli.out()).toMatch(/^11 row\(s\): imported 4 chat\(s\) \(4 new, 0 already known, categories added\), 0 inactive left alone, 7 malformed skipped; /);
+    expect(cli.out()).toMatch(
+      /^11 row\(s\): imported 4 chat\(s\) \(4 new, 0 already known, categories added\), 0 inactive left alone, 7 malformed skipped; /,
+    );
 
-    expect(await store.get(chatId(101))).toEqual({ kind: "private", language: "fa", active: true, subscriptions: [{ slug: world, since: 0 }], cursor: 41, sentAhead: [] });
+    expect(await store.get(chatId(101))).toEqual({
+      kind: "private",
+      language: "fa",
+      active: true,
+      subscriptions: [{ slug: world, since: 0 }],
+      cursor: 41,
+      sentAhead: [],
+    });
     expect((await store.get(chatId(102)))?.subscriptions.map((s) => s.slug)).toEqual(["world", "politics"]);
     expect((await store.get(chatId(102)))?.language).toBe("en");
     expect((await store.get(chatId(-1001234567890)))?.kind).toBe("channel");
@@ -204,12 +231,23 @@ describe("subscribers import", () => {
     cli = testCli("import-merge");
     const store = storeOf(cli);
     await store.importChats([
-      { id: chatId(201), record: { kind: "private", language: "fa", active: true, subscriptions: [{ slug: world, since: 0 }], cursor: 7, sentAhead: [] } },
+      {
+        id: chatId(201),
+        record: { kind: "private", language: "fa", active: true, subscriptions: [{ slug: world, since: 0 }], cursor: 7, sentAhead: [] },
+      },
       { id: chatId(202), record: { kind: "private", language: "en", active: false, subscriptions: [], cursor: 3, sentAhead: [] } },
     ]);
     await cli.redis.set(keyLayout(cli.prefix).sequence, "9");
     const file = join(dir, "merge.jsonl");
-    await writeFile(file, ['{"chat_id":201,"categories":["politics"]}', '{"chat_id":202,"categories":"world"}', "{broken", '{"chat_id":"203","categories":"economy world","language":"fa"}'].join("\n"));
+    await writeFile(
+      file,
+      [
+        '{"chat_id":201,"categories":["politics"]}',
+        '{"chat_id":202,"categories":"world"}',
+        "{broken",
+        '{"chat_id":"203","categories":"economy world","language":"fa"}',
+      ].join("\n"),
+    );
     expect(await runSubscribersCommand(["import", file, "--json"], cli)).toBe(3);
     expect(JSON.parse(cli.out())).toMatchObject({ rows: 4, added: 1, merged: 1, inactiveLeftAlone: 1, skipped: 1, dryRun: false });
     expect(cli.err()).toMatch(new RegExp(`^subscribers import: ${file}:3: not valid JSON`));
@@ -217,7 +255,10 @@ describe("subscribers import", () => {
       kind: "private",
       language: "fa",
       active: true,
-      subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 9 }],
+      subscriptions: [
+        { slug: world, since: 0 },
+        { slug: politics, since: 9 },
+      ],
       cursor: 7,
       sentAhead: [],
     });
@@ -228,7 +269,13 @@ describe("subscribers import", () => {
   it("checks a file without writing with --dry-run, and refuses what it cannot read (exit 1) or use (exit 2)", async () => {
     cli = testCli("import-dry");
     const file = join(dir, "dry.json");
-    await writeFile(file, JSON.stringify([{ chat_id: 301, categories: ["world"] }, { chat_id: 0, categories: ["world"] }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        { chat_id: 301, categories: ["world"] },
+        { chat_id: 0, categories: ["world"] },
+      ]),
+    );
     expect(await runSubscribersCommand(["import", file, "--dry-run"], cli)).toBe(3);
     expect(cli.out()).toMatch(/^dry run: 2 row\(s\): would import 1 chat\(s\)/);
     expect(cli.err()).toContain(`${file}: entry 2: chat_id: must be a Telegram chat id`);
@@ -285,7 +332,11 @@ describe("subscribers export", () => {
     expect(await runSubscribersCommand(["export"], cli)).toBe(0);
     const csv = cli.out().split("\n");
     expect(csv[0]).toBe("chat_id,categories,language,kind");
-    expect(csv.slice(1).filter(Boolean).sort()).toEqual(["-1009876543210,world,en,channel", "401,world;politics,fa,private", "402,economy,en,private"]);
+    expect(csv.slice(1).filter(Boolean).sort()).toEqual([
+      "-1009876543210,world,en,channel",
+      "401,world;politics,fa,private",
+      "402,economy,en,private",
+    ]);
 
     cli.reset();
     expect(await runSubscribersCommand(["export", "--format", "json", "--category", "world"], cli)).toBe(0);
@@ -321,7 +372,10 @@ describe("queues", () => {
     try {
       await queues.fanout.add("article", { articleId: "a" }, { attempts: 1 });
       await queues.fanout.add("article", { articleId: "b" }, { attempts: 1 });
-      const worker = new Worker("fanout", () => Promise.reject(new Error("made to fail")), { connection: cli.redis.duplicate(), prefix: cli.prefix });
+      const worker = new Worker("fanout", () => Promise.reject(new Error("made to fail")), {
+        connection: cli.redis.duplicate(),
+        prefix: cli.prefix,
+      });
       await expect.poll(() => queues.fanout.getFailedCount(), { timeout: 10_000 }).toBe(2);
       await worker.close();
 

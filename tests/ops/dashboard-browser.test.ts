@@ -25,9 +25,12 @@ describe.skipIf(!existsSync(CHROMIUM))("the queue dashboard in a real browser", 
     stack.telegram.userSends(reader, "/start world");
     await stack.telegram.waitForMessages(reader.id, 1);
     await stack.publish(article(["world"], { title: "Waiting in the queue" }));
-    await stack.telegram.waitFor(async () => (await stack!.bulletin.runtime.queues.delivery.getJobCountByTypes("prioritized", "wait")) > 0, {
-      message: "a delivery job waiting",
-    });
+    await stack.telegram.waitFor(
+      async () => (await stack!.bulletin.runtime.queues.delivery.getJobCountByTypes("prioritized", "wait")) > 0,
+      {
+        message: "a delivery job waiting",
+      },
+    );
 
     const noCredentials = await fetch(`${stack.httpUrl}/admin/queues`);
     expect(noCredentials.status).toBe(401);

@@ -20,21 +20,28 @@ const DEPLOY = join(ROOT, "deploy");
 const COMPOSE_FILE = join(DEPLOY, "docker-compose.yml");
 const composeText = readFileSync(COMPOSE_FILE, "utf8");
 
-const serviceSchema = z.object({
-  image: z.string().optional(),
-  build: z.object({ context: z.string(), dockerfile: z.string() }).optional(),
-  command: z.array(z.string()).optional(),
-  depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
-  environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  volumes: z.array(z.string()).optional(),
-  ports: z.array(z.string()).optional(),
-  container_name: z.string().optional(),
-  healthcheck: z.object({ test: z.array(z.string()) }).loose().optional(),
-}).loose();
-const composeSchema = z.object({
-  services: z.record(z.string(), serviceSchema),
-  volumes: z.record(z.string(), z.unknown().nullable()).optional(),
-}).loose();
+const serviceSchema = z
+  .object({
+    image: z.string().optional(),
+    build: z.object({ context: z.string(), dockerfile: z.string() }).optional(),
+    command: z.array(z.string()).optional(),
+    depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+    environment: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    volumes: z.array(z.string()).optional(),
+    ports: z.array(z.string()).optional(),
+    container_name: z.string().optional(),
+    healthcheck: z
+      .object({ test: z.array(z.string()) })
+      .loose()
+      .optional(),
+  })
+  .loose();
+const composeSchema = z
+  .object({
+    services: z.record(z.string(), serviceSchema),
+    volumes: z.record(z.string(), z.unknown().nullable()).optional(),
+  })
+  .loose();
 
 // Docker Compose applies YAML merge keys (<<: *anchor), as the file uses them.
 const compose = composeSchema.parse(parse(composeText, { merge: true }));
@@ -66,7 +73,8 @@ describe("deploy/docker-compose.yml", () => {
     const declaredVolumes = Object.keys(compose.volumes ?? {});
     const usedVolumes = new Set<string>();
     for (const [name, service] of Object.entries(compose.services)) {
-      for (const dependency of Object.keys(service.depends_on ?? {})) expect(services, `${name} depends on ${dependency}`).toContain(dependency);
+      for (const dependency of Object.keys(service.depends_on ?? {}))
+        expect(services, `${name} depends on ${dependency}`).toContain(dependency);
       for (const mount of service.volumes ?? []) {
         const source = mount.split(":")[0]!;
         if (source.startsWith(".") || source.startsWith("/")) {
@@ -130,7 +138,10 @@ describe("deploy/Dockerfile", () => {
     const cmd = z.array(z.string()).parse(JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]!));
     expect(existsSync(join(ROOT, cmd.at(-1)!))).toBe(true);
     // The runtime needs tsx, so it must be a dependency, not a dev dependency (npm ci --omit=dev).
-    const pkg = z.object({ dependencies: z.record(z.string(), z.string()) }).loose().parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+    const pkg = z
+      .object({ dependencies: z.record(z.string(), z.string()) })
+      .loose()
+      .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
     expect(pkg.dependencies.tsx).toBeDefined();
   });
 
@@ -147,7 +158,10 @@ describe("deploy/Dockerfile", () => {
 
 describe("package.json", () => {
   it("has a start script for every role that has an entry point, each naming a file that exists", () => {
-    const pkg = z.object({ scripts: z.record(z.string(), z.string()) }).loose().parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
+    const pkg = z
+      .object({ scripts: z.record(z.string(), z.string()) })
+      .loose()
+      .parse(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")));
     const starts = Object.entries(pkg.scripts).filter(([name]) => name === "start" || name.startsWith("start:"));
     expect(starts.map(([name]) => name).sort()).toEqual(["start", "start:bot", "start:feeds", "start:workers"]);
     for (const [name, command] of starts) {
@@ -165,7 +179,10 @@ describe("deploy/grafana/bulletin-dashboard.json", () => {
       .parse(JSON.parse(readFileSync(join(DEPLOY, "grafana", "bulletin-dashboard.json"), "utf8")));
     const metrics = new BulletinMetrics({ processMetrics: false } as unknown as MetricsDeps);
     // The duration histograms are summed in Redis and rendered next to the registry's metrics.
-    const exposed = new Set([...(await metrics.registry.getMetricsAsJSON()).map((m) => m.name), ...Object.values(TIMINGS).map((t) => t.metric)]);
+    const exposed = new Set([
+      ...(await metrics.registry.getMetricsAsJSON()).map((m) => m.name),
+      ...Object.values(TIMINGS).map((t) => t.metric),
+    ]);
     const histogramSeries = (name: string) => name.replace(/_(bucket|sum|count)$/, "");
     expect(dashboard.panels.length).toBeGreaterThan(5);
     for (const panel of dashboard.panels) {
@@ -177,4 +194,3 @@ describe("deploy/grafana/bulletin-dashboard.json", () => {
     }
   });
 });
-

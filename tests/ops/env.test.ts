@@ -24,7 +24,13 @@ describe("operators' configuration", () => {
   });
 
   it("takes the dashboard's user and password together, and the metrics token", () => {
-    const config = loadConfig({ BOT_TOKEN, ADMIN_USER: "ops", ADMIN_PASSWORD: "a-long-password", METRICS_TOKEN: "scrape-token-0123456789", ADMIN_CHAT_IDS: "42, -1001234567890" });
+    const config = loadConfig({
+      BOT_TOKEN,
+      ADMIN_USER: "ops",
+      ADMIN_PASSWORD: "a-long-password",
+      METRICS_TOKEN: "scrape-token-0123456789",
+      ADMIN_CHAT_IDS: "42, -1001234567890",
+    });
     expect(config.admin).toEqual({ user: "ops", password: "a-long-password" });
     expect(config.metricsToken).toBe("scrape-token-0123456789");
     expect(config.adminChatIds).toEqual([42, -1001234567890]);
@@ -36,12 +42,16 @@ describe("operators' configuration", () => {
     ]);
     expect(problemsOf({ ADMIN_PASSWORD: "a-long-password" })[0]).toMatch(/^ADMIN_USER: is needed too/);
     expect(problemsOf({ ADMIN_USER: "ops", ADMIN_PASSWORD: "short" })).toEqual(["ADMIN_PASSWORD: must be at least 12 characters"]);
-    expect(problemsOf({ ADMIN_USER: "o:ps", ADMIN_PASSWORD: "a-long-password" })[0]).toMatch(/^ADMIN_USER: must be 1 to 64 characters without spaces or ':'/);
+    expect(problemsOf({ ADMIN_USER: "o:ps", ADMIN_PASSWORD: "a-long-password" })[0]).toMatch(
+      /^ADMIN_USER: must be 1 to 64 characters without spaces or ':'/,
+    );
     expect(problemsOf({ METRICS_TOKEN: "short" })).toEqual(["METRICS_TOKEN: must be at least 16 characters"]);
     expect(problemsOf({ ADMIN_CHAT_IDS: "42,abc" })[0]).toMatch(/^ADMIN_CHAT_IDS\.1: must be a comma list of Telegram chat ids/);
   });
 
   it("lists every variable for the deployment files", () => {
-    expect(ENV_NAMES).toEqual(expect.arrayContaining(["BOT_TOKEN", "REDIS_URL", "ADMIN_USER", "ADMIN_PASSWORD", "METRICS_TOKEN", "ADMIN_CHAT_IDS"]));
+    expect(ENV_NAMES).toEqual(
+      expect.arrayContaining(["BOT_TOKEN", "REDIS_URL", "ADMIN_USER", "ADMIN_PASSWORD", "METRICS_TOKEN", "ADMIN_CHAT_IDS"]),
+    );
   });
 });

@@ -50,14 +50,20 @@ describe("trackBotConnection", () => {
   type Prev = Parameters<ReturnType<typeof trackBotConnection>>[0];
   const answering = (answer: { ok: true; result: unknown } | { ok: false; error_code: number; description: string }): Prev =>
     (() => Promise.resolve(answer)) as unknown as Prev;
-  const failing = (message: string): Prev => () => Promise.reject(new Error(message));
+  const failing =
+    (message: string): Prev =>
+    () =>
+      Promise.reject(new Error(message));
 
   it("counts getMe and getUpdates, a 401 from anything, and nothing a reader causes", async () => {
     const status = new BotStatus();
     const track = trackBotConnection(status);
     await track(answering({ ok: true, result: [] }), "getUpdates", { offset: 0 });
     expect(status.connection).toBe("connected");
-    await track(answering({ ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }), "sendMessage", { chat_id: 1, text: "x" });
+    await track(answering({ ok: false, error_code: 403, description: "Forbidden: bot was blocked by the user" }), "sendMessage", {
+      chat_id: 1,
+      text: "x",
+    });
     expect(status.connection).toBe("connected");
     await track(answering({ ok: false, error_code: 429, description: "Too Many Requests" }), "getUpdates", { offset: 0 });
     expect(status.connection).toBe("connected");

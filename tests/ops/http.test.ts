@@ -51,14 +51,18 @@ describe("/metrics", () => {
     await telegram.waitForMessages(first.id, 2);
     await telegram.waitForMessages(second.id, 2);
     const store = stack.bulletin.runtime.store;
-    await telegram.waitFor(async () => (await store.get(chatId(blocked.id)))?.active === false, { message: "the blocked reader to be dropped" });
+    await telegram.waitFor(async () => (await store.get(chatId(blocked.id)))?.active === false, {
+      message: "the blocked reader to be dropped",
+    });
     // Delivery counts reach Redis a few times a second: wait until the scrape shows them.
     let families = await metrics(stack);
     await telegram.waitFor(
       async () => {
         families = await metrics(stack!);
-        return valueOf(families, "bulletin_messages_sent_total", { kind: "single" }) === 2 &&
-          valueOf(families, "bulletin_messages_failed_total", { reason: "blocked" }) === 1;
+        return (
+          valueOf(families, "bulletin_messages_sent_total", { kind: "single" }) === 2 &&
+          valueOf(families, "bulletin_messages_failed_total", { reason: "blocked" }) === 1
+        );
       },
       { message: "the counters to reach Redis" },
     );
@@ -83,7 +87,12 @@ describe("/metrics", () => {
     expect(valueOf(families, "bulletin_paid_messages_total")).toBe(0);
 
     const ingested = (source: string, outcome: string) => valueOf(families, "bulletin_articles_ingested_total", { source, outcome });
-    expect([ingested("http", "accepted"), ingested("http", "duplicate"), ingested("http", "invalid"), ingested("http", "unknown_category")]).toEqual([1, 1, 1, 1]);
+    expect([
+      ingested("http", "accepted"),
+      ingested("http", "duplicate"),
+      ingested("http", "invalid"),
+      ingested("http", "unknown_category"),
+    ]).toEqual([1, 1, 1, 1]);
     expect(ingested("feed", "accepted")).toBe(0);
     expect(ingested("cli", "accepted")).toBe(0);
 
@@ -209,7 +218,10 @@ describe("the queue dashboard", () => {
     const queue = stack.bulletin.runtime.queues.fanout;
     await queue.add("article", { articleId: "nope" }, { jobId: "dashboard-retry-1", attempts: 1 });
     // No delivery worker runs here: one that fails every job makes a failed job.
-    const worker = new Worker(queue.name, () => Promise.reject(new Error("made to fail")), { connection: stack.bulletin.runtime.connect(), prefix: stack.prefix });
+    const worker = new Worker(queue.name, () => Promise.reject(new Error("made to fail")), {
+      connection: stack.bulletin.runtime.connect(),
+      prefix: stack.prefix,
+    });
     await stack.telegram.waitFor(async () => (await queue.getFailedCount()) === 1, { message: "the job to fail" });
     await worker.close();
 

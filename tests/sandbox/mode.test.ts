@@ -107,7 +107,12 @@ describe("starting as a sandbox", () => {
     const page = await app.inject({ method: "GET", url: "/sandbox" });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain("<title>Bulletin sandbox</title>");
-    const notJson = await app.inject({ method: "POST", url: "/sandbox/readers", payload: "{", headers: { "content-type": "application/json" } });
+    const notJson = await app.inject({
+      method: "POST",
+      url: "/sandbox/readers",
+      payload: "{",
+      headers: { "content-type": "application/json" },
+    });
     expect(notJson.statusCode).toBe(400);
 
     // The live stream starts with a snapshot, and an open stream does not hold up the server's stop.
@@ -133,11 +138,16 @@ describe("the sandbox's feeds panel", () => {
     telegram = sandbox.telegram;
     const app = sandboxServer(
       sandbox.telegram,
-      parseCategories({ categories: [{ slug: "world", title: { en: "World" }, feeds: [feeds.url("/world.rss"), feeds.url("/missing.rss")] }] }, "test"),
+      parseCategories(
+        { categories: [{ slug: "world", title: { en: "World" }, feeds: [feeds.url("/world.rss"), feeds.url("/missing.rss")] }] },
+        "test",
+      ),
     );
     try {
       const answer = await app.inject({ method: "GET", url: "/sandbox/feeds" });
-      const { feeds: previews } = answer.json<{ feeds: { url: string; items: { title: string; categories: string[] }[]; error?: string }[] }>();
+      const { feeds: previews } = answer.json<{
+        feeds: { url: string; items: { title: string; categories: string[] }[]; error?: string }[];
+      }>();
       const [world, missing] = previews;
       expect(world!.items.length).toBeGreaterThan(0);
       expect(world!.items.map((i) => i.title)).toContain("افتتاح نمایشگاه بین‌المللی کتاب تهران با حضور ۴۰ کشور");
@@ -179,8 +189,22 @@ describe("the built-in Bot API's events", () => {
     stop();
     await api.sendMessage(42, "unheard").catch(() => undefined);
 
-    expect(events.map((e) => e.type)).toEqual(["update", "message", "edit", "update", "callback-answer", "message", "rejected", "message", "rejected"]);
-    expect(events[1]).toMatchObject({ type: "message", chatId: 42, message: { text: "Hi", entities: [{ type: "bold", offset: 0, length: 2 }] } });
+    expect(events.map((e) => e.type)).toEqual([
+      "update",
+      "message",
+      "edit",
+      "update",
+      "callback-answer",
+      "message",
+      "rejected",
+      "message",
+      "rejected",
+    ]);
+    expect(events[1]).toMatchObject({
+      type: "message",
+      chatId: 42,
+      message: { text: "Hi", entities: [{ type: "bold", offset: 0, length: 2 }] },
+    });
     expect(events[2]).toMatchObject({ type: "edit", chatId: 42, message: { text: "Hi again", edits: 1 } });
     expect(events[4]).toMatchObject({ type: "callback-answer", chatId: 42, answer: { text: "Done" } });
     expect(events[5]).toMatchObject({ type: "message", message: { caption: "Photo", photoSource: "https://news.example.com/p.jpg" } });

@@ -30,7 +30,9 @@ const WAIT = { timeout: 15_000 };
 const sandboxApp = () => Fastify({ loggerInstance: logger });
 /** The computed CSS direction of an element ("ltr" or "rtl"). */
 const direction = (locator: Locator) =>
-  locator.evaluate((node) => (globalThis as unknown as { getComputedStyle(n: unknown): { direction: string } }).getComputedStyle(node).direction);
+  locator.evaluate(
+    (node) => (globalThis as unknown as { getComputedStyle(n: unknown): { direction: string } }).getComputedStyle(node).direction,
+  );
 
 /** The built-in Bot API, Bulletin's bot and workers on it, and the sandbox's routes on a fastify of their own. */
 interface Harness {
@@ -140,7 +142,9 @@ describe("the sandbox's endpoints", () => {
     expect((await post("/sandbox/channels", { title: "Local Desk", ownerId: owner.id })).statusCode).toBe(409);
     const refused = await post(`/sandbox/channels/${channel.id}/add-bot`, { readerId: other.id });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json<{ error: string }>().error).toBe("Other is not an administrator of Local Desk, so Telegram does not let them add the bot");
+    expect(refused.json<{ error: string }>().error).toBe(
+      "Other is not an administrator of Local Desk, so Telegram does not let them add the bot",
+    );
     expect((await post(`/sandbox/channels/${channel.id}/add-bot`, { readerId: owner.id })).statusCode).toBe(202);
     expect(telegram.memberOf(channel.id, telegram.botUser.id)).toMatchObject({ status: "administrator", can_post_messages: true });
     expect(telegram.pendingUpdates().at(-1)?.my_chat_member?.from.id).toBe(owner.id);
@@ -160,7 +164,9 @@ describe("the sandbox's endpoints", () => {
     expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
     expect(page.body).toContain(`<link rel="stylesheet" href="/sandbox/page/page.css" nonce="${nonce}">`);
     expect(page.body).toContain(`<script type="module" src="/sandbox/page/page.js" nonce="${nonce}"></script>`);
-    expect((await app.inject({ method: "GET", url: "/sandbox/page/page.js" })).headers["content-type"]).toBe("text/javascript; charset=utf-8");
+    expect((await app.inject({ method: "GET", url: "/sandbox/page/page.js" })).headers["content-type"]).toBe(
+      "text/javascript; charset=utf-8",
+    );
     expect((await app.inject({ method: "GET", url: "/sandbox/page/page.css" })).headers["content-type"]).toBe("text/css; charset=utf-8");
     expect((await app.inject({ method: "GET", url: "/sandbox/page/protocol.ts" })).statusCode).toBe(404);
     expect((await app.inject({ method: "GET", url: "/sandbox/page/page.html" })).statusCode).toBe(404);
@@ -232,7 +238,7 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     await form.locator("input[name=imageUrl]").fill("");
     await form.locator("input[name=language]").fill("");
     for (const box of await form.locator("input[name=category]").all()) {
-      await box.setChecked(fields.categories.includes(await box.getAttribute("value") ?? ""));
+      await box.setChecked(fields.categories.includes((await box.getAttribute("value")) ?? ""));
     }
     await form.locator("button[type=submit]").click();
     await page.locator("#publish-result.good").waitFor(WAIT);
@@ -297,7 +303,9 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
 
     expect(harness.telegram.messagesTo(await readerId(maryam)).at(-1)?.method).toBe("sendPhoto");
     // The sample's picture is served by the sandbox itself, so it shows without any network.
-    await expect.poll(() => persian.locator(".photo img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT).toBe(800);
+    await expect
+      .poll(() => persian.locator(".photo img").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth), WAIT)
+      .toBe(800);
     await screenshot("persian");
   });
 
@@ -354,7 +362,9 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     expect(await post.locator(".author").textContent()).toBe("Regional News");
 
     // For the README: Maryam's view from the Persian photo on.
-    await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) => (node as unknown as { scrollIntoView(): void }).scrollIntoView());
+    await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) =>
+      (node as unknown as { scrollIntoView(): void }).scrollIntoView(),
+    );
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await sleep(2500); // the callback toast fades
     const full = await screenshot("channel");

@@ -16,16 +16,17 @@ import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
 
 const FOLDER = new URL("../../src/store/scripts/", import.meta.url);
 const INCLUDES = new URL("includes/", FOLDER);
-const luaFiles = (folder: URL) => readdirSync(folder).filter((f) => f.endsWith(".lua")).sort();
+const luaFiles = (folder: URL) =>
+  readdirSync(folder)
+    .filter((f) => f.endsWith(".lua"))
+    .sort();
 const scripts = luaFiles(FOLDER);
 const includes = luaFiles(INCLUDES);
 
 /** The `--[[ … ]]` block a file starts with, and the code after it with comments removed. */
 function parts(source: string): { header: string; code: string } {
   const match = /^--\[\[\n([\s\S]*?)\n\]\]\n/.exec(source);
-  const code = source
-    .replace(/--\[\[[\s\S]*?\]\]/g, "")
-    .replace(/--.*$/gm, "");
+  const code = source.replace(/--\[\[[\s\S]*?\]\]/g, "").replace(/--.*$/gm, "");
   return { header: match?.[1] ?? "", code };
 }
 
@@ -58,7 +59,9 @@ describe("the Lua scripts", () => {
     const source = readFileSync(new URL(file, INCLUDES), "utf8");
     expect(parts(source).header).not.toBe("");
     expect(await redis.script("LOAD", source)).toMatch(/^[0-9a-f]{40}$/);
-    const includedBy = scripts.filter((s) => readFileSync(new URL(s, FOLDER), "utf8").includes(`--- @include "includes/${file.replace(/\.lua$/, "")}"`));
+    const includedBy = scripts.filter((s) =>
+      readFileSync(new URL(s, FOLDER), "utf8").includes(`--- @include "includes/${file.replace(/\.lua$/, "")}"`),
+    );
     expect(includedBy, `${file} is included by no script`).not.toEqual([]);
   });
 
@@ -93,7 +96,10 @@ describe("the Docker image", () => {
     const dockerfile = readFileSync(join(root, "deploy/Dockerfile"), "utf8");
     const copied = [...dockerfile.matchAll(/^COPY (.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
     const folder = relative(root, fileURLToPath(FOLDER));
-    expect(copied.some((source) => folder === source || folder.startsWith(`${source}/`)), `COPY of ${folder}`).toBe(true);
+    expect(
+      copied.some((source) => folder === source || folder.startsWith(`${source}/`)),
+      `COPY of ${folder}`,
+    ).toBe(true);
     const ignored = existsSync(join(root, ".dockerignore")) ? readFileSync(join(root, ".dockerignore"), "utf8") : "";
     expect(ignored, ".dockerignore").not.toMatch(/lua|^\/?src\b/m);
   });
@@ -141,13 +147,16 @@ describe("the round scripts", () => {
   afterAll(() => dropPrefix(prefix));
 
   // MAX_CHUNKS reaches the scripts as an argument: they must count a round's chunks as splitIntoChunks splits them.
-  it.each([1, MAX_CHUNKS - 1, MAX_CHUNKS, MAX_CHUNKS + 1, 1000, 16_384])("start as many chunks for %i shards as splitIntoChunks makes", async (n) => {
-    const slug = categorySlug(`chunks-${n}`);
-    const shards = Array.from({ length: n }, (_, i) => i);
-    await redis.sadd(keys.subscriberShards(slug), ...shards);
-    const decision = await new Rounds(redis, keys).touch(slug, "normal", "first-article");
-    const chunks = splitIntoChunks(shards);
-    expect(decision).toEqual({ kind: "start", start: { round: 1, chunks } });
-    expect(await redis.scard(keys.roundChunks(slug, "normal"))).toBe(chunks.length);
-  });
+  it.each([1, MAX_CHUNKS - 1, MAX_CHUNKS, MAX_CHUNKS + 1, 1000, 16_384])(
+    "start as many chunks for %i shards as splitIntoChunks makes",
+    async (n) => {
+      const slug = categorySlug(`chunks-${n}`);
+      const shards = Array.from({ length: n }, (_, i) => i);
+      await redis.sadd(keys.subscriberShards(slug), ...shards);
+      const decision = await new Rounds(redis, keys).touch(slug, "normal", "first-article");
+      const chunks = splitIntoChunks(shards);
+      expect(decision).toEqual({ kind: "start", start: { round: 1, chunks } });
+      expect(await redis.scard(keys.roundChunks(slug, "normal"))).toBe(chunks.length);
+    },
+  );
 });

@@ -85,7 +85,10 @@ describe("a channel admin", () => {
     expect(picker!.text).toBe("Thanks for adding me to Regional News. Tap the categories it should receive:");
     s.telegram.userPresses(hamid, picker!, `ln:${CHANNEL}:economy`);
     await s.telegram.waitFor(() => s.telegram.messagesTo(hamid.id)[1]!.edits === 1, { message: "the picker to update" });
-    const buttons = s.telegram.messagesTo(hamid.id)[1]!.reply_markup!.inline_keyboard.flat().map((b) => b.text);
+    const buttons = s.telegram
+      .messagesTo(hamid.id)[1]!
+      .reply_markup!.inline_keyboard.flat()
+      .map((b) => b.text);
     expect(buttons).toContain("✅ Economy");
     await s.publish(article(["economy"], { title: "Rates hold" }));
     const [post] = await s.telegram.waitForMessages(CHANNEL, 1);
@@ -110,7 +113,9 @@ describe("a channel admin", () => {
     stack = s;
     await say(hamid, "/link @regional_news world");
     expect(await say(hamid, "/settings @regional_news hashtags off")).toContain("hashtags off");
-    expect(await say(hamid, "/settings @regional_news signature — Regional News, since 1990")).toContain('signature "— Regional News, since 1990"');
+    expect(await say(hamid, "/settings @regional_news signature — Regional News, since 1990")).toContain(
+      'signature "— Regional News, since 1990"',
+    );
     await s.publish(article(["world"], { title: "Styled" }));
     const [post] = await s.telegram.waitForMessages(CHANNEL, 1);
     expect(post!.text).toContain("— Regional News, since 1990");

@@ -30,7 +30,14 @@ async function world(name: string, latencyMs: number) {
     await runtime.store.importChats(
       ids.map((id) => ({
         id,
-        record: { kind: "private", language: "en", active: true, subscriptions: [{ slug: categorySlug("world"), since: 0 }], cursor: 0, sentAhead: [] },
+        record: {
+          kind: "private",
+          language: "en",
+          active: true,
+          subscriptions: [{ slug: categorySlug("world"), since: 0 }],
+          cursor: 0,
+          sentAhead: [],
+        },
       })),
     );
     return ids;
@@ -65,7 +72,11 @@ describe("a delivery process killed mid-delivery", () => {
   it("still gets the article to every reader after a restart, repeating only sends that were in flight", async () => {
     const { telegram, env, runtime, processes, readers: load } = await world("crash", 40);
     const readers = await load(120, 50_000);
-    const tuning = { lockDurationMs: 2000, stalledIntervalMs: 1000, pacing: { privateMs: 1000, groupMs: 3000, leaseMs: 3000, retryDelayMs: 500 } };
+    const tuning = {
+      lockDurationMs: 2000,
+      stalledIntervalMs: 1000,
+      pacing: { privateMs: 1000, groupMs: 3000, leaseMs: 3000, retryDelayMs: 500 },
+    };
     processes.push(await spawnBulletin(env, tuning));
     const outcome = await runtime.ingestor.ingest(
       { url: "https://news.example.com/crash", title: "Delivered despite a crash", categories: ["world"] },

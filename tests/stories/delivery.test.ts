@@ -115,7 +115,9 @@ describe("delivery", () => {
     expect(digest).toBeDefined();
     const lines = digest!.text!.split("\n").filter((l) => l.startsWith("• "));
     const order = lines.map((l) => l.replace("• Story ", ""));
-    expect(order).toEqual([...order].sort((a, b) => ["One", "Two", "Three", "Four"].indexOf(b) - ["One", "Two", "Three", "Four"].indexOf(a)));
+    expect(order).toEqual(
+      [...order].sort((a, b) => ["One", "Two", "Three", "Four"].indexOf(b) - ["One", "Two", "Three", "Four"].indexOf(a)),
+    );
   });
 
   it("sends breaking news on its own", async () => {

@@ -40,13 +40,21 @@ describe("a newsroom's feed", () => {
         { guid: "new-2", title: "خبر تازه دو", link: "https://news.example.com/fa/new-2", pubDate: "Sat, 28 Nov 2026 08:05:00 +0330" },
       ]),
     });
-    const text = () => telegram.messagesTo(reader.id).slice(1).map((m) => m.text ?? "").join("\n");
+    const text = () =>
+      telegram
+        .messagesTo(reader.id)
+        .slice(1)
+        .map((m) => m.text ?? "")
+        .join("\n");
     await telegram.waitFor(() => text().includes("خبر تازه یک") && text().includes("خبر تازه دو"), {
       timeoutMs: 20_000,
       message: "the two new items",
     });
     await sleep(1500);
-    const delivered = telegram.messagesTo(reader.id).slice(1).map((m) => m.text ?? "");
+    const delivered = telegram
+      .messagesTo(reader.id)
+      .slice(1)
+      .map((m) => m.text ?? "");
     // Two posts, or one digest when both were waiting at once; each item exactly once, nothing of the backlog.
     expect(delivered.length).toBeLessThanOrEqual(2);
     expect(delivered.join("\n").match(/خبر تازه یک/g)).toHaveLength(1);

@@ -10,8 +10,7 @@ afterEach(async () => {
   stack = undefined;
 });
 
-const buttons = (message: SentMessage | undefined) =>
-  message?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
+const buttons = (message: SentMessage | undefined) => message?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 
 const linkOf = (message: SentMessage) => message.entities.find((e) => e.type === "text_link")?.url;
 
@@ -25,7 +24,19 @@ describe("a reader in their private chat", () => {
     expect(welcome!.text).toContain("Hello, Maryam!");
     expect(buttons(welcome)).toEqual(["➕ World", "➕ Politics", "➕ Economy"]);
     const commands = telegram.calls("setMyCommands")[0]?.params.commands as { command: string }[];
-    expect(commands.map((c) => c.command)).toEqual(["start", "categories", "subscribe", "unsubscribe", "mysubs", "stop", "link", "unlink", "channels", "settings", "help"]);
+    expect(commands.map((c) => c.command)).toEqual([
+      "start",
+      "categories",
+      "subscribe",
+      "unsubscribe",
+      "mysubs",
+      "stop",
+      "link",
+      "unlink",
+      "channels",
+      "settings",
+      "help",
+    ]);
   });
 
   it("subscribes from the site's deep link and receives the next article once", async () => {
@@ -144,7 +155,9 @@ describe("a reader in their private chat", () => {
     expect(first!.text).toContain(hostile);
 
     const persianWord = "می‌خواهند"; // carries a zero-width non-joiner
-    const summary = Array.from({ length: 700 }, (_, i) => `${persianWord} ${i}`).join(" ").slice(0, 6000);
+    const summary = Array.from({ length: 700 }, (_, i) => `${persianWord} ${i}`)
+      .join(" ")
+      .slice(0, 6000);
     await stack.publish(article(["world"], { title: "خبر فوری: اعتراض‌ها ادامه دارد", summary, language: "fa" }));
     const [, , second] = await telegram.waitForMessages(reader.id, 3, 8000);
     expect(second!.text).toContain("خبر فوری: اعتراض‌ها ادامه دارد");
@@ -152,6 +165,7 @@ describe("a reader in their private chat", () => {
     expect(second!.text).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/);
     const body = second!.text!.split("\n\n")[1]!;
     expect(body.endsWith("…")).toBe(true);
-    for (const word of body.replace("…", "").trim().split(" ")) expect([persianWord, ...Array.from({ length: 700 }, (_, i) => String(i))]).toContain(word);
+    for (const word of body.replace("…", "").trim().split(" "))
+      expect([persianWord, ...Array.from({ length: 700 }, (_, i) => String(i))]).toContain(word);
   });
 });

@@ -46,7 +46,10 @@ class World {
 
   async publish(title: string, categories: string[], extra: Record<string, unknown> = {}): Promise<number> {
     const t0 = Date.now();
-    const outcome = await this.runtime.ingestor.ingest({ url: `https://news.example.com/${encodeURIComponent(title)}`, title, categories, ...extra }, "cli");
+    const outcome = await this.runtime.ingestor.ingest(
+      { url: `https://news.example.com/${encodeURIComponent(title)}`, title, categories, ...extra },
+      "cli",
+    );
     expect(outcome.status).toBe("accepted");
     return t0;
   }

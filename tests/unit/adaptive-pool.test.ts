@@ -112,7 +112,9 @@ describe("submitting sends", () => {
 
     first.resolve();
     third.resolve();
-    await (await submitted).done;
+    await (
+      await submitted
+    ).done;
     await settle();
     expect(pool.inFlight).toBe(0);
   });

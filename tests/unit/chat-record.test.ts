@@ -114,7 +114,14 @@ describe("a chat record survives being stored and read back", () => {
     const samples = [
       record(),
       record({ kind: "channel", language: "fa", active: false, subscriptions: [], cursor: 77 }),
-      record({ cursor: 500, subscriptions: [{ slug: world, since: 3 }, { slug: politics, since: 900 }], sentAhead: [1, 600] }),
+      record({
+        cursor: 500,
+        subscriptions: [
+          { slug: world, since: 3 },
+          { slug: politics, since: 900 },
+        ],
+        sentAhead: [1, 600],
+      }),
     ];
     for (const sample of samples) {
       const once = encodeChatRecord(sample);
@@ -188,7 +195,13 @@ describe("subscribing", () => {
   });
 
   it("subscribing again to a followed category changes nothing and adds no duplicate", () => {
-    const before = record({ cursor: 100, subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 105 }] });
+    const before = record({
+      cursor: 100,
+      subscriptions: [
+        { slug: world, since: 0 },
+        { slug: politics, since: 105 },
+      ],
+    });
     const after = withSubscriptions(before, [world, politics, sports], 110, defaults);
     expect(after.subscriptions).toEqual([
       { slug: world, since: 0 },
@@ -227,7 +240,11 @@ describe("unsubscribing", () => {
   it("drops only the named categories and keeps the cursor", () => {
     const before = record({
       cursor: 50,
-      subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 60 }, { slug: sports, since: 0 }],
+      subscriptions: [
+        { slug: world, since: 0 },
+        { slug: politics, since: 60 },
+        { slug: sports, since: 0 },
+      ],
       sentAhead: [55],
     });
     const after = withoutSubscriptions(before, [politics, science]);

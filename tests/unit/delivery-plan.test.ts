@@ -20,7 +20,15 @@ const politics = categorySlug("politics");
 const sports = categorySlug("sports");
 
 function record(overrides: Partial<ChatRecord> = {}): ChatRecord {
-  return { kind: "private", language: "en", active: true, subscriptions: [{ slug: world, since: 0 }], cursor: 0, sentAhead: [], ...overrides };
+  return {
+    kind: "private",
+    language: "en",
+    active: true,
+    subscriptions: [{ slug: world, since: 0 }],
+    cursor: 0,
+    sentAhead: [],
+    ...overrides,
+  };
 }
 
 const entry = (seq: number): LogEntry => ({ seq, id: articleId(`a${seq}`) });
@@ -227,7 +235,6 @@ describe("recording a delivery", () => {
   });
 });
 
-
 interface Simulated {
   seq: number;
   slugs: CategorySlug[];
@@ -250,7 +257,14 @@ function simulate(options: {
 }) {
   const random = seededRandom(options.seed);
   const slugs = [world, politics, sports];
-  let chat = record({ kind: options.kind, subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 0 }], cursor: 0 });
+  let chat = record({
+    kind: options.kind,
+    subscriptions: [
+      { slug: world, since: 0 },
+      { slug: politics, since: 0 },
+    ],
+    cursor: 0,
+  });
   const logs = new Map<CategorySlug, Simulated[]>(slugs.map((s) => [s, []]));
   const all: Simulated[] = [];
   const delivered = new Map<number, number>();
@@ -312,23 +326,46 @@ function simulate(options: {
 
 describe("a chat over time (simulation)", () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])("a reader gets every article of its categories exactly once, breaking news alone (seed %i)", (seed) => {
-    const { followed, delivered, skipped, messages, chat } = simulate({ seed, kind: "private", articles: 200, readLimit: 1000, expiredShare: 0, breakingShare: 0.15 });
+    const { followed, delivered, skipped, messages, chat } = simulate({
+      seed,
+      kind: "private",
+      articles: 200,
+      readLimit: 1000,
+      expiredShare: 0,
+      breakingShare: 0.15,
+    });
     expect(followed.length).toBeGreaterThan(100);
     for (const a of followed) expect(delivered.get(a.seq), `article ${a.seq}`).toBe(1);
-    expect([...delivered.keys()].every((seq) => followed.some((a) => a.seq === seq)), "only followed categories arrive").toBe(true);
+    expect(
+      [...delivered.keys()].every((seq) => followed.some((a) => a.seq === seq)),
+      "only followed categories arrive",
+    ).toBe(true);
     expect(skipped.size).toBe(0);
     for (const m of messages) {
       if (m.breaking) expect(m.seqs, "breaking news goes alone").toHaveLength(1);
       expect(m.seqs, "a digest lists articles oldest first").toEqual([...m.seqs].sort((a, b) => a - b));
     }
-    expect(messages.some((m) => m.seqs.length > 1), "some backlog went out as a digest").toBe(true);
-    expect(messages.some((m) => m.outOfOrder), "some breaking news overtook older articles").toBe(true);
+    expect(
+      messages.some((m) => m.seqs.length > 1),
+      "some backlog went out as a digest",
+    ).toBe(true);
+    expect(
+      messages.some((m) => m.outOfOrder),
+      "some breaking news overtook older articles",
+    ).toBe(true);
     // Breaking news sent ahead is remembered only until the cursor passes it.
     expect(chat.sentAhead.every((seq) => seq > chat.cursor)).toBe(true);
   });
 
   it.each([11, 12, 13])("the same holds when log reads are truncated and some articles expired (no breaking news; seed %i)", (seed) => {
-    const { followed, delivered, skipped, messages } = simulate({ seed, kind: "private", articles: 200, readLimit: 4, expiredShare: 0.1, breakingShare: 0 });
+    const { followed, delivered, skipped, messages } = simulate({
+      seed,
+      kind: "private",
+      articles: 200,
+      readLimit: 4,
+      expiredShare: 0.1,
+      breakingShare: 0,
+    });
     for (const a of followed) {
       const times = (delivered.get(a.seq) ?? 0) + (skipped.get(a.seq) ?? 0);
       expect(times, `article ${a.seq} delivered or skipped once`).toBe(1);
@@ -338,7 +375,14 @@ describe("a chat over time (simulation)", () => {
   });
 
   it.each([21, 22])("a channel gets one post per article, each once (seed %i)", (seed) => {
-    const { followed, delivered, messages } = simulate({ seed, kind: "channel", articles: 120, readLimit: 1000, expiredShare: 0, breakingShare: 0.15 });
+    const { followed, delivered, messages } = simulate({
+      seed,
+      kind: "channel",
+      articles: 120,
+      readLimit: 1000,
+      expiredShare: 0,
+      breakingShare: 0.15,
+    });
     for (const a of followed) expect(delivered.get(a.seq), `article ${a.seq}`).toBe(1);
     expect(messages.every((m) => m.seqs.length === 1)).toBe(true);
   });
@@ -359,11 +403,21 @@ describe("a chat whose next log page is all breaking news it already got", () =>
       [world, [...Array.from({ length: 50 }, (_, i) => i + 2), 52]],
     ]);
     const breaking = new Set(Array.from({ length: 50 }, (_, i) => i + 2));
-    let chat = record({ kind: "channel", subscriptions: [{ slug: world, since: 0 }, { slug: politics, since: 0 }] });
+    let chat = record({
+      kind: "channel",
+      subscriptions: [
+        { slug: world, since: 0 },
+        { slug: politics, since: 0 },
+      ],
+    });
     const delivered: number[] = [];
     for (let visit = 0; visit < 60; visit++) {
       const reads = logQueries(chat).map((q) => {
-        const entries = logs.get(q.slug)!.filter((seq) => seq > q.from).slice(0, READ_LIMIT).map(entry);
+        const entries = logs
+          .get(q.slug)!
+          .filter((seq) => seq > q.from)
+          .slice(0, READ_LIMIT)
+          .map(entry);
         return { entries, truncated: entries.length >= READ_LIMIT };
       });
       const plan = planDelivery(

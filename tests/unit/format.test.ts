@@ -72,8 +72,22 @@ function expectCleanCut(shown: string, original: string): void {
 }
 
 const PERSIAN_WORDS = [
-  "می‌خواهم", "کتاب‌ها", "نمی‌دانم", "خبرگزاری", "بین‌المللی", "گزارش", "دولت", "سیاست‌های",
-  "اقتصادی", "می‌شود", "آن‌ها", "روزنامه‌نگاران", "تهران", "جهان", "و", "در",
+  "می‌خواهم",
+  "کتاب‌ها",
+  "نمی‌دانم",
+  "خبرگزاری",
+  "بین‌المللی",
+  "گزارش",
+  "دولت",
+  "سیاست‌های",
+  "اقتصادی",
+  "می‌شود",
+  "آن‌ها",
+  "روزنامه‌نگاران",
+  "تهران",
+  "جهان",
+  "و",
+  "در",
 ];
 
 describe("an article as a Telegram message", () => {
@@ -113,9 +127,7 @@ describe("an article as a Telegram message", () => {
   });
 
   it("turns categories into hashtags, with - as _", () => {
-    const shown = readArticle(
-      formatArticle(article({ categories: ["world", "middle-east", "world"].map(categorySlug) }), en).html,
-    );
+    const shown = readArticle(formatArticle(article({ categories: ["world", "middle-east", "world"].map(categorySlug) }), en).html);
     expect(shown.hashtags).toEqual(["#world", "#middle_east"]);
   });
 
@@ -221,7 +233,10 @@ describe("a digest of several articles", () => {
     Array.from({ length: count }, (_, i) => ({ title: title(i), url: `https://news.example.com/${i}` }));
 
   it("lists the articles newest first under a header, each title linking to its article", () => {
-    const digest = formatDigest(items(3, (i) => `Article ${i}`), en);
+    const digest = formatDigest(
+      items(3, (i) => `Article ${i}`),
+      en,
+    );
     expect(digest.included).toBe(3);
     const { text, entities } = asTelegramShowsIt(digest.html);
     expect(text).toBe(`${en.digestHeader(3)}\n\n• Article 2\n• Article 1\n• Article 0`);
@@ -261,14 +276,48 @@ describe("a digest of several articles", () => {
   });
 });
 
-
 const PIECES = [
   ...PERSIAN_WORDS,
-  "Kyiv", "NATO", "membership", "alliance", "Секретарь", "新闻", "ニュース", "خبر", "é", "e\u0301",
-  "😀", "👍🏽", "👨‍👩‍👧", "🇮🇷", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
-  "<script>", "</b>", "<b>", "&amp;", "&", "&foo;", "&#65;", '"', "'", "<", ">", "<a href=\"x\">",
-  ZWNJ, "\u200D", "\u00A0", "\t", "\n", "\n\n\n", "  ", "\r\n", "\0", "\uD83D",
-  "https://example.com/?a=1&b=2", "x".repeat(300), "می‌".repeat(200),
+  "Kyiv",
+  "NATO",
+  "membership",
+  "alliance",
+  "Секретарь",
+  "新闻",
+  "ニュース",
+  "خبر",
+  "é",
+  "e\u0301",
+  "😀",
+  "👍🏽",
+  "👨‍👩‍👧",
+  "🇮🇷",
+  "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+  "<script>",
+  "</b>",
+  "<b>",
+  "&amp;",
+  "&",
+  "&foo;",
+  "&#65;",
+  '"',
+  "'",
+  "<",
+  ">",
+  '<a href="x">',
+  ZWNJ,
+  "\u200D",
+  "\u00A0",
+  "\t",
+  "\n",
+  "\n\n\n",
+  "  ",
+  "\r\n",
+  "\0",
+  "\uD83D",
+  "https://example.com/?a=1&b=2",
+  "x".repeat(300),
+  "می‌".repeat(200),
 ];
 
 describe("any article, however hostile, makes a message Telegram accepts within its limit", () => {
@@ -325,6 +374,10 @@ describe("an operators' announcement", () => {
       { title: "Maintenance at 02:00 <b>tonight</b> & tomorrow", url: "", categories: [categorySlug("world")], announcement: true },
       en,
     );
-    expect(message).toEqual({ kind: "text", html: "📢 Maintenance at 02:00 &lt;b&gt;tonight&lt;/b&gt; &amp; tomorrow", linkPreview: false });
+    expect(message).toEqual({
+      kind: "text",
+      html: "📢 Maintenance at 02:00 &lt;b&gt;tonight&lt;/b&gt; &amp; tomorrow",
+      linkPreview: false,
+    });
   });
 });

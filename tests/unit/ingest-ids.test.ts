@@ -48,7 +48,9 @@ describe("an article's id", () => {
   });
 
   it("differs for different articles", () => {
-    expect(articleIdOf({ url: "https://news.example.com/world/kyiv" })).not.toBe(articleIdOf({ url: "https://news.example.com/world/kharkiv" }));
+    expect(articleIdOf({ url: "https://news.example.com/world/kyiv" })).not.toBe(
+      articleIdOf({ url: "https://news.example.com/world/kharkiv" }),
+    );
   });
 });
 

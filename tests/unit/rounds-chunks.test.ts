@@ -21,18 +21,21 @@ describe("splitting a round's shards into chunk jobs", () => {
     expect(splitIntoChunks(shards(MAX_CHUNKS))).toHaveLength(MAX_CHUNKS);
   });
 
-  it.each([MAX_CHUNKS + 1, 300, 513, 769, 1000, 4096, 16_384])("%i shards: at most MAX_CHUNKS contiguous chunks covering all, in order", (n) => {
-    const input = shards(n, 3);
-    const chunks = splitIntoChunks(input);
-    expect(chunks.length).toBeLessThanOrEqual(MAX_CHUNKS);
-    expect(chunks.length).toBe(luaChunkCount(n));
-    expect(chunks.flat()).toEqual(input);
-    // Every chunk has the same size except the last, which holds the remainder.
-    const size = Math.ceil(n / MAX_CHUNKS);
-    for (const chunk of chunks.slice(0, -1)) expect(chunk).toHaveLength(size);
-    expect(chunks.at(-1)!.length).toBeGreaterThanOrEqual(1);
-    expect(chunks.at(-1)!.length).toBeLessThanOrEqual(size);
-  });
+  it.each([MAX_CHUNKS + 1, 300, 513, 769, 1000, 4096, 16_384])(
+    "%i shards: at most MAX_CHUNKS contiguous chunks covering all, in order",
+    (n) => {
+      const input = shards(n, 3);
+      const chunks = splitIntoChunks(input);
+      expect(chunks.length).toBeLessThanOrEqual(MAX_CHUNKS);
+      expect(chunks.length).toBe(luaChunkCount(n));
+      expect(chunks.flat()).toEqual(input);
+      // Every chunk has the same size except the last, which holds the remainder.
+      const size = Math.ceil(n / MAX_CHUNKS);
+      for (const chunk of chunks.slice(0, -1)) expect(chunk).toHaveLength(size);
+      expect(chunks.at(-1)!.length).toBeGreaterThanOrEqual(1);
+      expect(chunks.at(-1)!.length).toBeLessThanOrEqual(size);
+    },
+  );
 
   it("a smaller limit is respected too", () => {
     const chunks = splitIntoChunks(shards(10), 3);

@@ -62,7 +62,7 @@ describe("what Telegram's error answers mean for delivery", () => {
 
   it.each([
     "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 57",
-    "Bad Request: can't parse entities: Unsupported start tag \"div\" at byte offset 0",
+    'Bad Request: can\'t parse entities: Unsupported start tag "div" at byte offset 0',
     "Bad Request: message is too long",
     "Bad Request: message caption is too long",
   ])("400 %j: this message is refused (skip it for the chat)", (description) => {
@@ -106,7 +106,9 @@ describe("what a failed grammY call means for delivery", () => {
   });
 
   it("a migrated group", () => {
-    expect(classifySendError(grammyError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: -1009 }))).toEqual({
+    expect(
+      classifySendError(grammyError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: -1009 })),
+    ).toEqual({
       kind: "migrated",
       newChatId: chatId(-1009),
     });

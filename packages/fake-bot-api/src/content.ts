@@ -42,7 +42,7 @@ export function formatContent(raw: string, p: Params, entitiesField: string): Fo
 
 function validateButton(button: unknown): void {
   if (!isRecord(button) || typeof button.text !== "string") {
-    throw badRequest("can't parse inline keyboard button: Field \"text\" must be of type String");
+    throw badRequest('can\'t parse inline keyboard button: Field "text" must be of type String');
   }
   const data = button.callback_data;
   if (data !== undefined) {
@@ -62,8 +62,16 @@ function validateButton(button: unknown): void {
     }
     return;
   }
-  const actions = ["web_app", "login_url", "switch_inline_query", "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat", "copy_text", "callback_game", "pay"];
+  const actions = [
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+  ];
   if (!actions.some((key) => key in button)) {
     throw badRequest("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard");
   }
@@ -81,7 +89,7 @@ export function inlineKeyboard(p: Params): InlineKeyboardMarkup | undefined {
   if (markup.inline_keyboard === undefined) return undefined;
   const rows = markup.inline_keyboard;
   if (!Array.isArray(rows) || !rows.every((row) => Array.isArray(row))) {
-    throw badRequest("can't parse inline keyboard markup: Field \"inline_keyboard\" must be of type Array");
+    throw badRequest('can\'t parse inline keyboard markup: Field "inline_keyboard" must be of type Array');
   }
   for (const row of rows as unknown[][]) row.forEach(validateButton);
   return markup as unknown as InlineKeyboardMarkup;

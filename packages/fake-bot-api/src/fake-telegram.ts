@@ -90,7 +90,8 @@ export class FakeTelegram {
     };
     const onInternalError =
       options.onInternalError ??
-      ((error: unknown) => process.stderr.write(`FakeTelegram internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
+      ((error: unknown) =>
+        process.stderr.write(`FakeTelegram internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`));
     const reportBug = (error: unknown): void => {
       this.internalErrors.push(error);
       onInternalError(error);

@@ -92,7 +92,12 @@ export async function waitUntil(predicate: () => boolean | Promise<boolean>, opt
 }
 
 /** Waits until `messagesTo()` holds `count` messages; the timeout error lists what did arrive. */
-export async function waitForCount(messagesTo: () => SentMessage[], chatId: number, count: number, timeoutMs: number): Promise<SentMessage[]> {
+export async function waitForCount(
+  messagesTo: () => SentMessage[],
+  chatId: number,
+  count: number,
+  timeoutMs: number,
+): Promise<SentMessage[]> {
   try {
     await waitUntil(() => messagesTo().length >= count, { timeoutMs });
   } catch {

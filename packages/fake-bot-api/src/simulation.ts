@@ -51,13 +51,17 @@ export class UserSimulation {
     const state = this.world.deliveringChat(chatId, "userSendsInChat");
     const chat = state.chat;
     if (chat.type !== "group" && chat.type !== "supergroup") {
-      throw new Error(`FakeTelegram.userSendsInChat: chat ${chatId} is a ${chat.type}; use ${chat.type === "channel" ? "channelPost" : "userSends"}`);
+      throw new Error(
+        `FakeTelegram.userSendsInChat: chat ${chatId} is a ${chat.type}; use ${chat.type === "channel" ? "channelPost" : "userSends"}`,
+      );
     }
     this.world.rememberUser(user);
     const entry = state.members?.get(user.id);
     if (options.anonymousAdmin === true) {
       if (!entry || !isAdminEntry(entry)) {
-        throw new Error(`FakeTelegram.userSendsInChat: user ${user.id} is not an administrator of chat ${chatId}, so cannot write anonymously`);
+        throw new Error(
+          `FakeTelegram.userSendsInChat: user ${user.id} is not an administrator of chat ${chatId}, so cannot write anonymously`,
+        );
       }
     } else if (!entry) {
       this.world.putMember(state, user, "member", {});
@@ -104,7 +108,8 @@ export class UserSimulation {
     const id = typeof target === "number" ? target : target.id;
     let state = this.world.chat(id);
     if (!state) {
-      if (typeof target === "number") throw new Error(`FakeTelegram.botMembershipChanged: chat ${id} is unknown; pass the Chat to register it`);
+      if (typeof target === "number")
+        throw new Error(`FakeTelegram.botMembershipChanged: chat ${id} is unknown; pass the Chat to register it`);
       state = this.world.register(target);
       if (target.type !== "private") this.world.putMember(state, this.world.botSender(), "left", {});
     }

@@ -16,9 +16,7 @@
  */
 import type { MessageEntity } from "grammy/types";
 
-export type TelegramHtmlResult =
-  | { ok: true; text: string; entities: MessageEntity[] }
-  | { ok: false; description: string };
+export type TelegramHtmlResult = { ok: true; text: string; entities: MessageEntity[] } | { ok: false; description: string };
 
 const PREFIX = "Bad Request: can't parse entities: ";
 
@@ -34,24 +32,45 @@ const HASH = 0x23;
 const LOWER_X = 0x78;
 
 const SUPPORTED_TAGS = new Set([
-  "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
-  "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote",
+  "a",
+  "b",
+  "strong",
+  "i",
+  "em",
+  "s",
+  "strike",
+  "del",
+  "u",
+  "ins",
+  "tg-spoiler",
+  "tg-emoji",
+  "span",
+  "pre",
+  "code",
+  "blockquote",
 ]);
 
 /** TDLib's sort priority for entities starting at the same offset with the same length. */
 const PRIORITY: Readonly<Record<string, number>> = {
-  bold: 90, italic: 91, underline: 92, strikethrough: 93, spoiler: 94, custom_emoji: 99,
-  code: 20, pre: 11, text_link: 49, blockquote: 0, expandable_blockquote: 0,
+  bold: 90,
+  italic: 91,
+  underline: 92,
+  strikethrough: 93,
+  spoiler: 94,
+  custom_emoji: 99,
+  code: 20,
+  pre: 11,
+  text_link: 49,
+  blockquote: 0,
+  expandable_blockquote: 0,
 };
 
 /** TDLib's `is_space`; byte 0 stands for "past the end" as in TDLib's NUL-terminated string. */
-const isSpace = (c: number): boolean =>
-  c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x00 || c === 0x0b;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a || c === 0x00 || c === 0x0b;
 const isAlpha = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isAlnum = (c: number): boolean => isAlpha(c) || isDigit(c);
-const isHexDigit = (c: number): boolean =>
-  isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const isHexDigit = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const toLowerAscii = (c: number): number => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -94,8 +113,7 @@ function parse(bytes: Uint8Array): TelegramHtmlResult {
   const size = bytes.length;
   const at = (i: number): number => (i < size ? (bytes[i] ?? 0) : 0);
   const slice = (from: number, to: number): string => new TextDecoder().decode(bytes.subarray(from, to));
-  const lowerSlice = (from: number, to: number): string =>
-    new TextDecoder().decode(bytes.subarray(from, to).map(toLowerAscii));
+  const lowerSlice = (from: number, to: number): string => new TextDecoder().decode(bytes.subarray(from, to).map(toLowerAscii));
   const fail = (message: string): never => {
     throw new Failure(message);
   };
@@ -131,9 +149,7 @@ function parse(bytes: Uint8Array): TelegramHtmlResult {
   const append = (code: number, into: number[]): void => {
     if (code >= 0xd800 && code <= 0xdfff) {
       // TDLib re-checks UTF-8 after decoding and refuses encoded surrogate halves.
-      fail(
-        "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units",
-      );
+      fail("Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units");
     }
     into.push(...encoder.encode(String.fromCodePoint(code)));
   };
@@ -172,9 +188,7 @@ function parse(bytes: Uint8Array): TelegramHtmlResult {
         while (i < size && isSpace(at(i))) i++;
         if (at(i) === GT) break;
         const nameBegin = i;
-        while (
-          !isSpace(at(i)) && at(i) !== EQ && at(i) !== GT && at(i) !== SLASH && at(i) !== DQUOTE && at(i) !== SQUOTE
-        ) {
+        while (!isSpace(at(i)) && at(i) !== EQ && at(i) !== GT && at(i) !== SLASH && at(i) !== DQUOTE && at(i) !== SQUOTE) {
           i++;
         }
         const name = slice(nameBegin, i);
@@ -240,9 +254,7 @@ function parse(bytes: Uint8Array): TelegramHtmlResult {
         fail(`Unmatched end tag at byte offset ${begin}, expected "</${top.tag}>", found "</${endTag}>"`);
       }
       if (utf16 > top.offset) {
-        closeEntity(top, utf16 - top.offset, entities, () =>
-          new TextDecoder().decode(Uint8Array.from(result.slice(top.resultBytes))),
-        );
+        closeEntity(top, utf16 - top.offset, entities, () => new TextDecoder().decode(Uint8Array.from(result.slice(top.resultBytes))));
       }
       open.pop();
     }

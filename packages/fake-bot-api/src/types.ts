@@ -184,4 +184,3 @@ export interface FaultOptions {
   /** Methods the fault applies to; default: the send methods (sendMessage, sendPhoto). */
   methods?: readonly string[];
 }
-

@@ -234,7 +234,8 @@ export class World {
   groupChat(chatId: number, caller: string): ChatState {
     const state = this.chats.get(chatId);
     if (!state) throw new Error(`FakeTelegram.${caller}: chat ${chatId} is unknown; register it with addChat`);
-    if (state.chat.type === "private") throw new Error(`FakeTelegram.${caller}: chat ${chatId} is a private chat; this is for groups and channels`);
+    if (state.chat.type === "private")
+      throw new Error(`FakeTelegram.${caller}: chat ${chatId} is a private chat; this is for groups and channels`);
     return state;
   }
 

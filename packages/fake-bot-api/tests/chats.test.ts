@@ -189,7 +189,12 @@ describe("members and rights", () => {
     tg.setBotMember(supergroup.id, "administrator", { can_promote_members: true });
     const admins = await api.getChatAdministrators(supergroup.id);
     expect(admins[0]).toEqual({ user: { id: 24, is_bot: false, first_name: "User 24" }, status: "creator", is_anonymous: true });
-    expect(admins.slice(1).map((m) => m.user.id).sort((a, b) => a - b)).toEqual([21, tg.botUser.id]);
+    expect(
+      admins
+        .slice(1)
+        .map((m) => m.user.id)
+        .sort((a, b) => a - b),
+    ).toEqual([21, tg.botUser.id]);
     expect(admins.slice(1).every((m) => m.status === "administrator")).toBe(true);
     expect(admins.find((m) => m.user.id === tg.botUser.id)).toMatchObject({ can_promote_members: true });
 
@@ -202,7 +207,12 @@ describe("members and rights", () => {
 
   it("getChat resolves @username case-insensitively and reads only what the bot may see", async () => {
     const channel = tg.addChat({ id: -1001000000008, type: "channel", title: "World news", username: "WorldNews" });
-    await expect(api.getChat("@worldnews")).resolves.toMatchObject({ id: channel.id, type: "channel", title: "World news", username: "WorldNews" });
+    await expect(api.getChat("@worldnews")).resolves.toMatchObject({
+      id: channel.id,
+      type: "channel",
+      title: "World news",
+      username: "WorldNews",
+    });
     await expect(api.getChat("@WORLDNEWS")).resolves.toMatchObject({ id: channel.id });
     const unknown = await apiError(api.getChat("@nosuchchannel"));
     expect([unknown.error_code, unknown.description]).toEqual([400, "Bad Request: chat not found"]);
@@ -260,7 +270,9 @@ describe("sending to channels and groups", () => {
     tg.setBotMember(supergroup.id, "restricted", { can_send_messages: true });
     await expect(api.sendMessage(supergroup.id, "allowed")).resolves.toMatchObject({ text: "allowed" });
     tg.setBotMember(supergroup.id, "restricted", { is_member: false, can_send_messages: true });
-    expect((await apiError(api.sendMessage(supergroup.id, "gone"))).description).toBe("Forbidden: bot is not a member of the supergroup chat");
+    expect((await apiError(api.sendMessage(supergroup.id, "gone"))).description).toBe(
+      "Forbidden: bot is not a member of the supergroup chat",
+    );
 
     const group = tg.addChat({ id: -4005, type: "group", title: "Desk" });
     tg.setBotMember(group.id, "left");

@@ -122,9 +122,7 @@ describe("sendMessage", () => {
 describe("edits and callback queries", () => {
   it("editMessageText updates the stored message and refuses an identical edit like Telegram", async () => {
     const sent = await api.sendMessage(20, "<b>Draft</b>", { parse_mode: "HTML", reply_markup: keyboard });
-    const same = await apiError(
-      api.editMessageText(20, sent.message_id, "<b>Draft</b>", { parse_mode: "HTML", reply_markup: keyboard }),
-    );
+    const same = await apiError(api.editMessageText(20, sent.message_id, "<b>Draft</b>", { parse_mode: "HTML", reply_markup: keyboard }));
     expect(same.error_code).toBe(400);
     expect(same.description).toBe(
       "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message",

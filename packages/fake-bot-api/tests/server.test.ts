@@ -107,7 +107,15 @@ describe("faults, latency and bookkeeping", () => {
     await api.deleteMyCommands();
     await expect(api.getMyCommands()).resolves.toEqual([]);
 
-    tg.queueUpdate({ message: { message_id: 1, date: 1, chat: { id: 60, type: "private", first_name: "Di" }, from: { id: 60, is_bot: false, first_name: "Di" }, text: "x" } });
+    tg.queueUpdate({
+      message: {
+        message_id: 1,
+        date: 1,
+        chat: { id: 60, type: "private", first_name: "Di" },
+        from: { id: 60, is_bot: false, first_name: "Di" },
+        text: "x",
+      },
+    });
     await expect(api.getWebhookInfo()).resolves.toEqual({ url: "", has_custom_certificate: false, pending_update_count: 1 });
     await api.deleteWebhook({ drop_pending_updates: true });
     await expect(api.getWebhookInfo()).resolves.toMatchObject({ pending_update_count: 0 });

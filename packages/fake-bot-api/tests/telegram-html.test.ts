@@ -89,15 +89,15 @@ describe("Telegram's HTML parse mode: what it refuses", () => {
   it("refuses an unclosed, unexpected or mismatched tag", () => {
     expect(refusal("<b>bold")).toBe(`${PREFIX}Can't find end tag corresponding to start tag "b"`);
     expect(refusal("bold</b>")).toBe(`${PREFIX}Unexpected end tag at byte offset 4`);
-    expect(refusal("<b><i>x</b></i>")).toBe(
-      `${PREFIX}Unmatched end tag at byte offset 7, expected "</i>", found "</b>"`,
-    );
+    expect(refusal("<b><i>x</b></i>")).toBe(`${PREFIX}Unmatched end tag at byte offset 7, expected "</i>", found "</b>"`);
     expect(refusal("<b>x</b")).toBe(`${PREFIX}Unclosed end tag at byte offset 4`);
   });
 
   it("refuses an unknown named entity", () => {
     expect(refusal("a&nbsp;b")).toBe(`${PREFIX}Unsupported entity "&nbsp;" at byte offset 1`);
-    expect(refusal('<a href="https://x.example/?a=1&copy;">x</a>')).toMatch(/^Bad Request: can't parse entities: Unsupported entity "&copy;"/);
+    expect(refusal('<a href="https://x.example/?a=1&copy;">x</a>')).toMatch(
+      /^Bad Request: can't parse entities: Unsupported entity "&copy;"/,
+    );
   });
 
   it("refuses malformed attributes and tags that need one", () => {

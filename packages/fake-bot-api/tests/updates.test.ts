@@ -58,9 +58,7 @@ describe("getUpdates", () => {
     const second = api.getUpdates({ timeout: 0 });
     const conflict = await apiError(first);
     expect(conflict.error_code).toBe(409);
-    expect(conflict.description).toBe(
-      "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
-    );
+    expect(conflict.description).toBe("Conflict: terminated by other getUpdates request; make sure that only one bot instance is running");
     expect(await second).toEqual([]);
   });
 

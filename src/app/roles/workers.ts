@@ -60,11 +60,11 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     lockDuration: tuning.lockDurationMs ?? 30_000,
     stalledInterval: tuning.stalledIntervalMs ?? 30_000,
   };
-  const fanoutWorker = new Worker(
-    QUEUE_NAMES.fanout,
-    async (job: Job) => fanout.article(fanoutJobSchema.parse(job.data).articleId),
-    { ...workerOptions, connection: runtime.connect(), concurrency: 4 },
-  );
+  const fanoutWorker = new Worker(QUEUE_NAMES.fanout, async (job: Job) => fanout.article(fanoutJobSchema.parse(job.data).articleId), {
+    ...workerOptions,
+    connection: runtime.connect(),
+    concurrency: 4,
+  });
   const deliveryWorker = new Worker(
     QUEUE_NAMES.delivery,
     async (job: Job) => {
@@ -75,7 +75,9 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     { ...workerOptions, connection: runtime.connect(), concurrency: tuning.deliveryConcurrency ?? 8 },
   );
   for (const worker of [fanoutWorker, deliveryWorker]) {
-    worker.on("failed", (job, error) => logger.error({ queue: worker.name, job: job?.id, err: error.message }, "job failed; BullMQ retries it"));
+    worker.on("failed", (job, error) =>
+      logger.error({ queue: worker.name, job: job?.id, err: error.message }, "job failed; BullMQ retries it"),
+    );
     worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker error"));
   }
   await Promise.all([fanoutWorker.waitUntilReady(), deliveryWorker.waitUntilReady()]);

@@ -35,7 +35,9 @@ inAdminChat.command("stats", async (ctx) => {
     ...subscribers.map((s) => t.subscribers(escapeHtml(s.category), n(s.subscribers))),
     "",
     t.queuesHeader,
-    ...queues.map((d) => t.queue(d.queue, d.paused, n(d.jobs.waiting + d.jobs.prioritized), n(d.jobs.active), n(d.jobs.delayed), n(d.jobs.failed))),
+    ...queues.map((d) =>
+      t.queue(d.queue, d.paused, n(d.jobs.waiting + d.jobs.prioritized), n(d.jobs.active), n(d.jobs.delayed), n(d.jobs.failed)),
+    ),
     "",
     t.deliveryHeader,
     t.sent(n(delivery.sent), n(delivery.sent_digest), n(delivery.articles_delivered)),

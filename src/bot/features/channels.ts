@@ -72,7 +72,9 @@ inPrivate.command("unlink", async (ctx) => {
   const chat = await steerableChat(ctx, target, false);
   if (!chat) return;
   const removed = await ctx.services.channels.unlink(chat.id, known.length > 0 ? known : undefined);
-  await ctx.reply(removed.length > 0 ? ctx.t.unlinked(chat.title, titles(categories, removed, ctx.language)) : ctx.t.nothingLinked(chat.title));
+  await ctx.reply(
+    removed.length > 0 ? ctx.t.unlinked(chat.title, titles(categories, removed, ctx.language)) : ctx.t.nothingLinked(chat.title),
+  );
 });
 
 inPrivate.command("channels", async (ctx) => {
@@ -99,11 +101,15 @@ inPrivate.command("settings", async (ctx) => {
   if (!chat) return;
   const on = value[0]?.toLowerCase() !== "off";
   const change =
-    option === "photo" ? { photo: on } :
-    option === "preview" ? { linkPreview: on } :
-    option === "hashtags" ? { hashtags: on } :
-    option === "signature" ? { signature: value.join(" ").toLowerCase() === "off" ? "" : value.join(" ") } :
-    undefined;
+    option === "photo"
+      ? { photo: on }
+      : option === "preview"
+        ? { linkPreview: on }
+        : option === "hashtags"
+          ? { hashtags: on }
+          : option === "signature"
+            ? { signature: value.join(" ").toLowerCase() === "off" ? "" : value.join(" ") }
+            : undefined;
   const settings = change ? await ctx.services.channels.configure(chat.id, change) : settingsOf(await ctx.services.channels.get(chat.id));
   if (!settings) {
     await ctx.reply(ctx.t.nothingLinked(chat.title));

@@ -45,7 +45,11 @@ const topicOf = (ctx: BotContext) => (ctx.msg?.is_topic_message ? ctx.msg.messag
 
 adminCommand("subscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;
-  const { known, unknown } = subscriptions.split(String(ctx.match ?? "").split(/[\s,]+/).filter(Boolean));
+  const { known, unknown } = subscriptions.split(
+    String(ctx.match ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  );
   if (known.length === 0) {
     await ctx.reply(ctx.t.subscribeUsage(validSlugs(channels.categories, ctx.language)));
     return;
@@ -67,20 +71,32 @@ adminCommand("subscribe", async (ctx) => {
 
 adminCommand("unsubscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;
-  const { known } = subscriptions.split(String(ctx.match ?? "").split(/[\s,]+/).filter(Boolean));
+  const { known } = subscriptions.split(
+    String(ctx.match ?? "")
+      .split(/[\s,]+/)
+      .filter(Boolean),
+  );
   const removed = await channels.unlink(chatRef(ctx).id, known.length > 0 ? known : undefined);
   await ctx.reply(
-    removed.length > 0 ? ctx.t.unlinked(chatRef(ctx).title, titles(channels.categories, removed, ctx.language)) : ctx.t.nothingLinked(chatRef(ctx).title),
+    removed.length > 0
+      ? ctx.t.unlinked(chatRef(ctx).title, titles(channels.categories, removed, ctx.language))
+      : ctx.t.nothingLinked(chatRef(ctx).title),
   );
 });
 
 adminCommand("stop", async (ctx) => {
   const removed = await ctx.services.channels.unlink(chatRef(ctx).id);
-  await ctx.reply(removed.length > 0 ? ctx.t.unlinked(chatRef(ctx).title, titles(ctx.services.channels.categories, removed, ctx.language)) : ctx.t.nothingLinked(chatRef(ctx).title));
+  await ctx.reply(
+    removed.length > 0
+      ? ctx.t.unlinked(chatRef(ctx).title, titles(ctx.services.channels.categories, removed, ctx.language))
+      : ctx.t.nothingLinked(chatRef(ctx).title),
+  );
 });
 
 inGroup.command("mysubs", async (ctx) => {
   const record = await ctx.services.channels.get(chatRef(ctx).id);
   const linked = record?.active ? subscribedSlugs(record) : [];
-  await ctx.reply(linked.length > 0 ? ctx.t.groupSubscriptions(titles(ctx.services.channels.categories, linked, ctx.language)) : ctx.t.groupNothing);
+  await ctx.reply(
+    linked.length > 0 ? ctx.t.groupSubscriptions(titles(ctx.services.channels.categories, linked, ctx.language)) : ctx.t.groupNothing,
+  );
 });

@@ -22,7 +22,15 @@ async function subscribeTo(ctx: BotContext, words: readonly string[]): Promise<v
   const chat = chatId(ctx.chat!.id);
   const { known, unknown } = service.split(words);
   const { added, already } = known.length > 0 ? await service.subscribe(chat, known, profileOf(ctx)) : { added: [], already: [] };
-  const lines = categoryLines(ctx, service.categories, [[added, ctx.t.subscribed], [already, ctx.t.alreadySubscribed]], unknown);
+  const lines = categoryLines(
+    ctx,
+    service.categories,
+    [
+      [added, ctx.t.subscribed],
+      [already, ctx.t.alreadySubscribed],
+    ],
+    unknown,
+  );
   await ctx.reply(lines.join("\n\n"));
 }
 
@@ -77,8 +85,17 @@ inPrivate.command("unsubscribe", async (ctx) => {
     return;
   }
   const { known, unknown } = service.split(words);
-  const { removed, notSubscribed } = known.length > 0 ? await service.unsubscribe(chatId(ctx.chat.id), known) : { removed: [], notSubscribed: [] };
-  const lines = categoryLines(ctx, service.categories, [[removed, ctx.t.unsubscribed], [notSubscribed, ctx.t.notSubscribed]], unknown);
+  const { removed, notSubscribed } =
+    known.length > 0 ? await service.unsubscribe(chatId(ctx.chat.id), known) : { removed: [], notSubscribed: [] };
+  const lines = categoryLines(
+    ctx,
+    service.categories,
+    [
+      [removed, ctx.t.unsubscribed],
+      [notSubscribed, ctx.t.notSubscribed],
+    ],
+    unknown,
+  );
   await ctx.reply(lines.join("\n\n"));
 });
 

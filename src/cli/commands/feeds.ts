@@ -107,7 +107,9 @@ async function importOpml(args: readonly string[], cli: FeedsCli): Promise<ExitC
   }
   if (unplaced.length > 0) {
     for (const feed of unplaced) {
-      cli.io.stderr(`feeds import: ${feed.url}: ${feed.category ? `no category "${feed.category}"` : "no category"} in ${cli.categoriesFile}\n`);
+      cli.io.stderr(
+        `feeds import: ${feed.url}: ${feed.category ? `no category "${feed.category}"` : "no category"} in ${cli.categoriesFile}\n`,
+      );
     }
     cli.io.stderr(`feeds import: nothing written; name the category with --category <slug> (one of: ${categories.slugs.join(", ")})\n`);
     return EXIT.failed;
@@ -121,7 +123,12 @@ async function importOpml(args: readonly string[], cli: FeedsCli): Promise<ExitC
     if (!entry) continue;
     const list: unknown[] = Array.isArray(entry.feeds) ? entry.feeds : [];
     entry.feeds = list;
-    const known = new Set(list.map(feedUrlOf).filter((u): u is string => u !== undefined).map(normalisedUrl));
+    const known = new Set(
+      list
+        .map(feedUrlOf)
+        .filter((u): u is string => u !== undefined)
+        .map(normalisedUrl),
+    );
     if (known.has(normalisedUrl(feed.url))) {
       present++;
       cli.io.stdout(`= ${slug}: ${feed.url} (already there)\n`);
@@ -137,7 +144,9 @@ async function importOpml(args: readonly string[], cli: FeedsCli): Promise<ExitC
     return EXIT.ok;
   }
   if (added > 0) await writeAtomically(cli.categoriesFile, `${JSON.stringify(raw, null, 2)}\n`);
-  cli.io.stdout(`${added} feed(s) added, ${present} already there${added > 0 ? `; ${cli.categoriesFile} written (restart the feeds role to poll them)` : ""}\n`);
+  cli.io.stdout(
+    `${added} feed(s) added, ${present} already there${added > 0 ? `; ${cli.categoriesFile} written (restart the feeds role to poll them)` : ""}\n`,
+  );
   return EXIT.ok;
 }
 
@@ -182,7 +191,11 @@ async function listFeeds(args: readonly string[], cli: FeedsCli): Promise<ExitCo
   }
   const categories = loadCategories(cli.categoriesFile);
   const feeds = plannedFeeds(categories, cli.feedInterval ?? 60);
-  const healths = await listFeedHealth(cli.redis, cli.prefix ?? "bulletin", feeds.map((f) => f.url));
+  const healths = await listFeedHealth(
+    cli.redis,
+    cli.prefix ?? "bulletin",
+    feeds.map((f) => f.url),
+  );
   const now = (cli.now ?? Date.now)();
   if (values.json) {
     const rows = feeds.map((feed, i) => ({ ...feed, health: healths[i] }));

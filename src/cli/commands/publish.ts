@@ -76,9 +76,17 @@ export async function runPublishCommand(args: readonly string[], cli: OperatorCl
       io.stdout(`${PUBLISH_USAGE}\n`);
       return EXIT.ok;
     }
-    const fromFlags = [values.url, values.title, values.summary, values.category, values.id, values["image-url"], values["published-at"], values.language, values.priority].some(
-      (v) => v !== undefined,
-    );
+    const fromFlags = [
+      values.url,
+      values.title,
+      values.summary,
+      values.category,
+      values.id,
+      values["image-url"],
+      values["published-at"],
+      values.language,
+      values.priority,
+    ].some((v) => v !== undefined);
     let articles: unknown[];
     if (values.file !== undefined) {
       if (fromFlags) throw new UsageError("give the article either as flags or as --file, not both");
@@ -112,7 +120,13 @@ export async function runPublishCommand(args: readonly string[], cli: OperatorCl
       for (const [index, article] of articles.entries()) reported.push({ index, outcome: await ingestor.ingest(article, "cli") });
       const refused = reported.filter((r) => r.outcome.status === "invalid" || r.outcome.status === "unknown-category");
       if (values.json) {
-        io.stdout(`${JSON.stringify(reported.map((r) => ({ index: r.index, ...r.outcome })), null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify(
+            reported.map((r) => ({ index: r.index, ...r.outcome })),
+            null,
+            2,
+          )}\n`,
+        );
       } else {
         for (const r of reported) {
           const line = `${articles.length > 1 ? `[${r.index}] ` : ""}${describe(r.outcome)}\n`;

@@ -55,7 +55,8 @@ export async function runQueuesCommand(args: readonly string[], cli: OperatorCli
     }
     const names = queueNames(positionals);
     const states = (values.state ?? ["failed", "completed"]).map((state) => {
-      if (!(CLEANABLE as readonly string[]).includes(state)) throw new UsageError(`--state must be one of ${CLEANABLE.join(", ")}, not "${state}"`);
+      if (!(CLEANABLE as readonly string[]).includes(state))
+        throw new UsageError(`--state must be one of ${CLEANABLE.join(", ")}, not "${state}"`);
       return state as Cleanable;
     });
     const graceSeconds = nonNegativeInteger(values.grace, "grace", 0);

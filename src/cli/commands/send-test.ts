@@ -24,7 +24,12 @@ export async function runSendTestCommand(args: readonly string[], cli: OperatorC
     const ids = args.filter((a) => /^-\d+$/.test(a));
     const { values, positionals: rest } = parseArgs({
       args: args.filter((a) => !/^-\d+$/.test(a)),
-      options: { category: { type: "string", short: "c" }, photo: { type: "string" }, language: { type: "string" }, json: { type: "boolean" } },
+      options: {
+        category: { type: "string", short: "c" },
+        photo: { type: "string" },
+        language: { type: "string" },
+        json: { type: "boolean" },
+      },
       allowPositionals: true,
       strict: true,
     });
@@ -62,9 +67,16 @@ export async function runSendTestCommand(args: readonly string[], cli: OperatorC
       const sent =
         message.kind === "photo"
           ? await api.sendPhoto(chat, message.photoUrl, { ...common, caption: message.html })
-          : await api.sendMessage(chat, message.html, { ...common, link_preview_options: { is_disabled: !(message.linkPreview && settings.linkPreview) } });
+          : await api.sendMessage(chat, message.html, {
+              ...common,
+              link_preview_options: { is_disabled: !(message.linkPreview && settings.linkPreview) },
+            });
       const result = { chat: Number(chat), messageId: sent.message_id, kind: message.kind, language, known: record !== undefined };
-      io.stdout(values.json ? `${JSON.stringify(result)}\n` : `sent message ${sent.message_id} to chat ${chat} (${message.kind}, ${language}${record ? "" : "; a chat Bulletin does not know"})\n`);
+      io.stdout(
+        values.json
+          ? `${JSON.stringify(result)}\n`
+          : `sent message ${sent.message_id} to chat ${chat} (${message.kind}, ${language}${record ? "" : "; a chat Bulletin does not know"})\n`,
+      );
       return EXIT.ok;
     } catch (error) {
       if (error instanceof GrammyError) {

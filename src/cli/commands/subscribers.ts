@@ -9,7 +9,17 @@ import { decodeChatRecord, withSubscriptions, type ChatKind, type ChatRecord } f
 import type { BulkChat } from "../../store/chats.js";
 import { SHARDS, shardOf } from "../../store/keys.js";
 import { csvRow, readCsv } from "../csv.js";
-import { EXIT, UsageError, categoriesOf, formatCount, guarded, progressLine, storeOf, type ExitCode, type OperatorCli } from "../context.js";
+import {
+  EXIT,
+  UsageError,
+  categoriesOf,
+  formatCount,
+  guarded,
+  progressLine,
+  storeOf,
+  type ExitCode,
+  type OperatorCli,
+} from "../context.js";
 
 export const SUBSCRIBERS_USAGE = `Usage: subscribers import <file> [--format csv|json|jsonl] [--language <code>] [--dry-run] [--json]
        subscribers export [--format csv|json|jsonl] [--out <file>] [--category <slug>]
@@ -85,7 +95,8 @@ export function defaultKind(id: number): ChatKind {
 
 function formatOf(file: string, text: string, flag: string | undefined): Format {
   if (flag !== undefined) {
-    if (!(FORMATS as readonly string[]).includes(flag)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${flag}"`);
+    if (!(FORMATS as readonly string[]).includes(flag))
+      throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, not "${flag}"`);
     return flag as Format;
   }
   const ext = extname(file).toLowerCase();
@@ -121,7 +132,11 @@ function csvCandidates(file: string, text: string, problems: Problem[]): Candida
     }
     first = false;
     if (fields.length > columns.length) {
-      problems.push({ where, order: record.line, message: `${fields.length} fields, expected at most ${columns.length} (${columns.join(",")}); quote categories that contain commas` });
+      problems.push({
+        where,
+        order: record.line,
+        message: `${fields.length} fields, expected at most ${columns.length} (${columns.join(",")}); quote categories that contain commas`,
+      });
       continue;
     }
     candidates.push({ where, order: record.line, raw: Object.fromEntries(columns.map((c, i) => [c, fields[i] ?? ""])) });
@@ -162,13 +177,21 @@ function validate(candidates: readonly Candidate[], categories: Categories, defa
   for (const { where, order, raw } of candidates) {
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push({ where, order, message: parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "row"}: ${i.message}`).join("; ") });
+      problems.push({
+        where,
+        order,
+        message: parsed.error.issues.map((i) => `${i.path.map(String).join(".") || "row"}: ${i.message}`).join("; "),
+      });
       continue;
     }
     const row: Row = parsed.data;
     const unknown = row.categories.filter((slug) => !categories.has(slug));
     if (unknown.length > 0) {
-      problems.push({ where, order, message: `unknown categor${unknown.length === 1 ? "y" : "ies"} ${unknown.join(", ")} (there are: ${categories.slugs.join(", ")})` });
+      problems.push({
+        where,
+        order,
+        message: `unknown categor${unknown.length === 1 ? "y" : "ies"} ${unknown.join(", ")} (there are: ${categories.slugs.join(", ")})`,
+      });
       continue;
     }
     const earlier = seen.get(row.chat_id);
@@ -204,7 +227,11 @@ export interface ImportReport {
 const BATCH = 10_000;
 const MERGE_CONCURRENCY = 16;
 
-async function importFile(file: string, cli: OperatorCli, options: { format?: string; language: string; dryRun: boolean }): Promise<ImportReport> {
+async function importFile(
+  file: string,
+  cli: OperatorCli,
+  options: { format?: string; language: string; dryRun: boolean },
+): Promise<ImportReport> {
   const started = performance.now();
   let text: string;
   try {
@@ -383,7 +410,8 @@ async function runExport(args: readonly string[], cli: OperatorCli): Promise<Exi
   const format = values.format === undefined ? formatOf(values.out ?? "", "", undefined) : formatOf("", "", values.format);
   if (values.category !== undefined) {
     const categories = categoriesOf(cli);
-    if (!categories.has(values.category)) throw new UsageError(`no category "${values.category}" (there are: ${categories.slugs.join(", ")})`);
+    if (!categories.has(values.category))
+      throw new UsageError(`no category "${values.category}" (there are: ${categories.slugs.join(", ")})`);
   }
   let stream: NodeJS.WritableStream | undefined;
   if (values.out !== undefined) {

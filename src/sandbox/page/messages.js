@@ -27,7 +27,8 @@ const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", min
 const safeUrl = (url) => (/^(https?|tg):/i.test(url ?? "") ? url : undefined);
 
 /** Telegram's automatic links in plain text: hashtags, /commands, @mentions, URLs. */
-const AUTO = /(^|[^\p{L}\p{N}_/@#])(#[\p{L}\p{N}_]+|\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?|@[A-Za-z][A-Za-z0-9_]{4,31}|https?:\/\/[^\s<>"]+)/gu;
+const AUTO =
+  /(^|[^\p{L}\p{N}_/@#])(#[\p{L}\p{N}_]+|\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]+)?|@[A-Za-z][A-Za-z0-9_]{4,31}|https?:\/\/[^\s<>"]+)/gu;
 /** Entities whose text Telegram does not link again. */
 const LINKED = ["text_link", "url", "code", "pre", "bot_command", "hashtag", "mention"];
 
@@ -62,13 +63,21 @@ function autoLinked(text, chat) {
  */
 function wrap(entity, inner, text) {
   switch (entity.type) {
-    case "bold": return el("b", {}, inner);
-    case "italic": return el("i", {}, inner);
-    case "underline": return el("u", {}, inner);
-    case "strikethrough": return el("s", {}, inner);
-    case "code": return el("code", {}, inner);
-    case "pre": return el("pre", {}, inner);
-    case "blockquote": case "expandable_blockquote": return el("blockquote", {}, inner);
+    case "bold":
+      return el("b", {}, inner);
+    case "italic":
+      return el("i", {}, inner);
+    case "underline":
+      return el("u", {}, inner);
+    case "strikethrough":
+      return el("s", {}, inner);
+    case "code":
+      return el("code", {}, inner);
+    case "pre":
+      return el("pre", {}, inner);
+    case "blockquote":
+    case "expandable_blockquote":
+      return el("blockquote", {}, inner);
     case "spoiler": {
       const spoiler = el("span", { class: "spoiler" }, inner);
       spoiler.addEventListener("click", () => spoiler.classList.add("shown"));
@@ -76,15 +85,24 @@ function wrap(entity, inner, text) {
     }
     case "text_link": {
       const href = safeUrl(entity.url);
-      return href ? el("a", { href, target: "_blank", rel: "noopener noreferrer", title: href }, inner) : el("span", { class: "link" }, inner);
+      return href
+        ? el("a", { href, target: "_blank", rel: "noopener noreferrer", title: href }, inner)
+        : el("span", { class: "link" }, inner);
     }
     case "url": {
       const href = safeUrl(text.slice(entity.offset, entity.offset + entity.length));
       return href ? el("a", { href, target: "_blank", rel: "noopener noreferrer" }, inner) : inner;
     }
-    case "mention": case "hashtag": case "cashtag": case "bot_command": case "email": case "phone_number": case "text_mention":
+    case "mention":
+    case "hashtag":
+    case "cashtag":
+    case "bot_command":
+    case "email":
+    case "phone_number":
+    case "text_mention":
       return el("span", { class: "link", dir: "auto" }, inner);
-    default: return inner;
+    default:
+      return inner;
   }
 }
 
@@ -97,7 +115,10 @@ function wrap(entity, inner, text) {
 function renderText(text, entities, chat) {
   const out = document.createDocumentFragment();
   const cuts = new Set([0, text.length]);
-  for (const e of entities) { cuts.add(Math.max(0, e.offset)); cuts.add(Math.min(text.length, e.offset + e.length)); }
+  for (const e of entities) {
+    cuts.add(Math.max(0, e.offset));
+    cuts.add(Math.min(text.length, e.offset + e.length));
+  }
   const points = Array.from(cuts).sort((a, b) => a - b);
   for (const [i, to] of points.entries()) {
     const from = points[i - 1];
@@ -118,7 +139,9 @@ function renderText(text, entities, chat) {
 function photoNode(photo) {
   const box = el("div", { class: "photo" });
   const source = safeUrl(photo.source);
-  const fallback = () => { box.textContent = `🖼 ${source ? new URL(source).host : "photo"} · ${photo.width}×${photo.height}`; };
+  const fallback = () => {
+    box.textContent = `🖼 ${source ? new URL(source).host : "photo"} · ${photo.width}×${photo.height}`;
+  };
   if (source) {
     const img = el("img", { src: source, alt: "", loading: "lazy", referrerpolicy: "no-referrer" });
     img.addEventListener("error", fallback);
@@ -132,8 +155,17 @@ function previewNode(url) {
   const href = safeUrl(url);
   if (!href) return undefined;
   let host;
-  try { host = new URL(href).host; } catch { host = href; }
-  return el("a", { class: "preview", href, target: "_blank", rel: "noopener noreferrer" }, el("b", { text: host }), el("span", { text: href }));
+  try {
+    host = new URL(href).host;
+  } catch {
+    host = href;
+  }
+  return el(
+    "a",
+    { class: "preview", href, target: "_blank", rel: "noopener noreferrer" },
+    el("b", { text: host }),
+    el("span", { text: href }),
+  );
 }
 
 /**
@@ -149,12 +181,14 @@ function keyboardNode(chat, entry) {
       if (button.url) {
         line.append(el("a", { href: safeUrl(button.url), target: "_blank", rel: "noopener noreferrer", text: button.text }));
       } else {
-        line.append(el("button", {
-          type: "button",
-          text: button.text,
-          "data-data": button.data,
-          onclick: () => chat.press(entry.messageId, button.data),
-        }));
+        line.append(
+          el("button", {
+            type: "button",
+            text: button.text,
+            "data-data": button.data,
+            onclick: () => chat.press(entry.messageId, button.data),
+          }),
+        );
       }
     }
     kb.append(line);
@@ -176,9 +210,14 @@ export function messageNode(chat, entry) {
   if (preview) bubble.append(preview);
   bubble.append(el("span", { class: "meta", text: (entry.edited ? "edited " : "") + clock(entry.date * 1000) }));
   const kb = chat.kind === "reader" ? keyboardNode(chat, entry) : undefined;
-  return el("div", {
-    class: "msg " + entry.from + (kb ? " has-kb" : "") + (entry.photo && entry.text === "" ? " photo-only" : ""),
-    "data-key": entry.key,
-    "data-message-id": entry.messageId,
-  }, bubble, kb);
+  return el(
+    "div",
+    {
+      class: "msg " + entry.from + (kb ? " has-kb" : "") + (entry.photo && entry.text === "" ? " photo-only" : ""),
+      "data-key": entry.key,
+      "data-message-id": entry.messageId,
+    },
+    bubble,
+    kb,
+  );
 }

@@ -59,10 +59,14 @@ function flash(text) {
   flashBox.textContent = text;
   flashBox.hidden = false;
   clearTimeout(flashTimer);
-  flashTimer = setTimeout(() => { flashBox.hidden = true; }, 6000);
+  flashTimer = setTimeout(() => {
+    flashBox.hidden = true;
+  }, 6000);
 }
 
-flashBox.addEventListener("click", () => { flashBox.hidden = true; });
+flashBox.addEventListener("click", () => {
+  flashBox.hidden = true;
+});
 
 /**
  * JSON from the page's own server; each caller names the shape it comes in (protocol.ts, routes.ts).
@@ -82,7 +86,11 @@ async function api(path, body) {
   const response = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   /** @type {unknown} */
   let answer;
-  try { answer = fromJson(await response.text()); } catch { answer = {}; }
+  try {
+    answer = fromJson(await response.text());
+  } catch {
+    answer = {};
+  }
   return { status: response.status, ok: response.ok, body: /** @type {Answer} */ (answer) };
 }
 
@@ -140,29 +148,51 @@ const readerOptions = () => world.readers.map((r) => el("option", { value: r.id,
  */
 function readerCard(reader) {
   const messages = el("div", { class: "messages", role: "log" });
-  const input = el("input", { name: "text", placeholder: "Message as " + reader.name, autocomplete: "off", dir: "auto", maxlength: "4096" });
+  const input = el("input", {
+    name: "text",
+    placeholder: "Message as " + reader.name,
+    autocomplete: "off",
+    dir: "auto",
+    maxlength: "4096",
+  });
   const chips = el("div", { class: "chips" });
   for (const command of ["/start", "/categories", "/mysubs", "/channels", "/help"]) {
     chips.append(el("button", { type: "button", text: command, onclick: () => say(reader.id, command) }));
   }
-  const composer = el("form", {
-    class: "composer",
-    onsubmit: (event) => {
-      event.preventDefault();
-      const text = input.value.trim();
-      if (text === "") return;
-      input.value = "";
-      void say(reader.id, text);
+  const composer = el(
+    "form",
+    {
+      class: "composer",
+      onsubmit: (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (text === "") return;
+        input.value = "";
+        void say(reader.id, text);
+      },
     },
-  }, chips, el("div", { class: "row" }, input, el("button", { type: "submit", text: "Send" })));
+    chips,
+    el("div", { class: "row" }, input, el("button", { type: "submit", text: "Send" })),
+  );
   const start = el("button", { type: "button", class: "start-btn", text: "START", onclick: () => say(reader.id, "/start") });
-  const node = el("section", { class: "chat reader", "data-chat-id": reader.id, "data-name": reader.name },
-    el("header", { class: "chat-head" },
+  const node = el(
+    "section",
+    { class: "chat reader", "data-chat-id": reader.id, "data-name": reader.name },
+    el(
+      "header",
+      { class: "chat-head" },
       el("span", { class: "avatar", text: Array.from(reader.name)[0] || "?" }),
-      el("div", {},
+      el(
+        "div",
+        {},
         el("div", { class: "chat-title", dir: "auto", text: reader.name }),
-        el("div", { class: "chat-sub", text: "private chat with @" + world.botUsername + " · " + reader.language }))),
-    messages, start, composer);
+        el("div", { class: "chat-sub", text: "private chat with @" + world.botUsername + " · " + reader.language }),
+      ),
+    ),
+    messages,
+    start,
+    composer,
+  );
   /** @type {Chat} */
   const chat = {
     kind: "reader",
@@ -183,25 +213,50 @@ function channelCard(channel) {
   const badge = el("span", { class: "badge" });
   const who = el("select", { class: "reader-select", "aria-label": "Who adds the bot" }, ...readerOptions());
   who.value = String(channel.ownerId);
-  const action = el("form", {
-    class: "row",
-    onsubmit: async (event) => {
-      event.preventDefault();
-      await act(`/sandbox/channels/${channel.id}/add-bot`, { readerId: Number(who.value) });
+  const action = el(
+    "form",
+    {
+      class: "row",
+      onsubmit: async (event) => {
+        event.preventDefault();
+        await act(`/sandbox/channels/${channel.id}/add-bot`, { readerId: Number(who.value) });
+      },
     },
-  }, el("label", { class: "inline", text: "Add the bot as admin, as" }), who, el("button", { type: "submit", text: "Add bot" }));
+    el("label", { class: "inline", text: "Add the bot as admin, as" }),
+    who,
+    el("button", { type: "submit", text: "Add bot" }),
+  );
   const note = el("div", { class: "channel-note" });
   const owner = world.readers.find((r) => r.id === channel.ownerId);
-  const node = el("section", { class: "chat channel", "data-chat-id": channel.id, "data-title": channel.title },
-    el("header", { class: "chat-head" },
+  const node = el(
+    "section",
+    { class: "chat channel", "data-chat-id": channel.id, "data-title": channel.title },
+    el(
+      "header",
+      { class: "chat-head" },
       el("span", { class: "avatar", text: Array.from(channel.title)[0] || "#" }),
-      el("div", {},
+      el(
+        "div",
+        {},
         el("div", { class: "chat-title", dir: "auto", text: channel.title }),
-        el("div", { class: "chat-sub", text: "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?") })),
-      badge),
+        el("div", { class: "chat-sub", text: "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?") }),
+      ),
+      badge,
+    ),
     messages,
-    el("div", { class: "channel-foot" }, action, note));
-  return { kind: "channel", chat: { kind: "channel", id: channel.id, title: channel.title }, channel, node, messages, badge, action, who, note };
+    el("div", { class: "channel-foot" }, action, note),
+  );
+  return {
+    kind: "channel",
+    chat: { kind: "channel", id: channel.id, title: channel.title },
+    channel,
+    node,
+    messages,
+    badge,
+    action,
+    who,
+    note,
+  };
 }
 
 /**
@@ -225,7 +280,9 @@ function updateCard(card) {
     card.start.hidden = entries.length > 0;
     card.composer.hidden = entries.length === 0;
     if (entries.length === 0 && !card.node.querySelector(".chat-hint")) {
-      card.messages.append(el("p", { class: "chat-hint", text: "What can this bot do? It sends you the news of the categories you choose. Press START." }));
+      card.messages.append(
+        el("p", { class: "chat-hint", text: "What can this bot do? It sends you the news of the categories you choose. Press START." }),
+      );
     }
   } else {
     const admin = card.channel.botIsAdmin;
@@ -256,8 +313,9 @@ function renderWorld(next) {
     if (chosen && world.readers.some((r) => String(r.id) === chosen)) select.value = chosen;
   }
   if (categoryBox.childElementCount !== world.categories.length) {
-    categoryBox.replaceChildren(...world.categories.map((c) =>
-      el("label", {}, el("input", { type: "checkbox", name: "category", value: c.slug }), c.title)));
+    categoryBox.replaceChildren(
+      ...world.categories.map((c) => el("label", {}, el("input", { type: "checkbox", name: "category", value: c.slug }), c.title)),
+    );
   }
   for (const reader of world.readers) updateCard(readerCards.get(reader.id) ?? addCard(readerCards, readerCard(reader)));
   for (const channel of world.channels) {
@@ -294,7 +352,10 @@ function addEntry(chatId, entry) {
   else entries.push(entry);
   transcripts.set(chatId, entries);
   const card = cardOf(chatId);
-  if (card) { placeEntry(card, entry); updateCard(card); }
+  if (card) {
+    placeEntry(card, entry);
+    updateCard(card);
+  }
 }
 
 /**
@@ -333,7 +394,9 @@ const clockSeconds = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digi
 
 /** @param {ActivityLine} line */
 function addActivity(line) {
-  activityList.prepend(el("li", { class: line.level }, el("time", { text: clockSeconds(line.at) }), el("span", { dir: "auto", text: line.text })));
+  activityList.prepend(
+    el("li", { class: line.level }, el("time", { text: clockSeconds(line.at) }), el("span", { dir: "auto", text: line.text })),
+  );
   while (activityList.childElementCount > 80) activityList.lastElementChild?.remove();
 }
 
@@ -349,7 +412,9 @@ const events = new EventSource("/sandbox/events");
  * @param {(event: Extract<SandboxEvent, { type: T }>) => void} handle
  */
 function on(type, handle) {
-  events.addEventListener(type, (/** @type {MessageEvent<string>} */ message) => handle(/** @type {Extract<SandboxEvent, { type: T }>} */ (fromJson(message.data))));
+  events.addEventListener(type, (/** @type {MessageEvent<string>} */ message) =>
+    handle(/** @type {Extract<SandboxEvent, { type: T }>} */ (fromJson(message.data))),
+  );
 }
 
 on("snapshot", (snapshot) => {
@@ -394,12 +459,18 @@ const channelTitle = field(channelForm, "title", HTMLInputElement);
 const channelUsername = field(channelForm, "username", HTMLInputElement);
 const channelOwner = field(channelForm, "owner", HTMLSelectElement);
 onSubmit(channelForm, async () => {
-  if (!channelOwner.value) { flash("Add a reader first: a channel needs a creator."); return; }
+  if (!channelOwner.value) {
+    flash("Add a reader first: a channel needs a creator.");
+    return;
+  }
   /** @type {{ title: string, ownerId: number, username?: string }} */
   const body = { title: channelTitle.value, ownerId: Number(channelOwner.value) };
   if (channelUsername.value.trim() !== "") body.username = channelUsername.value.trim();
   const answer = await act("/sandbox/channels", body);
-  if (answer.ok) { channelTitle.value = ""; channelUsername.value = ""; }
+  if (answer.ok) {
+    channelTitle.value = "";
+    channelUsername.value = "";
+  }
 });
 
 const publishForm = byId("publish-form", HTMLFormElement);
@@ -437,7 +508,14 @@ async function showFeeds() {
   for (const feed of feeds) {
     feedList.append(el("li", { class: "feed-head", text: feed.category + " · " + feed.url + (feed.error ? " — " + feed.error : "") }));
     for (const item of feed.items) {
-      feedList.append(el("li", {}, el("button", { type: "button", text: "Use", onclick: () => fill(item) }), el("span", { dir: "auto", text: " " + item.title })));
+      feedList.append(
+        el(
+          "li",
+          {},
+          el("button", { type: "button", text: "Use", onclick: () => fill(item) }),
+          el("span", { dir: "auto", text: " " + item.title }),
+        ),
+      );
     }
   }
 }
@@ -464,7 +542,8 @@ onSubmit(publishForm, async () => {
   const answer = await api("/sandbox/publish", article);
   publishResult.className = "result " + (answer.status === 202 ? "good" : answer.status === 200 ? "" : "bad");
   if (answer.status === 202) publishResult.textContent = `Accepted as ${answer.body.id}: on its way to the subscribers.`;
-  else if (answer.status === 200) publishResult.textContent = "Published before (same id or URL), so nobody gets it twice. Change its URL to send it again.";
+  else if (answer.status === 200)
+    publishResult.textContent = "Published before (same id or URL), so nobody gets it twice. Change its URL to send it again.";
   else if (answer.body.issues) publishResult.textContent = answer.body.issues.map((i) => i.path + ": " + i.message).join("; ");
   else publishResult.textContent = answer.body.error || `error ${answer.status}`;
 });

@@ -19,8 +19,7 @@ function decodeShard(reply: unknown): Map<ChatId, string> {
 }
 
 /** read-shard-2.lua. */
-export const readShard = loadScript<
-  readonly [subscribers: string, chats: string],
-  readonly [],
-  Map<ChatId, string>
->(new URL("read-shard-2.lua", import.meta.url), decodeShard);
+export const readShard = loadScript<readonly [subscribers: string, chats: string], readonly [], Map<ChatId, string>>(
+  new URL("read-shard-2.lua", import.meta.url),
+  decodeShard,
+);

@@ -4,8 +4,7 @@ type Outcome = "joined" | "empty" | "pending" | "done" | "stale";
 
 /** What a round script did: started a round over these shards (ascending), or one of its other outcomes. */
 export type RoundReply<O extends Outcome> =
-  | { readonly kind: "start"; readonly round: number; readonly shards: number[] }
-  | { readonly kind: O };
+  { readonly kind: "start"; readonly round: number; readonly shards: number[] } | { readonly kind: O };
 
 /** Both round scripts answer {'start', round, shards joined by ','} or {'<outcome>'}. */
 function roundReply<O extends Outcome>(outcomes: readonly O[]): ReplyDecoder<RoundReply<O>> {
