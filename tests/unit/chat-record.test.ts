@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { politics, science, sports, world, readerRecord } from "../support/records.js";
 import { categorySlug } from "../../src/ids.js";
 import {
   decodeChatRecord,
@@ -10,22 +11,7 @@ import {
   type ChatRecord,
 } from "../../src/store/chat-record.js";
 
-const world = categorySlug("world");
-const politics = categorySlug("politics");
-const sports = categorySlug("sports");
-const science = categorySlug("science");
-
-function record(overrides: Partial<ChatRecord> = {}): ChatRecord {
-  return {
-    kind: "private",
-    language: "en",
-    active: true,
-    subscriptions: [{ slug: world, since: 0 }],
-    cursor: 0,
-    sentAhead: [],
-    ...overrides,
-  };
-}
+const record = readerRecord;
 
 const roundTrip = (r: ChatRecord): ChatRecord => decodeChatRecord(encodeChatRecord(r));
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { politics, sports, world, readerRecord } from "../support/records.js";
 import { seededRandom } from "../support/random.js";
 import {
   applyDelivered,
@@ -11,25 +12,11 @@ import {
   type LogRead,
   type PendingArticle,
 } from "../../src/delivery/plan.js";
-import { articleId, categorySlug, type CategorySlug } from "../../src/ids.js";
+import { articleId, type CategorySlug } from "../../src/ids.js";
 import type { StoredArticle } from "../../src/ingest/article.js";
 import type { ChatRecord } from "../../src/store/chat-record.js";
 
-const world = categorySlug("world");
-const politics = categorySlug("politics");
-const sports = categorySlug("sports");
-
-function record(overrides: Partial<ChatRecord> = {}): ChatRecord {
-  return {
-    kind: "private",
-    language: "en",
-    active: true,
-    subscriptions: [{ slug: world, since: 0 }],
-    cursor: 0,
-    sentAhead: [],
-    ...overrides,
-  };
-}
+const record = readerRecord;
 
 const entry = (seq: number): LogEntry => ({ seq, id: articleId(`a${seq}`) });
 const read = (seqs: readonly number[], truncated = false): LogRead => ({ entries: seqs.map(entry), truncated });

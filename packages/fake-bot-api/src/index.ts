@@ -2,21 +2,4 @@
 export { FakeTelegram } from "./fake-telegram.js";
 export { GROUP_ANONYMOUS_BOT } from "./simulation.js";
 export { parseTelegramHtml, type TelegramHtmlResult } from "./telegram-html.js";
-export type {
-  AddUserOptions,
-  CallbackAnswer,
-  ChatLimit,
-  ChatMessageOptions,
-  FakeTelegramEvent,
-  FakeTelegramLimits,
-  FakeTelegramListener,
-  FakeTelegramOptions,
-  FaultOptions,
-  MemberRights,
-  MemberStatus,
-  NewUser,
-  RecordedCall,
-  SentMessage,
-  TopicOptions,
-  WaitOptions,
-} from "./types.js";
+export type * from "./types.js";

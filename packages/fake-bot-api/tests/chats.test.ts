@@ -2,22 +2,14 @@
  * Chats as the bot sees them: Telegram's errors for blocked, forgotten and migrated chats, members
  * and their rights, and what the bot may send in channels, groups and forum topics.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Api } from "grammy";
 import { FakeTelegram } from "../src/index.js";
-import { adminRights, apiError, BOT_USER } from "./support.js";
+import { adminRights, apiError, BOT_USER, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
 let api: Api;
-
-beforeEach(async () => {
-  tg = await FakeTelegram.start();
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
-});
-
-afterEach(async () => {
-  await tg.close();
-});
+useFakeTelegram((started) => ({ tg, api } = started));
 
 describe("chat errors", () => {
   it("answers 403 for a user who blocked the bot or is deactivated, and for a kicked bot", async () => {

@@ -2,22 +2,15 @@
  * Telegram's flood limits: per second for the bot, per private chat and per group, and paid
  * broadcasts.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Api, GrammyError } from "grammy";
-import { FakeTelegram } from "../src/index.js";
-import { apiError } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { Api } from "grammy";
+import { GrammyError } from "grammy";
+import type { FakeTelegram } from "../src/index.js";
+import { apiError, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
 let api: Api;
-
-beforeEach(async () => {
-  tg = await FakeTelegram.start();
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
-});
-
-afterEach(async () => {
-  await tg.close();
-});
+useFakeTelegram((started) => ({ tg, api } = started));
 
 describe("flood limits", () => {
   it("answers 429 with retry_after when more than N sends arrive within a second", async () => {

@@ -2,22 +2,14 @@
  * The bot's messages: sendMessage and sendPhoto with Telegram's shapes and limits, edits, and
  * answers to button presses.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Api } from "grammy";
-import { FakeTelegram } from "../src/index.js";
-import { apiError, keyboard } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { Api } from "grammy";
+import type { FakeTelegram } from "../src/index.js";
+import { apiError, keyboard, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
 let api: Api;
-
-beforeEach(async () => {
-  tg = await FakeTelegram.start();
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
-});
-
-afterEach(async () => {
-  await tg.close();
-});
+useFakeTelegram((started) => ({ tg, api } = started));
 
 describe("sendMessage", () => {
   it("returns Telegram's Message shape and records the parsed text next to the raw HTML", async () => {

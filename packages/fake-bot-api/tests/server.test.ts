@@ -1,22 +1,14 @@
 /**
  * Routing, parameters, envelopes, injected faults, latency and the fake's bookkeeping.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Api, HttpError } from "grammy";
 import { FakeTelegram } from "../src/index.js";
-import { apiError } from "./support.js";
+import { apiError, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
 let api: Api;
-
-beforeEach(async () => {
-  tg = await FakeTelegram.start();
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
-});
-
-afterEach(async () => {
-  await tg.close();
-});
+useFakeTelegram((started) => ({ tg, api } = started));
 
 describe("identity and routing", () => {
   it("getMe returns the bot whose id is the token's prefix", async () => {

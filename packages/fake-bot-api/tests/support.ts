@@ -2,7 +2,9 @@
  * What the fake's tests share. The fake must answer like the real Bot API, so the tests drive it
  * with grammY's real `Api` client and assert on the values Telegram would return.
  */
-import { GrammyError } from "grammy";
+import { afterEach, beforeEach } from "vitest";
+import { Api, GrammyError } from "grammy";
+import { FakeTelegram } from "../src/index.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 
 /** The GrammyError a call fails with (fails the test if it succeeds or fails otherwise). */
@@ -38,3 +40,15 @@ export const adminRights = {
   is_anonymous: false,
   can_send_welcome_messages: true,
 };
+
+/** A fresh fake for every test, with grammY's client pointed at it; `use` receives both before each test. */
+export function useFakeTelegram(use: (started: { tg: FakeTelegram; api: Api }) => void): void {
+  let tg: FakeTelegram | undefined;
+  beforeEach(async () => {
+    tg = await FakeTelegram.start();
+    use({ tg, api: new Api(tg.token, { apiRoot: tg.apiRoot }) });
+  });
+  afterEach(async () => {
+    await tg?.close();
+  });
+}

@@ -2,22 +2,15 @@
  * Updates for the bot: long polling, a real grammY bot, and what users do (messages in groups and
  * topics, channel posts, membership changes).
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { Api, Bot } from "grammy";
-import { FakeTelegram } from "../src/index.js";
-import { adminRights, apiError, BOT_USER, keyboard } from "./support.js";
+import { describe, expect, it } from "vitest";
+import type { Api } from "grammy";
+import { Bot } from "grammy";
+import type { FakeTelegram } from "../src/index.js";
+import { adminRights, apiError, BOT_USER, keyboard, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
 let api: Api;
-
-beforeEach(async () => {
-  tg = await FakeTelegram.start();
-  api = new Api(tg.token, { apiRoot: tg.apiRoot });
-});
-
-afterEach(async () => {
-  await tg.close();
-});
+useFakeTelegram((started) => ({ tg, api } = started));
 
 describe("getUpdates", () => {
   it("long polling returns an update as soon as it is queued, then honours offset", async () => {
