@@ -1,8 +1,9 @@
 import { en, type Messages } from "./en.js";
+import { fa } from "./fa.js";
 
 export type { Messages };
 
-const catalogs: Readonly<Record<string, Messages>> = { en };
+const catalogs: Readonly<Record<string, Messages>> = { en, fa };
 
 export const DEFAULT_LANGUAGE = "en";
 
