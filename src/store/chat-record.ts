@@ -29,6 +29,12 @@ export interface ChatSettings {
 
 export const DEFAULT_SETTINGS: ChatSettings = { photo: true, linkPreview: true, hashtags: true, signature: "" };
 
+/** A reader's own choices (private chats only). */
+export interface ReaderPrefs {
+  /** The reader picked `language` with /language (else it follows Telegram's language_code). */
+  readonly languageChosen?: boolean;
+}
+
 /**
  * Everything Bulletin keeps about one chat, stored as one short string per chat so that a
  * million readers fit in a few dozen megabytes: preferences next to subscriptions next to the
@@ -45,6 +51,8 @@ export interface ChatRecord {
   readonly sentAhead: readonly number[];
   /** Channels and groups only; absent means the defaults. */
   readonly settings?: ChatSettings;
+  /** Private chats only; absent means the defaults (and costs no byte). */
+  readonly prefs?: ReaderPrefs;
 }
 
 function encodeSettings(settings: ChatSettings | undefined): string {
@@ -99,7 +107,8 @@ export function encodeChatRecord(record: ChatRecord): string {
       .map((seq) => seq.toString(36))
       .join(","),
   ];
-  const settings = encodeSettings(record.settings);
+  // A reader's preferences share the last field with a channel's settings, as tokens of their own.
+  const settings = [encodeSettings(record.settings), record.prefs?.languageChosen ? "lc" : ""].filter((part) => part !== "").join(";");
   // Readers' records (no settings) keep six fields: a million of them, every byte counts.
   return (settings === "" ? fields : [...fields, settings]).join("|");
 }
@@ -110,7 +119,8 @@ export function decodeChatRecord(encoded: string): ChatRecord {
   const kind = KINDS_BY_CODE.get(kindCode);
   const corrupt = () => new Error(`corrupt chat record ${JSON.stringify(encoded)}`);
   if (!kind || fields.length < 6 || fields.length > 7 || !/^[0-9a-z]+$/.test(cursor) || !/^[01]$/.test(active)) throw corrupt();
-  const decodedSettings = decodeSettings(settings);
+  const tokens = settings.split(";");
+  const decodedSettings = decodeSettings(tokens.filter((token) => token !== "lc").join(";"));
   return {
     kind,
     language,
@@ -129,6 +139,7 @@ export function decodeChatRecord(encoded: string): ChatRecord {
     cursor: parseInt(cursor, 36),
     sentAhead: sentAhead ? sentAhead.split(",").map((seq) => parseInt(seq, 36)) : [],
     ...(decodedSettings ? { settings: decodedSettings } : {}),
+    ...(tokens.includes("lc") ? { prefs: { languageChosen: true } } : {}),
   };
 }
 
