@@ -1,5 +1,5 @@
 import type { NextFunction } from "grammy";
-import { messagesFor, supportedLanguage, type Language } from "../i18n/index.js";
+import { DEFAULT_LANGUAGE, messagesFor, supportedLanguage, type Language } from "../i18n/index.js";
 import { chatId } from "../ids.js";
 import type { BotContext } from "./context.js";
 
@@ -15,12 +15,12 @@ export async function languageOfUpdate(ctx: BotContext, next: NextFunction): Pro
   const code = ctx.from?.language_code;
   // Telegram does not always say: then the stored language stands.
   const fromTelegram: Language | undefined = code === undefined ? undefined : supportedLanguage(code);
-  ctx.language = fromTelegram ?? supportedLanguage(undefined);
+  ctx.language = fromTelegram ?? DEFAULT_LANGUAGE;
   if (ctx.chat?.type === "private") {
     const { subscriptions } = ctx.services;
     const chat = chatId(ctx.chat.id);
     let record = await subscriptions.record(chat);
-    if (record && !record.prefs?.languageChosen && fromTelegram !== undefined && record.language !== fromTelegram) {
+    if (record && !record.prefs?.languageChosen && fromTelegram !== undefined && supportedLanguage(record.language) !== fromTelegram) {
       record = await subscriptions.followTelegramLanguage(chat, fromTelegram);
     }
     ctx.chatRecord = record;

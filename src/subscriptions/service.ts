@@ -1,4 +1,5 @@
 import type { Categories } from "../config/categories.js";
+import { supportedLanguage, type Language } from "../i18n/index.js";
 import type { CategorySlug, ChatId } from "../ids.js";
 import { subscribedSlugs, withSubscriptions, withoutSubscriptions, type ChatKind, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
@@ -84,15 +85,15 @@ export class SubscriptionService {
   }
 
   /** A reader who never chose a language follows their Telegram language: answers the record after. */
-  async followTelegramLanguage(chat: ChatId, language: string): Promise<ChatRecord | undefined> {
+  async followTelegramLanguage(chat: ChatId, language: Language): Promise<ChatRecord | undefined> {
     const { after } = await this.store.update(chat, (record) =>
-      record && !record.prefs?.languageChosen && record.language !== language ? { ...record, language } : undefined,
+      record && !record.prefs?.languageChosen && supportedLanguage(record.language) !== language ? { ...record, language } : undefined,
     );
     return after;
   }
 
   /** The reader chose `language` (/language): it stays theirs whatever their Telegram's language, even before they follow anything. */
-  async chooseLanguage(chat: ChatId, language: string): Promise<void> {
+  async chooseLanguage(chat: ChatId, language: Language): Promise<void> {
     const currentSeq = await this.store.currentSequence();
     await this.store.update(chat, (record) => {
       const current = record ?? { kind: "private", language, active: true, subscriptions: [], cursor: currentSeq, sentAhead: [] };
