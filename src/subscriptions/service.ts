@@ -1,7 +1,7 @@
 import type { Categories } from "../config/categories.js";
 import { supportedLanguage, type Language } from "../i18n/index.js";
 import type { CategorySlug, ChatId } from "../ids.js";
-import { subscribedSlugs, withSubscriptions, withoutSubscriptions, type ChatKind, type ChatRecord } from "../store/chat-record.js";
+import { prefsOf, subscribedSlugs, withSubscriptions, withoutSubscriptions, type ChatKind, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 
 export interface SlugSplit {
@@ -97,7 +97,7 @@ export class SubscriptionService {
     const currentSeq = await this.store.currentSequence();
     await this.store.update(chat, (record) => {
       const current = record ?? { kind: "private", language, active: true, subscriptions: [], cursor: currentSeq, sentAhead: [] };
-      return { ...current, language, prefs: { ...current.prefs, languageChosen: true } };
+      return { ...current, language, prefs: { ...prefsOf(current), languageChosen: true } };
     });
   }
 }
