@@ -145,6 +145,11 @@ describe("/language", () => {
     );
     expect(await say(`/language ${"x".repeat(200)}`)).toContain(`«${FSI}${"x".repeat(31)}…${PDI}»`);
     expect(await stack.bulletin.runtime.store.get(chatId(leila.id))).toEqual(before);
+
+    // Telegram refusing the chat's command menu does not undo the choice.
+    stack.telegram.failNext(1, 400, { methods: ["setMyCommands"] });
+    expect(await say("/language en")).toBe("From now on I write to you in English.");
+    expect(await say("/mysubs")).toBe("You follow: Economy.");
   });
 });
 

@@ -17,7 +17,13 @@ const ECHO_UNITS = 32;
 async function choose(ctx: BotContext, chosen: Language): Promise<string> {
   const chat = chatId(ctx.chat!.id);
   await ctx.services.subscriptions.chooseLanguage(chat, chosen);
-  await showCommandsIn(ctx.api, chat, chosen);
+  // The menu is a nicety: the choice is stored and confirmed even when Telegram refuses it.
+  await showCommandsIn(ctx.api, chat, chosen).catch((error: unknown) =>
+    ctx.services.logger.warn(
+      { chat, err: error instanceof Error ? error.message : String(error) },
+      "could not set the chat's command menu",
+    ),
+  );
   ctx.language = chosen;
   ctx.t = messagesFor(chosen);
   return ctx.t.languageChanged;
