@@ -1,6 +1,7 @@
 import type { NextFunction } from "grammy";
-import { DEFAULT_LANGUAGE, messagesFor, supportedLanguage, type Language } from "../i18n/index.js";
+import { messagesFor, supportedLanguage, type Language } from "../i18n/index.js";
 import { chatId } from "../ids.js";
+import type { ChatRecord } from "../store/chat-record.js";
 import type { BotContext } from "./context.js";
 
 /**
@@ -13,19 +14,26 @@ import type { BotContext } from "./context.js";
  */
 export async function languageOfUpdate(ctx: BotContext, next: NextFunction): Promise<void> {
   const code = ctx.from?.language_code;
-  // Telegram does not always say: then the stored language stands.
-  const fromTelegram: Language | undefined = code === undefined ? undefined : supportedLanguage(code);
-  ctx.language = fromTelegram ?? DEFAULT_LANGUAGE;
+  ctx.language = languageOf(undefined, code);
   if (ctx.chat?.type === "private") {
     const { subscriptions } = ctx.services;
     const chat = chatId(ctx.chat.id);
     let record = await subscriptions.record(chat);
-    if (record && !record.prefs?.languageChosen && fromTelegram !== undefined && supportedLanguage(record.language) !== fromTelegram) {
-      record = await subscriptions.followTelegramLanguage(chat, fromTelegram);
-    }
+    const language = languageOf(record, code);
+    if (record && supportedLanguage(record.language) !== language) record = await subscriptions.followTelegramLanguage(chat, language);
     ctx.chatRecord = record;
-    if (record && (record.prefs?.languageChosen || fromTelegram === undefined)) ctx.language = supportedLanguage(record.language);
+    ctx.language = language;
   }
   ctx.t = messagesFor(ctx.language);
   await next();
+}
+
+/**
+ * Pure: the language to write to a reader in, from their private chat's record and their Telegram
+ * `language_code`: the one they chose with /language, else Telegram's (when Telegram says), else
+ * the one stored.
+ */
+export function languageOf(record: ChatRecord | undefined, telegramCode: string | undefined): Language {
+  if (record?.prefs?.languageChosen || (record && telegramCode === undefined)) return supportedLanguage(record.language);
+  return supportedLanguage(telegramCode);
 }

@@ -183,4 +183,29 @@ describe("a Persian channel admin", () => {
     expect(post!.text).toContain("ادامه‌ی خبر\n#جهان #اقتصاد");
     expect(await say("/channels")).toBe(`گفت‌وگوهایی که پیوند داده‌اید:\n• ${FSI}Regional News${PDI}: جهان، اقتصاد`);
   });
+
+  it("who chose Persian gets the picker in Persian when adding the bot, and hears in Persian when it is removed", async () => {
+    stack = await startStack({ name: "lang-picker" });
+    const { telegram } = stack;
+    const channel = -1002100000002;
+    const omid = telegram.addUser({ id: 2402, first_name: "Omid", language_code: "en" });
+    telegram.addChat({ id: channel, type: "channel", title: "Regional News", username: "regional_news" });
+    telegram.setMember(channel, omid.id, "creator");
+    expect(await conversation(stack, omid)("/language fa")).toBe("از این پس به فارسی برایتان می‌نویسم.");
+
+    telegram.setBotMember(channel, "left");
+    telegram.botMembershipChanged(channel, omid, "administrator", { can_post_messages: true });
+    const [, picker] = await telegram.waitForMessages(omid.id, 2);
+    expect(picker!.text).toBe(`ممنون که مرا به ${FSI}Regional News${PDI} اضافه کردید. دسته‌هایی را که باید دریافت کند انتخاب کنید:`);
+    expect(buttons(picker)).toEqual(["➕ جهان", "➕ سیاست", "➕ اقتصاد"]);
+    telegram.userPresses(omid, picker!, `ln:${channel}:world`);
+    await telegram.waitFor(() => telegram.messagesTo(omid.id)[1]!.edits === 1, { message: "the picker to update" });
+    await stack.publish(article(["world"], { title: "نشست سران" }));
+    const [post] = await telegram.waitForMessages(channel, 1);
+    expect(post!.text).toContain("ادامه‌ی خبر\n#جهان");
+
+    telegram.botMembershipChanged(channel, omid, "left");
+    const [, , lost] = await telegram.waitForMessages(omid.id, 3);
+    expect(lost!.text).toMatch(/^دیگر نمی‌توانم در \u2068Regional News\u2069 پست بگذارم/);
+  });
 });

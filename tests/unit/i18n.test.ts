@@ -14,7 +14,9 @@ import {
   plural,
   supportedLanguage,
 } from "../../src/i18n/index.js";
-import { world } from "../support/records.js";
+import { languageOf } from "../../src/bot/language.js";
+import { DEFAULT_PREFS } from "../../src/store/chat-record.js";
+import { readerRecord, world } from "../support/records.js";
 import { CATEGORIES_FILE } from "../support/stack.js";
 
 const FSI = "\u2068";
@@ -203,6 +205,26 @@ describe("languages", () => {
     expect(parseLanguageChoice("de")).toBeUndefined();
     expect(parseLanguageChoice("fa-")).toBeUndefined();
     expect(parseLanguageChoice("")).toBeUndefined();
+  });
+});
+
+describe("the language a reader is written to in", () => {
+  const chose = (language: string) => readerRecord({ language, prefs: { ...DEFAULT_PREFS, languageChosen: true } });
+
+  it("is the one chosen with /language, whatever Telegram says", () => {
+    expect(languageOf(chose("en"), "fa")).toBe("en");
+    expect(languageOf(chose("fa"), "en-US")).toBe("fa");
+  });
+
+  it("else Telegram's, over what was stored before (a reader from before Persian existed)", () => {
+    expect(languageOf(readerRecord({ language: "en" }), "fa-IR")).toBe("fa");
+    expect(languageOf(undefined, "fa")).toBe("fa");
+    expect(languageOf(undefined, "de")).toBe("en");
+  });
+
+  it("and the stored one when Telegram does not say", () => {
+    expect(languageOf(readerRecord({ language: "fa" }), undefined)).toBe("fa");
+    expect(languageOf(undefined, undefined)).toBe("en");
   });
 });
 
