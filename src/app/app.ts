@@ -24,7 +24,10 @@ export interface StartOptions {
 
 /** Starts the configured roles in this process. */
 export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
-  const runtime = await createRuntime(config, logger, options.categories, { emptySandbox: options.sandbox !== undefined });
+  const runtime = await createRuntime(config, logger, options.categories, {
+    emptySandbox: options.sandbox !== undefined,
+    clock: options.tuning?.clock,
+  });
   const roles: RunningRole[] = [];
   try {
     for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning, options.sandbox));

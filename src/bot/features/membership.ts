@@ -1,10 +1,12 @@
 import { Composer, GrammyError } from "grammy";
 import { tellAdmin } from "../../channels/loss.js";
 import { botCannotPost } from "../../channels/rights.js";
+import { messagesFor } from "../../i18n/index.js";
 import { chatId } from "../../ids.js";
 import { subscribedSlugs } from "../../store/chat-record.js";
 import type { BotContext } from "../context.js";
 import { linkKeyboard } from "../keyboards.js";
+import { languageOf } from "../language.js";
 
 /**
  * The bot's own membership in channels and groups: added → the person who added it gets a
@@ -24,9 +26,11 @@ membership.on("my_chat_member", async (ctx) => {
   if (canPost && !couldPost) {
     const record = await channels.get(id);
     const linked = record?.active ? subscribedSlugs(record) : [];
+    // The picker goes to the admin's private chat: in the language they read there.
+    const language = languageOf(await ctx.services.subscriptions.record(chatId(update.from.id)), update.from.language_code);
     try {
-      await ctx.api.sendMessage(update.from.id, ctx.t.addedToChat(chat.title), {
-        reply_markup: linkKeyboard(channels.categories, id, linked, ctx.language),
+      await ctx.api.sendMessage(update.from.id, messagesFor(language).addedToChat(chat.title), {
+        reply_markup: linkKeyboard(channels.categories, id, linked, language),
       });
     } catch (error) {
       if (!(error instanceof GrammyError && error.error_code === 403)) throw error;
