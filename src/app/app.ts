@@ -1,5 +1,6 @@
 import type { Categories } from "../config/categories.js";
 import type { Config, Role } from "../config/env.js";
+import { ensureCanListen } from "../http/port.js";
 import type { Logger } from "../log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { startRole, type RunningRole, type Tuning } from "./roles/index.js";
@@ -22,12 +23,21 @@ export interface StartOptions {
   readonly sandbox?: FakeTelegram;
 }
 
+/**
+ * The HTTP server first: a port that turns out busy after all (ensureCanListen checked it) stops
+ * start-up before the bot and the workers take any work.
+ */
+const START_ORDER: readonly Role[] = ["http", "bot", "workers", "feeds"];
+
 /** Starts the configured roles in this process. */
 export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
+  const wanted = options.roles ?? config.roles;
+  if (wanted.includes("http")) await ensureCanListen(config.http.host, config.http.port);
   const runtime = await createRuntime(config, logger, options.categories, { emptySandbox: options.sandbox !== undefined });
   const roles: RunningRole[] = [];
   try {
-    for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning, options.sandbox));
+    for (const role of START_ORDER.filter((r) => wanted.includes(r)))
+      roles.push(await startRole(role, runtime, options.tuning, options.sandbox));
   } catch (error) {
     await Promise.allSettled(roles.map((r) => r.stop()));
     await runtime.close();

@@ -1,3 +1,4 @@
+import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
@@ -42,7 +43,14 @@ export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promi
     },
   });
   if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
-  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await app.close();
+    await queues.close();
+    throw listenProblem(error, config.http.host, config.http.port) ?? error;
+  }
   runtime.logger.info({ address }, `HTTP server listening on ${address}`);
   if (!config.ingestToken && !sandbox) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
   return {
