@@ -1,3 +1,4 @@
+import { DASHBOARD_PATH } from "../../http/operators.js";
 import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
@@ -52,7 +53,11 @@ export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promi
     throw listenProblem(error, config.http.host, config.http.port) ?? error;
   }
   runtime.logger.info({ address }, `HTTP server listening on ${address}`);
-  if (!config.ingestToken && !sandbox) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+  // What a deployment's operator should know; a sandbox publishes from its page and has no operators.
+  if (!sandbox) {
+    if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+    if (!config.admin) runtime.logger.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the queue dashboard at ${DASHBOARD_PATH} is off`);
+  }
   return {
     role: "http",
     url: address,
