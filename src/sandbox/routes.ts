@@ -16,7 +16,7 @@ import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
-import { loadSandboxPage } from "./page.js";
+import { loadSandboxPage, type PageAsset } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";
@@ -72,8 +72,8 @@ const limitsBody = z.object({ enabled: z.boolean() });
 type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
 
 /**
- * The sandbox page and its endpoints: GET /sandbox (the page; its stylesheet and script under
- * /sandbox/page/), GET /sandbox/events (its live stream, Server-Sent Events) and the JSON POSTs the
+ * The sandbox page and its endpoints: GET /sandbox (the page, where / and /sandbox/ lead too; its
+ * stylesheets, script and icon under /sandbox/page/), GET /sandbox/events (its live stream, Server-Sent Events) and the JSON POSTs the
  * page sends. Only for a Bulletin running against the built-in Bot API, on a loopback address.
  */
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
@@ -137,16 +137,19 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       .send(html);
   });
 
-  // Its stylesheet and script: the page's nonce lets them in.
-  for (const asset of page.assets) {
-    app.get(asset.path, (_request, reply) =>
-      reply
-        .header("content-type", asset.contentType)
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "no-store")
-        .send(asset.body),
-    );
-  }
+  // Its stylesheets and script (the page's nonce lets them in) and its icon.
+  const assetReply = (asset: PageAsset, reply: FastifyReply) =>
+    reply
+      .header("content-type", asset.contentType)
+      .header("content-security-policy", "default-src 'none'")
+      .header("x-content-type-options", "nosniff")
+      .header("cache-control", "no-store")
+      .send(asset.body);
+  for (const asset of page.assets) app.get(asset.path, (_request, reply) => assetReply(asset, reply));
+  // A browser asks for /favicon.ico on any page without an icon of its own (a JSON answer, say).
+  app.get("/favicon.ico", (_request, reply) => assetReply(page.favicon, reply));
+  // The address a newcomer types: the server's root, or the page's with a slash.
+  for (const path of ["/", "/sandbox/"]) app.get(path, (_request, reply) => reply.redirect("/sandbox"));
 
   app.get(SAMPLE_PHOTO_PATH, (_request, reply) =>
     reply

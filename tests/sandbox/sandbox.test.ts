@@ -158,6 +158,22 @@ describe("the sandbox's endpoints", () => {
     expect(page.body).not.toMatch(/<\/script>[^]*<\/script>[^]*<\/script>/);
   });
 
+  it("leads a newcomer's address to the page, and has an icon", async () => {
+    for (const url of ["/", "/sandbox/"]) {
+      const answer = await app.inject({ method: "GET", url });
+      expect(answer.statusCode, url).toBe(302);
+      expect(answer.headers.location, url).toBe("/sandbox");
+    }
+    const page = await app.inject({ method: "GET", url: "/sandbox" });
+    expect(page.body).toContain('<link rel="icon" href="/sandbox/page/favicon.svg" type="image/svg+xml">');
+    for (const url of ["/sandbox/page/favicon.svg", "/favicon.ico"]) {
+      const icon = await app.inject({ method: "GET", url });
+      expect(icon.statusCode, url).toBe(200);
+      expect(icon.headers["content-type"], url).toBe("image/svg+xml; charset=utf-8");
+      expect(icon.body, url).toMatch(/^<svg /);
+    }
+  });
+
   it("lets in the page's own stylesheet and script by the answer's nonce, and serves nothing else of their folder", async () => {
     const page = await app.inject({ method: "GET", url: "/sandbox" });
     const nonce = /script-src 'nonce-([^']+)'/.exec(String(page.headers["content-security-policy"]))?.[1];
