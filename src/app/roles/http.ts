@@ -46,13 +46,17 @@ export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promi
   if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
   let address: string;
   try {
-    address = await app.listen({ host: config.http.host, port: config.http.port });
+    // fastify logs the address it listens on (each of them, for a name like localhost).
+    address = await app.listen({
+      host: config.http.host,
+      port: config.http.port,
+      listenTextResolver: (at) => `HTTP server listening on ${at}`,
+    });
   } catch (error) {
     await app.close();
     await queues.close();
     throw listenProblem(error, config.http.host, config.http.port) ?? error;
   }
-  runtime.logger.info({ address }, `HTTP server listening on ${address}`);
   // What a deployment's operator should know; a sandbox publishes from its page and has no operators.
   if (!sandbox) {
     if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
