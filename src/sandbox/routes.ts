@@ -20,7 +20,8 @@ import { loadSandboxPage, type PageAsset } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";
-import { SandboxConflictError, SandboxState, isolate } from "./state.js";
+import { isolate } from "../i18n/bidi.js";
+import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
@@ -66,6 +67,20 @@ const channelBody = z.object({
   ownerId: z.number().int(),
 });
 const addBotBody = z.object({ readerId: z.number().int() });
+const topicName = z.string().trim().min(1, "must not be empty").max(128);
+const groupBody = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(128),
+  ownerId: z.number().int(),
+  forum: z.boolean().default(false),
+  topics: z.array(topicName).max(10).default([]),
+});
+const memberBody = z.object({ readerId: z.number().int(), role: z.enum(["member", "administrator"]) });
+const topicBody = z.object({ name: topicName, readerId: z.number().int() });
+const groupSendBody = z.object({
+  readerId: z.number().int(),
+  text: z.string().trim().min(1, "must not be empty").max(4096),
+  threadId: z.number().int().positive().optional(),
+});
 const limitsBody = z.object({ enabled: z.boolean() });
 
 /** Bulletin's fastify instance (buildHttpServer), whose logger is pino's. */
@@ -266,6 +281,68 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     if (state.botIsAdmin(channel.id)) return reply.status(409).send({ error: `the bot is already an administrator of ${channel.title}` });
     state.addBotToChannel(channel, reader);
     return reply.status(202).send({ ok: true });
+  });
+
+  // ----- groups and forums --------------------------------------------------------------------
+  const groupOf = (request: FastifyRequest, reply: FastifyReply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) {
+      void reply.status(400).send(invalid(params.error));
+      return undefined;
+    }
+    const group = state.group(params.data.id);
+    if (!group) void reply.status(404).send({ error: `no group ${params.data.id}` });
+    return group;
+  };
+
+  post("/sandbox/groups", groupBody, (body, _request, reply) => {
+    const owner = readerOf(body.ownerId, reply);
+    if (!owner) return reply;
+    return reply.status(201).send(state.addGroup(body.title, owner, body.forum, body.topics));
+  });
+
+  post("/sandbox/groups/:id/members", memberBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    state.setGroupMember(group, reader, body.role);
+    return reply.send({ ok: true });
+  });
+
+  post("/sandbox/groups/:id/topics", topicBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    const role = state.roleIn(group.id, reader);
+    if (role !== "creator" && role !== "administrator") {
+      return reply.status(403).send({ error: `${reader.name} is not an administrator of ${group.title}, so cannot open topics there` });
+    }
+    return reply.status(201).send(state.addTopic(group, body.name, reader));
+  });
+
+  post("/sandbox/groups/:id/add-bot", addBotBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    // Telegram lets any member add a bot to a group (unless the group forbids adding members).
+    if (!state.roleIn(group.id, reader)) return reply.status(403).send({ error: `${reader.name} is not in ${group.title}` });
+    if (state.botIsIn(group.id)) return reply.status(409).send({ error: `the bot is already in ${group.title}` });
+    state.addBotToGroup(group, reader);
+    return reply.status(202).send({ ok: true });
+  });
+
+  post("/sandbox/groups/:id/send", groupSendBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    if (!state.roleIn(group.id, reader)) {
+      return reply.status(403).send({ error: `${reader.name} is not in ${group.title}: add them as a member first` });
+    }
+    if (!state.botIsIn(group.id)) {
+      return reply.status(409).send({ error: `the bot is not in ${group.title} yet, so nobody reads commands there: add it first` });
+    }
+    const update = state.groupSays(group, reader, body.text, body.threadId);
+    return reply.status(202).send({ updateId: update.update_id });
   });
 
   post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {

@@ -150,6 +150,61 @@ describe("the sandbox's endpoints", () => {
     expect(telegram.pendingUpdates().at(-1)?.my_chat_member?.from.id).toBe(owner.id);
   });
 
+  it("makes groups and forums as Telegram has them: members and admins, topics by admins, the bot added by a member", async () => {
+    const reader = async (name: string) => (await post("/sandbox/readers", { name })).json<{ id: number }>().id;
+    const [hamid, maryam, mallory, stranger] = [
+      await reader("Hamid"),
+      await reader("Maryam"),
+      await reader("Mallory"),
+      await reader("Eve"),
+    ];
+    const group = (await post("/sandbox/groups", { title: "Neighbours", ownerId: hamid })).json<{ id: number; forum: boolean }>();
+    expect(group.id).toBeGreaterThan(-1_000_000_000_000); // a basic group's id
+    expect(telegram.memberOf(group.id, hamid).status).toBe("creator");
+    expect((await post("/sandbox/groups", { title: "Plain", ownerId: hamid, topics: ["World"] })).statusCode).toBe(409);
+    const forum = (await post("/sandbox/groups", { title: "Desk", ownerId: hamid, forum: true, topics: ["World", "Sports"] })).json<{
+      id: number;
+    }>();
+    expect(forum.id).toBeLessThan(-1_000_000_000_000); // a supergroup's
+
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: maryam, role: "administrator" })).statusCode).toBe(200);
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: mallory, role: "member" })).statusCode).toBe(200);
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: hamid, role: "member" })).statusCode).toBe(409);
+    expect(telegram.memberOf(forum.id, maryam).status).toBe("administrator");
+
+    const topicBy = (readerId: number) => post(`/sandbox/groups/${forum.id}/topics`, { name: "Culture", readerId });
+    expect((await topicBy(mallory)).statusCode).toBe(403);
+    const culture = await topicBy(maryam);
+    expect(culture.statusCode).toBe(201);
+    const cultureId = culture.json<{ id: number; name: string }>().id;
+    expect((await post(`/sandbox/groups/${group.id}/topics`, { name: "Culture", readerId: hamid })).statusCode).toBe(409);
+
+    // Nobody reads the group before the bot is in it; whoever is not in it can neither write nor add the bot.
+    const send = (readerId: number, threadId?: number) =>
+      post(`/sandbox/groups/${forum.id}/send`, { readerId, text: "/subscribe world", ...(threadId ? { threadId } : {}) });
+    expect((await send(mallory)).statusCode).toBe(409);
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: stranger })).statusCode).toBe(403);
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: mallory })).statusCode).toBe(202);
+    expect(telegram.pendingUpdates().at(-1)?.my_chat_member).toMatchObject({
+      from: { id: mallory },
+      new_chat_member: { status: "member" },
+    });
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: hamid })).statusCode).toBe(409);
+
+    expect((await send(stranger)).statusCode).toBe(403);
+    expect((await send(mallory, 999_999)).statusCode).toBe(409);
+    expect((await send(mallory)).statusCode).toBe(202);
+    const general = telegram.pendingUpdates().at(-1)?.message;
+    expect(general).toMatchObject({ chat: { id: forum.id }, from: { id: mallory }, text: "/subscribe world" });
+    expect(general?.is_topic_message).toBeUndefined();
+    expect((await send(maryam, cultureId)).statusCode).toBe(202);
+    expect(telegram.pendingUpdates().at(-1)?.message).toMatchObject({
+      from: { id: maryam },
+      message_thread_id: cultureId,
+      is_topic_message: true,
+    });
+  });
+
   it("serves the page with a content security policy and the samples as inert JSON", async () => {
     const page = await app.inject({ method: "GET", url: "/sandbox" });
     expect(page.statusCode).toBe(200);
@@ -377,13 +432,67 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     expect(await channel.locator(".msg.bot").count()).toBe(1);
     expect(await post.locator(".author").textContent()).toBe("Regional News");
 
-    // For the README: Maryam's view from the Persian photo on.
+    await screenshot("channel");
+  });
+
+  it("makes a forum whose admin links World to a topic, where its posts appear; a member is refused", async () => {
+    await page.locator("#group-form input[name=title]").fill("Neighbourhood");
+    await page.locator("#group-form input[name=forum]").check();
+    await page.locator("#group-form input[name=topics]").fill("World, Sports");
+    await page.locator("#group-form select[name=owner]").selectOption({ label: "Hamid" });
+    await page.locator("#group-form button[type=submit]").click();
+    const forum = page.locator('section.chat.group[data-title="Neighbourhood"]');
+    await forum.waitFor(WAIT);
+    expect(await forum.locator(".tab").allTextContents()).toEqual(["General", "World", "Sports"]);
+
+    // Hamid, its creator, makes Maryam an admin and Mallory a member, then adds the bot.
+    const addMember = async (name: string, role: "member" | "administrator") => {
+      await forum.locator(".setup select.reader-select").selectOption({ label: name });
+      await forum.locator(".setup select[aria-label=As]").selectOption(role);
+      await forum.locator(".setup button", { hasText: "Add" }).click();
+    };
+    await addMember("Maryam", "administrator");
+    await addMember("Mallory", "member");
+    await forum.locator(".members", { hasText: "Hamid (creator), Maryam (admin), Mallory" }).waitFor(WAIT);
+    await forum.locator("select.as").selectOption({ label: "Hamid" });
+    await forum.locator("button", { hasText: "Add the bot" }).click();
+    await forum.locator(".badge", { hasText: "bot: member" }).waitFor(WAIT);
+    await botMessages(readerCard("Hamid"), "Thanks for adding me to Neighbourhood").waitFor(WAIT);
+
+    // In the World topic: Mallory, a member, may not link it; Maryam, an admin, does.
+    const write = async (as: string, text: string) => {
+      await forum.locator("select.as").selectOption({ label: as });
+      await forum.locator(".composer input[name=text]").fill(text);
+      await forum.locator(".composer button[type=submit]").click();
+    };
+    await forum.locator(".tab", { hasText: "World" }).click();
+    await write("Mallory", "/subscribe world");
+    await botMessages(forum, "Only this group's administrators").waitFor(WAIT);
+    await write("Maryam", "/subscribe world");
+    await botMessages(forum, "Neighbourhood now receives: World").waitFor(WAIT);
+    expect(await forum.locator(".msg.user .author").allTextContents()).toEqual(["Mallory", "Maryam"]);
+
+    await publish({
+      title: "Ceasefire talks resume",
+      url: `https://news.example.com/en/world/talks-${Date.now()}`,
+      categories: ["world"],
+    });
+    const post = botMessages(forum, "Ceasefire talks resume");
+    await post.waitFor(WAIT);
+    expect(harness.telegram.messagesTo(await readerId(forum)).at(-1)?.message_thread_id).toBeGreaterThan(0);
+    // Posted in the topic: the General topic does not show it.
+    await forum.locator(".tab", { hasText: "General" }).click();
+    expect(await post.isVisible()).toBe(false);
+    await forum.locator(".tab", { hasText: "World" }).click();
+    expect(await post.isVisible()).toBe(true);
+
+    // For the README: Maryam's view from the Persian photo on, beside the forum.
     await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) =>
       (node as unknown as { scrollIntoView(): void }).scrollIntoView(),
     );
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await sleep(2500); // the callback toast fades
-    const full = await screenshot("channel");
+    const full = await screenshot("forum");
     // The README's picture: written when missing, or on request (UPDATE_SCREENSHOTS=1), so that a
     // test run does not change a tracked file every time.
     if (!existsSync(README_SCREENSHOT) || process.env.UPDATE_SCREENSHOTS === "1") {
