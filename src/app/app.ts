@@ -33,7 +33,10 @@ const START_ORDER: readonly Role[] = ["http", "bot", "workers", "feeds"];
 export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
   const wanted = options.roles ?? config.roles;
   if (wanted.includes("http")) await ensureCanListen(config.http.host, config.http.port);
-  const runtime = await createRuntime(config, logger, options.categories, { emptySandbox: options.sandbox !== undefined });
+  const runtime = await createRuntime(config, logger, options.categories, {
+    emptySandbox: options.sandbox !== undefined,
+    clock: options.tuning?.clock,
+  });
   const roles: RunningRole[] = [];
   try {
     for (const role of START_ORDER.filter((r) => wanted.includes(r)))

@@ -4,6 +4,7 @@ import { loadCategories } from "../config/categories.js";
 import type { Config } from "../config/env.js";
 import { ConfigError } from "../config/errors.js";
 import { Ingestor } from "../ingest/ingest.js";
+import { PreferencesService } from "../preferences/service.js";
 import type { Logger } from "../log.js";
 import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
@@ -11,6 +12,7 @@ import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis
 import { clearSandboxData } from "../sandbox/start.js";
 import { ChatStore } from "../store/chats.js";
 import { keys as keyLayout, type Keys } from "../store/keys.js";
+import { SYSTEM_CLOCK, type Clock } from "../time.js";
 
 /** What every role shares in one process: config, Redis, queues, the store and ingest. */
 export interface Runtime {
@@ -21,6 +23,10 @@ export interface Runtime {
   readonly categories: Categories;
   readonly keys: Keys;
   readonly store: ChatStore;
+  /** What time it is for digests and quiet hours (the system's, or a story's). */
+  readonly clock: Clock;
+  /** Readers' preferences (digests, time zone, quiet hours, muted words, languages). */
+  readonly preferences: PreferencesService;
   readonly queues: Queues;
   readonly ingestor: Ingestor;
   /** The bot role's link to Telegram in this process, for /readyz ("absent" when it does not run here). */
@@ -33,6 +39,8 @@ export interface Runtime {
 export interface RuntimeOptions {
   /** A sandbox run: its keys are deleted before anything else, so that each run starts empty. */
   readonly emptySandbox?: boolean;
+  /** Stories move time themselves; default: the system's clock. */
+  readonly clock?: Clock;
 }
 
 export async function createRuntime(
@@ -60,6 +68,8 @@ export async function createRuntime(
   const keys = keyLayout(config.keyPrefix);
   const queues = openQueues(redis, config.keyPrefix);
   const ingestor = new Ingestor({ redis, keys, categories: loaded, queues, logger });
+  const store = new ChatStore(redis, config.keyPrefix);
+  const clock = options.clock ?? SYSTEM_CLOCK;
   return {
     config,
     logger,
@@ -67,7 +77,9 @@ export async function createRuntime(
     redis,
     categories: loaded,
     keys,
-    store: new ChatStore(redis, config.keyPrefix),
+    store,
+    clock,
+    preferences: new PreferencesService(store, clock, config.defaultTimezone),
     queues,
     ingestor,
     botStatus: new BotStatus(),

@@ -1,8 +1,9 @@
 import type { Context } from "grammy";
-import type { Messages } from "../i18n/index.js";
+import type { Language, Messages } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
+import type { ChatRecord } from "../store/chat-record.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
@@ -16,8 +17,13 @@ export interface BotServices {
 
 export type BotContext = Context & {
   readonly services: BotServices;
-  /** The reader's messages, chosen from their Telegram language. */
+  /** The messages in `language`. */
   t: Messages;
-  /** The reader's language as stored with their chat. */
-  language: string;
+  /**
+   * The language to answer in: in a private chat the one the reader chose with /language, else
+   * their Telegram language; in a group the sender's Telegram language (bot/language.ts).
+   */
+  language: Language;
+  /** A private chat's record, read once per update (undefined for a new reader and in other chats). */
+  chatRecord?: ChatRecord;
 };

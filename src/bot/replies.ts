@@ -1,15 +1,33 @@
 import type { Categories } from "../config/categories.js";
 import type { CategorySlug } from "../ids.js";
+import { isolate, startsRtl } from "../i18n/bidi.js";
+import { joinList, type Language } from "../i18n/index.js";
 import type { BotContext } from "./context.js";
 
-/** "World, Politics" */
-export function titles(categories: Categories, slugs: readonly CategorySlug[], language: string): string {
-  return slugs.map((slug) => categories.title(slug, language)).join(", ");
+/**
+ * A category's title in `language` as it goes inside a sentence: in a Persian one, a title that
+ * fell back to English is isolated so that it cannot reorder the words around it.
+ */
+function inlineTitle(categories: Categories, slug: CategorySlug, language: Language): string {
+  const title = categories.title(slug, language);
+  return language === "fa" && !startsRtl(title) ? isolate(title) : title;
 }
 
-/** "world (World), politics (Politics)": what a reader can type. */
-export function validSlugs(categories: Categories, language: string): string {
-  return categories.slugs.map((slug) => `${slug} (${categories.title(slug, language)})`).join(", ");
+/** "World, Politics"; "جهان، سیاست" */
+export function titles(categories: Categories, slugs: readonly CategorySlug[], language: Language): string {
+  return joinList(
+    slugs.map((slug) => inlineTitle(categories, slug, language)),
+    language,
+  );
+}
+
+/** "world (World), politics (Politics)": what a reader can type; in Persian the slugs are isolated: "⁨world⁩ (جهان)، …". */
+export function validSlugs(categories: Categories, language: Language): string {
+  const typed = (slug: CategorySlug) => (language === "fa" ? isolate(slug) : slug);
+  return joinList(
+    categories.slugs.map((slug) => `${typed(slug)} (${inlineTitle(categories, slug, language)})`),
+    language,
+  );
 }
 
 /**
@@ -24,6 +42,6 @@ export function categoryLines(
   unknown: readonly string[] = [],
 ): string[] {
   const lines = lists.filter(([slugs]) => slugs.length > 0).map(([slugs, sentence]) => sentence(titles(categories, slugs, ctx.language)));
-  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown.join(", "), validSlugs(categories, ctx.language)));
+  if (unknown.length > 0) lines.push(ctx.t.unknownCategories(unknown, validSlugs(categories, ctx.language)));
   return lines;
 }

@@ -35,14 +35,25 @@ export class ChannelService {
     readonly categories: Categories,
   ) {}
 
-  /** `admin`: who linked it (told if the chat is lost); unknown for a group's anonymous admin. */
-  async link(chat: ChatRef, admin: UserId | undefined, slugs: readonly CategorySlug[], thread?: number): Promise<LinkResult> {
+  /**
+   * `admin`: who linked it (told if the chat is lost); unknown for a group's anonymous admin.
+   * `language`: the linking admin's; the chat's posts and what its admin is told come in it.
+   */
+  async link(
+    chat: ChatRef,
+    admin: UserId | undefined,
+    language: string,
+    slugs: readonly CategorySlug[],
+    thread?: number,
+  ): Promise<LinkResult> {
     const currentSeq = await this.store.currentSequence();
     const { before } = await this.store.update(chat.id, (record) => {
-      const linked = withSubscriptions(record, slugs, currentSeq, { kind: chat.type, language: "en" });
+      const linked = withSubscriptions(record, slugs, currentSeq, { kind: chat.type, language });
       const previous = settingsOf(record?.active ? record : undefined);
       const settings: ChatSettings = { ...previous, linkedBy: admin ?? previous.linkedBy, title: chat.title };
-      return withThread({ ...linked, kind: chat.type, settings }, slugs, thread);
+      // An anonymous admin leaves the language of whoever linked the chat before.
+      const spoken = admin === undefined ? linked.language : language;
+      return withThread({ ...linked, kind: chat.type, language: spoken, settings }, slugs, thread);
     });
     if (admin !== undefined) await this.redis.sadd(this.keys.linkedBy(admin), String(chat.id));
     const had = new Set(before?.active ? subscribedSlugs(before) : []);

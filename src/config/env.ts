@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
+import { canonicalTimeZone } from "../time.js";
 import { ConfigError } from "./errors.js";
 import { formatIssues } from "./issues.js";
 
@@ -53,6 +54,18 @@ const envFields = z.object({
     )
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Readers' times (issue 14): digests and quiet hours of readers who did not choose a zone.
+  DEFAULT_TIMEZONE: z
+    .string()
+    .transform((name, ctx) => {
+      const zone = canonicalTimeZone(name);
+      if (zone === undefined) {
+        ctx.addIssue({ code: "custom", message: "must be an IANA time zone name Node knows, like Asia/Tehran or Europe/London" });
+        return z.NEVER;
+      }
+      return zone;
+    })
+    .default("Asia/Tehran"),
   // The sandbox (issue 7): read by src/sandbox/mode.ts before this schema; validated here too.
   SANDBOX: flag.optional(),
   // Operators (issue 6): the queue dashboard's basic auth, the metrics token, the admins' chats.
@@ -146,6 +159,8 @@ export interface Config {
   readonly metricsToken: string | undefined;
   /** ADMIN_CHAT_IDS: the chats whose messages may use the admin commands; unset, none. */
   readonly adminChatIds: readonly number[] | undefined;
+  /** DEFAULT_TIMEZONE: the IANA zone of readers who did not choose one (canonical spelling). */
+  readonly defaultTimezone: string;
 }
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -180,6 +195,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
     metricsToken: env.METRICS_TOKEN,
     adminChatIds: env.ADMIN_CHAT_IDS,
+    defaultTimezone: env.DEFAULT_TIMEZONE,
   };
 }
 

@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
-import { formatArticle, formatDigest, type ArticleMessage } from "../format/index.js";
+import type { Categories } from "../config/categories.js";
+import { formatArticle, formatDigest, hashtagWords, type ArticleMessage } from "../format/index.js";
 import { messagesFor } from "../i18n/index.js";
 import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
@@ -72,6 +73,8 @@ export interface DelivererDeps {
   readonly budget: SendBudget;
   readonly pool: AdaptivePool;
   readonly articles: ArticleCache;
+  /** For the hashtags: each category's title in the chat's language. */
+  readonly categories: Categories;
   readonly queues: Pick<Queues, "delivery">;
   readonly stats: DeliveryStats;
   readonly timings: Timings;
@@ -326,6 +329,7 @@ export class Deliverer {
       message = formatArticle(article, messagesFor(language), {
         photo: withPhoto,
         hashtags: settings.hashtags,
+        hashtagWords: hashtagWords(this.deps.categories, article.categories, language),
         signature: settings.signature,
       });
       this.formatCache.set(key, message);

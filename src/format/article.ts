@@ -1,3 +1,4 @@
+import type { Categories } from "../config/categories.js";
 import type { Messages } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import { CAPTION_LIMIT, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLength } from "./html.js";
@@ -12,6 +13,8 @@ export interface FormatArticleOptions {
   photo?: boolean;
   /** `false` leaves the categories' hashtags out (a channel's choice). */
   hashtags?: boolean;
+  /** The words the hashtags are made of, in the reader's language (`hashtagWords`); the category slugs when absent. */
+  hashtagWords?: readonly string[];
   /** A last line under every post (a channel's signature, e.g. "@regional_news"). */
   signature?: string;
 }
@@ -32,7 +35,7 @@ const MIN_TITLE_UNITS = 64;
  *     Summary…
  *
  *     <a href="https://…">Read more</a>
- *     #world #middle_east
+ *     #World #Middle_East
  *
  * Every piece of article text is escaped. The whole fits Telegram's limit (a caption's 1024 with a
  * photo, a message's 4096 without): the summary is shortened first, then left out, then the title is
@@ -49,7 +52,7 @@ export function formatArticle(article: FormattableArticle, messages: Messages, o
     summary: normalizeSummary(article.summary ?? ""),
     url,
     linkText: cleanText(messages.readMore),
-    hashtags: options.hashtags === false ? [] : hashtags(article.categories),
+    hashtags: options.hashtags === false ? [] : hashtags(options.hashtagWords ?? article.categories),
     signature: cutText(cleanText(options.signature ?? "").trim(), SIGNATURE_UNITS),
   };
   const photoUrl = options.photo === false ? undefined : article.imageUrl;
@@ -116,10 +119,27 @@ export function normalizeSummary(summary: string): string {
     .trim();
 }
 
-/** Category slugs as hashtags: Telegram's hashtags hold letters, digits and `_`, so `-` becomes `_`. */
-export function hashtags(categories: readonly string[]): string[] {
-  const tags = categories
-    .map((slug) => slug.trim().replace(/[^\p{L}\p{N}_]/gu, "_"))
+/**
+ * What an article's categories are called in `language`, for its hashtags: each category's title
+ * in that language ("جهان", "Middle East"), its slug when it has no title in that language.
+ */
+export function hashtagWords(categories: Categories, slugs: readonly string[], language: string): string[] {
+  return slugs.map((slug) => categories.get(slug)?.title[language] ?? slug);
+}
+
+/**
+ * Words as hashtags. Telegram's hashtags hold letters, decimal digits, `_` and the zero-width
+ * non-joiner (part of a Persian word): a space or a `-` becomes `_` ("Middle East" →
+ * #Middle_East) and diacritics are dropped, so that the whole word stays one tag.
+ */
+export function hashtags(words: readonly string[]): string[] {
+  const tags = words
+    .map((word) =>
+      word
+        .trim()
+        .replace(/\p{M}/gu, "")
+        .replace(/[^\p{L}\p{Nd}_\u200C]/gu, "_"),
+    )
     .filter((tag) => tag !== "")
     .map((tag) => `#${tag}`);
   return [...new Set(tags)];

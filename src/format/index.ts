@@ -1,6 +1,7 @@
 export { CAPTION_LIMIT, ELLIPSIS, TEXT_LIMIT, cleanText, cutText, escapeHtml, htmlTextLength } from "./html.js";
 export {
   formatArticle,
+  hashtagWords,
   hashtags,
   normalizeSummary,
   normalizeTitle,

@@ -1,3 +1,5 @@
+import { formatCount as count, plural } from "./format.js";
+
 /**
  * Every string the bot sends (to readers, chat admins and operators), in English. A translation is
  * another object of the same type (see `Messages`), so a missing key is a type error, not a blank
@@ -10,7 +12,7 @@ export const en = {
   alreadySubscribed: (titles: string) => `You already follow: ${titles}.`,
   unsubscribed: (titles: string) => `You no longer follow: ${titles}.`,
   notSubscribed: (titles: string) => `You did not follow: ${titles}.`,
-  unknownCategories: (unknown: string, valid: string) => `I don't know ${unknown}. The categories are: ${valid}.`,
+  unknownCategories: (unknown: readonly string[], valid: string) => `I don't know ${unknown.join(", ")}. The categories are: ${valid}.`,
   subscribeUsage: (valid: string) => `Tell me which categories, for example /subscribe world. The categories are: ${valid}.`,
   unsubscribeUsage: "Tell me which categories to stop, for example /unsubscribe world, or /stop to stop everything.",
   mySubscriptions: (titles: string) => `You follow: ${titles}.`,
@@ -27,6 +29,7 @@ export const en = {
       "/unsubscribe <category>: stop following categories",
       "/mysubs: what you follow",
       "/stop: stop everything",
+      "/language: English or فارسی",
       "/help: this message",
       "",
       "For your channel or group (make me an administrator there first):",
@@ -40,7 +43,7 @@ export const en = {
   toggledOn: (title: string) => `Following ${title}`,
   toggledOff: (title: string) => `Stopped ${title}`,
   readMore: "Read more",
-  digestHeader: (count: number) => `📰 ${count} new articles`,
+  digestHeader: (n: number) => `📰 ${count(n, "en")} new ${plural(n, "en", { one: "article", other: "articles" })}`,
   linkUsage: (valid: string) =>
     [
       "Link a channel or group you administer to categories:",
@@ -82,20 +85,24 @@ export const en = {
   ].join("\n"),
   settingsShown: (title: string, photo: boolean, preview: boolean, hashtags: boolean, signature: string) =>
     `${title}: photos ${photo ? "on" : "off"}, link previews ${preview ? "on" : "off"}, hashtags ${hashtags ? "on" : "off"}, signature ${signature ? `"${signature}"` : "none"}.`,
+  languagePrompt: "Which language shall I write to you in? Tap a button, or send /language en or /language fa.",
+  languageChanged: "From now on I write to you in English.",
+  unknownLanguage: (word: string) => `I don't know the language "${word}". I write in English (/language en) and Persian (/language fa).`,
   /** The operators' commands, in the chats of ADMIN_CHAT_IDS (src/bot/features/admin.ts); HTML. */
   admin: {
     subscribersHeader: "<b>Subscribers</b>",
-    subscribers: (category: string, count: string) => `${category}: ${count}`,
+    subscribers: (category: string, subscribers: number) => `${category}: ${count(subscribers, "en")}`,
     queuesHeader: "<b>Queues</b> (waiting / active / delayed / failed)",
-    queue: (queue: string, paused: boolean, waiting: string, active: string, delayed: string, failed: string) =>
-      `${queue}${paused ? " ⏸ paused" : ""}: ${waiting} / ${active} / ${delayed} / ${failed}`,
+    queue: (queue: string, paused: boolean, waiting: number, active: number, delayed: number, failed: number) =>
+      `${queue}${paused ? " ⏸ paused" : ""}: ${[waiting, active, delayed, failed].map((n) => count(n, "en")).join(" / ")}`,
     deliveryHeader: "<b>Delivery</b>",
-    sent: (single: string, digests: string, articles: string) => `sent: ${single} single, ${digests} digests; ${articles} articles`,
-    failed: (failures: string) => `failed: ${failures}`,
-    failure: (reason: string, count: string) => `${reason} ${count}`,
-    noFailures: "none",
-    paidMessages: (count: string) => `paid messages: ${count}`,
-    feeds: (ok: string, failing: string, neverPolled: string) => `<b>Feeds</b>: ${ok} ok, ${failing} failing, ${neverPolled} never polled`,
+    sent: (single: number, digests: number, articles: number) =>
+      `sent: ${count(single, "en")} single, ${count(digests, "en")} digests; ${count(articles, "en")} articles`,
+    failed: (failures: readonly string[]) => `failed: ${failures.length > 0 ? failures.join(", ") : "none"}`,
+    failure: (reason: string, failures: number) => `${reason} ${count(failures, "en")}`,
+    paidMessages: (paid: number) => `paid messages: ${count(paid, "en")}`,
+    feeds: (ok: number, failing: number, neverPolled: number) =>
+      `<b>Feeds</b>: ${count(ok, "en")} ok, ${count(failing, "en")} failing, ${count(neverPolled, "en")} never polled`,
     paused: (queues: readonly string[]) =>
       `⏸ Paused ${queues.join(" and ")}: nothing is sent until /resume. Sends in flight finish; articles keep arriving and wait.`,
     resumed: (queues: readonly string[]) => `▶️ Resumed ${queues.join(" and ")}: delivery goes on where it stopped.`,
@@ -113,6 +120,7 @@ export const en = {
     unlink: "Unlink a channel or group",
     channels: "The channels and groups you linked",
     settings: "How posts look in your channel",
+    language: "English or فارسی",
     help: "How this bot works",
   },
 };

@@ -1,24 +1,22 @@
 import { en, type Messages } from "./en.js";
 import { fa } from "./fa.js";
+import { supportedLanguage, type Language } from "./language.js";
 
 export type { Messages };
+export { formatClock, formatCount, formatDate, joinList, plural } from "./format.js";
+export {
+  DEFAULT_LANGUAGE,
+  LANGUAGES,
+  LANGUAGE_NAMES,
+  isLanguage,
+  parseLanguageChoice,
+  supportedLanguage,
+  type Language,
+} from "./language.js";
 
-const catalogs: Readonly<Record<string, Messages>> = { en, fa };
+const catalogs: Readonly<Record<Language, Messages>> = { en, fa };
 
-export const DEFAULT_LANGUAGE = "en";
-
-/** The language of a Telegram `language_code` ("en", "en-GB", "fa"…), without its region. */
-function baseLanguage(language: string | undefined): string {
-  return (language ?? DEFAULT_LANGUAGE).toLowerCase().split("-")[0] ?? DEFAULT_LANGUAGE;
-}
-
-/** The messages for a Telegram `language_code`, English when unknown. */
+/** The messages of a language, or of a Telegram `language_code` / stored language (English when we don't speak it). */
 export function messagesFor(language: string | undefined): Messages {
-  return catalogs[baseLanguage(language)] ?? en;
-}
-
-/** The languages with a catalog: the language stored for a chat is one of these. */
-export function supportedLanguage(language: string | undefined): string {
-  const base = baseLanguage(language);
-  return base in catalogs ? base : DEFAULT_LANGUAGE;
+  return catalogs[supportedLanguage(language)];
 }

@@ -29,6 +29,32 @@ export interface ChatSettings {
 
 export const DEFAULT_SETTINGS: ChatSettings = { photo: true, linkPreview: true, hashtags: true, signature: "" };
 
+/** How a reader gets their articles: each at once, or gathered into one digest an hour or a day. */
+export type DigestMode =
+  | { readonly kind: "instant" }
+  | { readonly kind: "hourly" }
+  /** `at`: the minute of the day (0..1439) in the reader's time zone. */
+  | { readonly kind: "daily"; readonly at: number };
+
+/** A reader's own way of receiving the news (private chats only). */
+export interface ReaderPrefs {
+  readonly digest: DigestMode;
+  /** An IANA zone name; absent: DEFAULT_TIMEZONE. */
+  readonly timezone?: string;
+  /** Nothing is sent from `from` to `to` (minutes of the day in the reader's zone; from ≠ to; may wrap midnight). */
+  readonly quiet?: { readonly from: number; readonly to: number };
+  /** The article languages to receive; absent: all. */
+  readonly languages?: readonly string[];
+  /** Normalized whole words (src/preferences/words.ts): an article holding one is not sent. */
+  readonly muted: readonly string[];
+  /** The reader picked `language` with /language (else it follows Telegram's language_code). */
+  readonly languageChosen?: boolean;
+  /** Epoch minute from which the articles held back go out as one digest; absent: nothing is held. */
+  readonly nextDue?: number;
+}
+
+export const DEFAULT_PREFS: ReaderPrefs = { digest: { kind: "instant" }, muted: [] };
+
 /**
  * Everything Bulletin keeps about one chat, stored as one short string per chat so that a
  * million readers fit in a few dozen megabytes: preferences next to subscriptions next to the
@@ -45,10 +71,12 @@ export interface ChatRecord {
   readonly sentAhead: readonly number[];
   /** Channels and groups only; absent means the defaults. */
   readonly settings?: ChatSettings;
+  /** Private chats only; absent means the defaults (and costs no byte). */
+  readonly prefs?: ReaderPrefs;
 }
 
-function encodeSettings(settings: ChatSettings | undefined): string {
-  if (!settings) return "";
+function settingsTokens(settings: ChatSettings | undefined): string[] {
+  if (!settings) return [];
   const tokens: string[] = [];
   if (!settings.photo) tokens.push("nophoto");
   if (!settings.linkPreview) tokens.push("nopreview");
@@ -56,21 +84,106 @@ function encodeSettings(settings: ChatSettings | undefined): string {
   if (settings.linkedBy !== undefined) tokens.push(`by${settings.linkedBy}`);
   if (settings.signature !== "") tokens.push(`sig=${encodeURIComponent(settings.signature)}`);
   if (settings.title) tokens.push(`t=${encodeURIComponent(settings.title)}`);
-  return tokens.join(";");
+  return tokens;
 }
 
-function decodeSettings(encoded: string): ChatSettings | undefined {
-  if (encoded === "") return undefined;
-  const settings: { -readonly [K in keyof ChatSettings]: ChatSettings[K] } = { ...DEFAULT_SETTINGS };
-  for (const token of encoded.split(";")) {
-    if (token === "nophoto") settings.photo = false;
-    else if (token === "nopreview") settings.linkPreview = false;
-    else if (token === "notags") settings.hashtags = false;
-    else if (token.startsWith("by")) settings.linkedBy = userId(Number(token.slice(2)));
-    else if (token.startsWith("sig=")) settings.signature = decodeURIComponent(token.slice(4));
-    else if (token.startsWith("t=")) settings.title = decodeURIComponent(token.slice(2));
+/** Applies one settings token; false when the token is not one of them. */
+function readSettingsToken(settings: { -readonly [K in keyof ChatSettings]: ChatSettings[K] }, token: string): boolean {
+  if (token === "nophoto") settings.photo = false;
+  else if (token === "nopreview") settings.linkPreview = false;
+  else if (token === "notags") settings.hashtags = false;
+  else if (/^by-?\d+$/.test(token)) settings.linkedBy = userId(Number(token.slice(2)));
+  else if (token.startsWith("sig=")) settings.signature = decodeURIComponent(token.slice(4));
+  else if (token.startsWith("t=")) settings.title = decodeURIComponent(token.slice(2));
+  else return false;
+  return true;
+}
+
+/**
+ * Only what would break the record's syntax is escaped in a reader's words and names, so that
+ * Persian stays as compact as UTF-8 makes it (percent-encoding would triple it).
+ */
+const escapeValue = (value: string): string => value.replace(/[%,;|]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const unescapeValue = (value: string): string =>
+  value.replace(/%(25|2C|3B|7C)/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+const list = (values: readonly string[]): string => values.map(escapeValue).join(",");
+const unlist = (value: string): string[] => (value === "" ? [] : value.split(",").map(unescapeValue));
+const base36 = (n: number): string => n.toString(36);
+const minuteOfDay = (value: string): number | undefined => {
+  const n = /^[0-9a-z]{1,3}$/.test(value) ? parseInt(value, 36) : NaN;
+  return n >= 0 && n < 1440 ? n : undefined;
+};
+
+/**
+ * A reader's preferences as tokens: `d=h` (hourly) or `d=<minute>` (daily), `z=<zone>`,
+ * `q=<from>-<to>`, `l=<languages>`, `m=<muted words>`, `lc` (language chosen), `n=<next due>`;
+ * numbers in base 36. The defaults write nothing.
+ */
+function prefsTokens(prefs: ReaderPrefs | undefined): string[] {
+  if (!prefs) return [];
+  const tokens: string[] = [];
+  if (prefs.digest.kind === "hourly") tokens.push("d=h");
+  if (prefs.digest.kind === "daily") tokens.push(`d=${base36(prefs.digest.at)}`);
+  if (prefs.timezone !== undefined) tokens.push(`z=${escapeValue(prefs.timezone)}`);
+  if (prefs.quiet) tokens.push(`q=${base36(prefs.quiet.from)}-${base36(prefs.quiet.to)}`);
+  if (prefs.languages) tokens.push(`l=${list(prefs.languages)}`);
+  if (prefs.muted.length > 0) tokens.push(`m=${list(prefs.muted)}`);
+  if (prefs.languageChosen) tokens.push("lc");
+  if (prefs.nextDue !== undefined) tokens.push(`n=${base36(prefs.nextDue)}`);
+  return tokens;
+}
+
+/** Applies one preferences token; false when the token is not one of them. */
+function readPrefsToken(prefs: { -readonly [K in keyof ReaderPrefs]: ReaderPrefs[K] }, token: string): boolean {
+  if (token === "lc") {
+    prefs.languageChosen = true;
+    return true;
   }
-  return settings;
+  const match = /^([dzqlmn])=(.*)$/s.exec(token);
+  if (!match) return false;
+  const [, name, value = ""] = match;
+  if (name === "d") {
+    const at = minuteOfDay(value);
+    if (value === "h") prefs.digest = { kind: "hourly" };
+    else if (at !== undefined) prefs.digest = { kind: "daily", at };
+  } else if (name === "z") prefs.timezone = unescapeValue(value);
+  else if (name === "q") {
+    const [from, to] = value.split("-").map(minuteOfDay);
+    if (from !== undefined && to !== undefined) prefs.quiet = { from, to };
+  } else if (name === "l") prefs.languages = unlist(value);
+  else if (name === "m") prefs.muted = unlist(value);
+  else if (/^[0-9a-z]+$/.test(value)) prefs.nextDue = parseInt(value, 36);
+  return true;
+}
+
+/** The record's last field: a channel's settings or a reader's preferences; "" for the defaults. */
+function encodeExtras(record: ChatRecord): string {
+  return [...settingsTokens(record.settings), ...prefsTokens(record.prefs)].join(";");
+}
+
+function decodeExtras(encoded: string): { settings?: ChatSettings; prefs?: ReaderPrefs } {
+  if (encoded === "") return {};
+  const settings = { ...DEFAULT_SETTINGS };
+  const prefs = { ...DEFAULT_PREFS };
+  let hasSettings = false;
+  let hasPrefs = false;
+  for (const token of encoded.split(";")) {
+    if (readSettingsToken(settings, token)) hasSettings = true;
+    else if (readPrefsToken(prefs, token)) hasPrefs = true;
+  }
+  return { ...(hasSettings ? { settings } : {}), ...(hasPrefs ? { prefs } : {}) };
+}
+
+/** The preferences with nothing held: `nextDue` left out. */
+export function withoutNextDue(prefs: ReaderPrefs): ReaderPrefs {
+  const rest = { ...prefs };
+  delete rest.nextDue;
+  return rest;
+}
+
+/** The reader's preferences, defaults filled in. */
+export function prefsOf(record: ChatRecord | undefined): ReaderPrefs {
+  return record?.prefs ?? DEFAULT_PREFS;
 }
 
 /** The chat's settings, defaults filled in. */
@@ -99,18 +212,17 @@ export function encodeChatRecord(record: ChatRecord): string {
       .map((seq) => seq.toString(36))
       .join(","),
   ];
-  const settings = encodeSettings(record.settings);
-  // Readers' records (no settings) keep six fields: a million of them, every byte counts.
-  return (settings === "" ? fields : [...fields, settings]).join("|");
+  const extras = encodeExtras(record);
+  // Readers' records (default preferences) keep six fields: a million of them, every byte counts.
+  return (extras === "" ? fields : [...fields, extras]).join("|");
 }
 
 export function decodeChatRecord(encoded: string): ChatRecord {
   const fields = encoded.split("|");
-  const [kindCode = "", language = "", active = "", subscriptions = "", cursor = "", sentAhead = "", settings = ""] = fields;
+  const [kindCode = "", language = "", active = "", subscriptions = "", cursor = "", sentAhead = "", extras = ""] = fields;
   const kind = KINDS_BY_CODE.get(kindCode);
   const corrupt = () => new Error(`corrupt chat record ${JSON.stringify(encoded)}`);
   if (!kind || fields.length < 6 || fields.length > 7 || !/^[0-9a-z]+$/.test(cursor) || !/^[01]$/.test(active)) throw corrupt();
-  const decodedSettings = decodeSettings(settings);
   return {
     kind,
     language,
@@ -128,7 +240,7 @@ export function decodeChatRecord(encoded: string): ChatRecord {
       : [],
     cursor: parseInt(cursor, 36),
     sentAhead: sentAhead ? sentAhead.split(",").map((seq) => parseInt(seq, 36)) : [],
-    ...(decodedSettings ? { settings: decodedSettings } : {}),
+    ...decodeExtras(extras),
   };
 }
 
@@ -144,8 +256,18 @@ export function withSubscriptions(
   defaults: { kind: ChatKind; language: string },
 ): ChatRecord {
   const fresh = !record || !record.active;
+  // A reader coming back keeps their preferences; what was held for them before is not theirs any more.
+  const kept = record?.prefs && withoutNextDue(record.prefs);
   const base: ChatRecord = fresh
-    ? { kind: defaults.kind, language: defaults.language, active: true, subscriptions: [], cursor: currentSeq, sentAhead: [] }
+    ? {
+        kind: defaults.kind,
+        language: defaults.language,
+        active: true,
+        subscriptions: [],
+        cursor: currentSeq,
+        sentAhead: [],
+        ...(kept ? { prefs: kept } : {}),
+      }
     : record;
   const have = new Set(base.subscriptions.map((s) => s.slug));
   const added = [...new Set(slugs)].filter((slug) => !have.has(slug)).map((slug) => ({ slug, since: fresh ? 0 : currentSeq }));

@@ -52,7 +52,8 @@ export class ChatStore {
 
   /**
    * Applies `update` to a chat's record atomically (retrying when another process changed the
-   * record in between) and keeps the category member sets in step with its subscriptions.
+   * record in between) and keeps the category member sets in step with its subscriptions, and the
+   * due index with its `prefs.nextDue`.
    */
   async update(id: ChatId, update: ChatUpdate): Promise<ChatChange> {
     const shard = shardOf(id);
@@ -69,10 +70,17 @@ export class ChatStore {
       const adds = [...wants].filter((slug) => !had.has(slug));
       const removes = [...had].filter((slug) => !wants.has(slug));
       if (adds.length > 0) await this.markShards(adds, shard);
+      const nextDue = after.prefs?.nextDue;
+      if (nextDue !== undefined && before?.prefs?.nextDue === undefined) await this.redis.sadd(this.keys.dueShards, shard);
       const applied = await compareAndSetChat.run(
         this.redis,
-        [hashKey, ...adds.map((s) => this.keys.subscribers(s, shard)), ...removes.map((s) => this.keys.subscribers(s, shard))],
-        [String(id), encodedBefore, encodedAfter, adds.length],
+        [
+          hashKey,
+          this.keys.due(shard),
+          ...adds.map((s) => this.keys.subscribers(s, shard)),
+          ...removes.map((s) => this.keys.subscribers(s, shard)),
+        ],
+        [String(id), encodedBefore, encodedAfter, adds.length, nextDue ?? ""],
       );
       if (applied) return { before, after };
     }
@@ -130,11 +138,17 @@ export class ChatStore {
    */
   async importChats(chats: readonly BulkChat[], batchSize = 10_000): Promise<void> {
     const shardMarks = new Map<CategorySlug, Set<number>>();
+    const dueShards = new Set<number>();
     for (let start = 0; start < chats.length; start += batchSize) {
       const pipeline = this.redis.pipeline();
       for (const { id, record } of chats.slice(start, start + batchSize)) {
         const shard = shardOf(id);
         pipeline.hset(this.keys.chats(shard), String(id), encodeChatRecord(record));
+        const nextDue = record.prefs?.nextDue;
+        if (nextDue !== undefined) {
+          pipeline.zadd(this.keys.due(shard), nextDue, String(id));
+          dueShards.add(shard);
+        }
         if (!record.active) continue;
         for (const slug of subscribedSlugs(record)) {
           pipeline.sadd(this.keys.subscribers(slug, shard), String(id));
@@ -148,5 +162,6 @@ export class ChatStore {
     for (const [slug, shards] of shardMarks) {
       await this.redis.sadd(this.keys.subscriberShards(slug), ...[...shards].map(String));
     }
+    if (dueShards.size > 0) await this.redis.sadd(this.keys.dueShards, ...[...dueShards].map(String));
   }
 }

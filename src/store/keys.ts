@@ -26,6 +26,13 @@ export function keys(prefix: string) {
     chats: (shard: number) => `${prefix}:chats:{${shard}}`,
     /** SET of chat ids subscribed to `slug` in one shard. */
     subscribers: (slug: CategorySlug, shard: number) => `${prefix}:subs:${slug}:{${shard}}`,
+    /**
+     * ZSET chat id → epoch minute (the record's `prefs.nextDue`): the readers whose held articles go
+     * out as one digest from that minute. Under the shard's tag, so a script changes it with the record.
+     */
+    due: (shard: number) => `${prefix}:due:{${shard}}`,
+    /** SET of shard numbers that ever held a due entry (grows only; a hint for the scheduler). */
+    dueShards: `${articles}:dueshards`,
     /** SET of shard numbers that ever held a subscriber of `slug` (grows only; a hint for fan-out). */
     subscriberShards: (slug: CategorySlug) => `${articles}:shards:${slug}`,
     /** Global article sequence: every article gets the next number; chat cursors compare against it. */

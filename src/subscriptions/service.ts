@@ -1,6 +1,7 @@
 import type { Categories } from "../config/categories.js";
+import { supportedLanguage, type Language } from "../i18n/index.js";
 import type { CategorySlug, ChatId } from "../ids.js";
-import { withSubscriptions, withoutSubscriptions, subscribedSlugs, type ChatKind } from "../store/chat-record.js";
+import { prefsOf, subscribedSlugs, withSubscriptions, withoutSubscriptions, type ChatKind, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 
 export interface SlugSplit {
@@ -79,8 +80,24 @@ export class SubscriptionService {
     return subscribedSlugs(after).includes(slug);
   }
 
-  /** Keeps the chat's language in step with the reader's Telegram language. */
-  async rememberLanguage(chat: ChatId, language: string): Promise<void> {
-    await this.store.update(chat, (record) => (record && record.language !== language ? { ...record, language } : undefined));
+  async record(chat: ChatId): Promise<ChatRecord | undefined> {
+    return this.store.get(chat);
+  }
+
+  /** A reader who never chose a language follows their Telegram language: answers the record after. */
+  async followTelegramLanguage(chat: ChatId, language: Language): Promise<ChatRecord | undefined> {
+    const { after } = await this.store.update(chat, (record) =>
+      record && !record.prefs?.languageChosen && supportedLanguage(record.language) !== language ? { ...record, language } : undefined,
+    );
+    return after;
+  }
+
+  /** The reader chose `language` (/language): it stays theirs whatever their Telegram's language, even before they follow anything. */
+  async chooseLanguage(chat: ChatId, language: Language): Promise<void> {
+    const currentSeq = await this.store.currentSequence();
+    await this.store.update(chat, (record) => {
+      const current = record ?? { kind: "private", language, active: true, subscriptions: [], cursor: currentSeq, sentAhead: [] };
+      return { ...current, language, prefs: { ...prefsOf(current), languageChosen: true } };
+    });
   }
 }

@@ -40,6 +40,7 @@ describe("loadConfig", () => {
       feedInterval: 60,
       roles: ["bot", "workers", "http", "feeds"],
       logLevel: "info",
+      defaultTimezone: "Asia/Tehran",
     };
 
     it("gives every variable but BOT_TOKEN its contract default", () => {
@@ -66,6 +67,7 @@ describe("loadConfig", () => {
         "FEED_INTERVAL",
         "ROLES",
         "LOG_LEVEL",
+        "DEFAULT_TIMEZONE",
       ];
       expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, ""])) })).toEqual(defaults);
       expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, "  "])) })).toEqual(defaults);
@@ -92,6 +94,7 @@ describe("loadConfig", () => {
         FEED_INTERVAL: "300",
         ROLES: "http",
         LOG_LEVEL: "debug",
+        DEFAULT_TIMEZONE: "Europe/London",
       }),
     ).toEqual({
       botToken: BOT_TOKEN,
@@ -106,6 +109,7 @@ describe("loadConfig", () => {
       feedInterval: 300,
       roles: ["http"],
       logLevel: "debug",
+      defaultTimezone: "Europe/London",
     });
   });
 
@@ -244,8 +248,16 @@ describe("loadConfig", () => {
       ["KEY_PREFIX", "has spaces"],
       ["FEED_INTERVAL", "5"],
       ["LOG_LEVEL", "loud"],
+      ["DEFAULT_TIMEZONE", "Tehran"],
     ])("refuses a bad %s with one line naming it", (name, value) => {
       expect(problemsOf({ BOT_TOKEN, [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+    });
+
+    it("takes DEFAULT_TIMEZONE as Node spells the zone, and refuses one Node does not know in one readable line", () => {
+      expect(config({ DEFAULT_TIMEZONE: "europe/london" }).defaultTimezone).toBe("Europe/London");
+      expect(problemsOf({ BOT_TOKEN, DEFAULT_TIMEZONE: "Mars/Olympus" })).toEqual([
+        "DEFAULT_TIMEZONE: must be an IANA time zone name Node knows, like Asia/Tehran or Europe/London",
+      ]);
     });
   });
 });

@@ -4,9 +4,10 @@ import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BotContext } from "../../src/bot/context.js";
 import { admin } from "../../src/bot/features/admin.js";
+import { languageOfUpdate } from "../../src/bot/language.js";
+import { isolate } from "../../src/i18n/bidi.js";
 import { ChannelService } from "../../src/channels/service.js";
 import { loadCategories } from "../../src/config/categories.js";
-import { en } from "../../src/i18n/en.js";
 import { articleId, categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { OperatorService } from "../../src/ops/service.js";
@@ -65,9 +66,10 @@ beforeEach(async () => {
     logger: createLogger("silent"),
   };
   bot.use((ctx, next) => {
-    Object.assign(ctx, { services, t: en, language: "en" });
+    Object.assign(ctx, { services });
     return next();
   });
+  bot.use(languageOfUpdate);
   bot.use(admin);
   // What the real bot does with a command it does not know.
   bot.on("message", (ctx) => ctx.reply("Sorry, I don't know that command."));
@@ -107,6 +109,23 @@ describe("admin commands", () => {
     const resumed = await telegram.waitForMessages(admin.id, 3);
     expect(resumed[2]!.text).toContain("Resumed");
     expect(await queues.byName("delivery").isPaused()).toBe(false);
+  });
+
+  it("answer an operator whose Telegram is in Persian in Persian, with Persian digits", async () => {
+    const admin = telegram.addUser({ id: 500, first_name: "Operator", language_code: "fa" });
+    telegram.userSends(admin, "/stats");
+    const [stats] = await telegram.waitForMessages(admin.id, 1);
+    expect(stats!.text).toContain("مشترکان");
+    expect(stats!.text).toContain(`${isolate("world")}: ۱`);
+    expect(stats!.text).toContain("فرستاده‌شده: ۷ تکی");
+    expect(stats!.text).toContain(`ناموفق: \u200F${isolate("blocked")} ۱`);
+    expect(stats!.text).toContain(`صف ${isolate("delivery")}: ۰ / ۰ / ۰ / ۰`);
+
+    telegram.userSends(admin, "/pause");
+    const paused = await telegram.waitForMessages(admin.id, 2);
+    expect(paused[1]!.text).toMatch(/^⏸ صف .* متوقف شد/);
+    telegram.userSends(admin, "/resume");
+    await telegram.waitForMessages(admin.id, 3);
   });
 
   it("give everyone else no hint that they exist", async () => {

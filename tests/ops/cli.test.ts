@@ -425,7 +425,7 @@ describe("send-test", () => {
       expect(cli.out()).toMatch(/^sent message \d+ to chat 777 \(text, en; a chat Bulletin does not know\)/);
       const [post] = await telegram.waitForMessages(777, 1);
       expect(post!.text).toContain("Bulletin test post");
-      expect(post!.text).toContain("#economy");
+      expect(post!.text).toContain("#Economy");
       expect(post!.entities.some((e) => e.type === "bold")).toBe(true);
 
       // A channel Bulletin knows: its settings shape the post.

@@ -35,6 +35,7 @@ describe("a reader in their private chat", () => {
       "unlink",
       "channels",
       "settings",
+      "language",
       "help",
     ]);
   });
@@ -52,7 +53,7 @@ describe("a reader in their private chat", () => {
     const messages = await telegram.waitForMessages(reader.id, 2);
     const delivered = messages[1]!;
     expect(delivered.text).toContain("Kyiv: We do not give territorial concessions for membership in NATO");
-    expect(delivered.text).toContain("#world");
+    expect(delivered.text).toContain("#World");
     expect(delivered.entities.some((e) => e.type === "bold")).toBe(true);
     expect(linkOf(delivered)).toBe(seed.url);
     await sleep(500);
@@ -140,7 +141,7 @@ describe("a reader in their private chat", () => {
     const [, photo] = await telegram.waitForMessages(reader.id, 2);
     expect(photo!.method).toBe("sendPhoto");
     expect(photo!.caption).toContain("Markets rally");
-    expect(photo!.caption).toContain("#economy");
+    expect(photo!.caption).toContain("#Economy");
   });
 
   it("receives hostile titles and a 6,000-character Persian summary intact and valid", async () => {

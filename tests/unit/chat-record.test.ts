@@ -2,13 +2,17 @@ import { describe, expect, it } from "vitest";
 import { politics, science, sports, world, readerRecord } from "../support/records.js";
 import { categorySlug } from "../../src/ids.js";
 import {
+  DEFAULT_PREFS,
   decodeChatRecord,
   encodeChatRecord,
+  prefsOf,
   subscribedSlugs,
   withSubscriptions,
   withoutSubscriptions,
   type ChatKind,
   type ChatRecord,
+  withoutNextDue,
+  type ReaderPrefs,
 } from "../../src/store/chat-record.js";
 
 const record = readerRecord;
@@ -245,5 +249,83 @@ describe("unsubscribing", () => {
 
   it("dropping everything leaves an active chat with no subscriptions", () => {
     expect(withoutSubscriptions(record(), [world]).subscriptions).toEqual([]);
+  });
+});
+
+describe("a reader's preferences in the record", () => {
+  const settings: ReaderPrefs = {
+    digest: { kind: "daily", at: 8 * 60 + 30 },
+    timezone: "Europe/London",
+    quiet: { from: 23 * 60, to: 7 * 60 },
+    languages: ["fa", "en"],
+    muted: ["football", "covid 19"],
+    languageChosen: true,
+    nextDue: 29_000_000,
+  };
+
+  it("a reader with the defaults costs not one byte more than before preferences existed", () => {
+    expect(encodeChatRecord(record())).toBe("p|en|1|world|0|");
+    expect(encodeChatRecord(record({ prefs: DEFAULT_PREFS }))).toBe("p|en|1|world|0|");
+    expect(encodeChatRecord(record({ prefs: { digest: { kind: "instant" }, muted: [] } }))).toBe("p|en|1|world|0|");
+  });
+
+  it("every setting survives being stored and read back", () => {
+    expect(roundTrip(record({ prefs: settings })).prefs).toEqual(settings);
+  });
+
+  it.each<[string, ReaderPrefs, string]>([
+    ["an hourly digest", { ...DEFAULT_PREFS, digest: { kind: "hourly" } }, "d=h"],
+    ["a daily digest at 08:30 (minute 510)", { ...DEFAULT_PREFS, digest: { kind: "daily", at: 510 } }, `d=${(510).toString(36)}`],
+    ["a daily digest at midnight", { ...DEFAULT_PREFS, digest: { kind: "daily", at: 0 } }, "d=0"],
+    ["a time zone", { ...DEFAULT_PREFS, timezone: "America/Argentina/Buenos_Aires" }, "z=America/Argentina/Buenos_Aires"],
+    ["quiet hours across midnight", { ...DEFAULT_PREFS, quiet: { from: 1380, to: 420 } }, `q=${(1380).toString(36)}-${(420).toString(36)}`],
+    ["article languages", { ...DEFAULT_PREFS, languages: ["fa"] }, "l=fa"],
+    ["no article language at all", { ...DEFAULT_PREFS, languages: [] }, "l="],
+    ["a chosen language", { ...DEFAULT_PREFS, languageChosen: true }, "lc"],
+    ["articles held until a minute", { ...DEFAULT_PREFS, nextDue: 36 * 36 }, "n=100"],
+  ])("%s is one short token in the last field, and reads back", (_what, prefs, token) => {
+    const encoded = encodeChatRecord(record({ prefs }));
+    expect(encoded).toBe(`p|en|1|world|0||${token}`);
+    expect(decodeChatRecord(encoded).prefs).toEqual(prefs);
+  });
+
+  it("Persian muted words are stored as they are: UTF-8, not percent-encoded", () => {
+    const muted = ["فوتبال", "انتخابات", "می‌خواهم"];
+    const encoded = encodeChatRecord(record({ prefs: { ...DEFAULT_PREFS, muted } }));
+    expect(encoded).toBe(`p|en|1|world|0||m=${muted.join(",")}`);
+    expect(Buffer.byteLength(encoded) - Buffer.byteLength("p|en|1|world|0|")).toBe(Buffer.byteLength(`|m=${muted.join(",")}`));
+    expect(decodeChatRecord(encoded).prefs?.muted).toEqual(muted);
+  });
+
+  it("only the characters the record's syntax uses are escaped in a word, and they read back", () => {
+    const muted = ["a,b", "50%", "x;y", "p|q", "%2C"];
+    const encoded = encodeChatRecord(record({ prefs: { ...DEFAULT_PREFS, muted } }));
+    expect(encoded).toBe("p|en|1|world|0||m=a%2Cb,50%25,x%3By,p%7Cq,%252C");
+    expect(decodeChatRecord(encoded).prefs?.muted).toEqual(muted);
+  });
+
+  it("records stored before preferences existed read back unchanged, without preferences", () => {
+    for (const encoded of ["p|en|1|world|0|", "p|fa|1|world,politics@1e|a|c", "c|en|1|world|5||nophoto;by42;sig=%40news"]) {
+      const decoded = decodeChatRecord(encoded);
+      expect(decoded.prefs).toBeUndefined();
+      expect(prefsOf(decoded)).toEqual(DEFAULT_PREFS);
+      expect(encodeChatRecord(decoded)).toBe(encoded);
+    }
+  });
+
+  it("a channel's settings and preferences tokens do not mix", () => {
+    const channel = decodeChatRecord("c|en|1|world|5||nophoto;by42;t=News");
+    expect(channel.settings).toMatchObject({ photo: false, linkedBy: 42, title: "News" });
+    expect(channel.prefs).toBeUndefined();
+    const reader = decodeChatRecord("p|en|1|world|5||d=h;lc");
+    expect(reader.settings).toBeUndefined();
+    expect(reader.prefs).toEqual({ ...DEFAULT_PREFS, digest: { kind: "hourly" }, languageChosen: true });
+  });
+
+  it("a reader who blocked the bot and comes back keeps their preferences, but nothing held from before", () => {
+    const gone = record({ active: false, subscriptions: [], prefs: settings });
+    const back = withSubscriptions(gone, [world], 900, { kind: "private", language: "fa" });
+    expect(back.prefs).toEqual(withoutNextDue(settings));
+    expect(back.cursor).toBe(900);
   });
 });

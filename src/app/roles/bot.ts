@@ -1,5 +1,6 @@
 import { autoRetry } from "@grammyjs/auto-retry";
-import { commandList, createBot } from "../../bot/bot.js";
+import { createBot } from "../../bot/bot.js";
+import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { ChannelService } from "../../channels/service.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
@@ -39,7 +40,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
   await bot.init();
-  await bot.api.setMyCommands(commandList());
+  await publishCommands(bot.api);
   const polling = bot.start({
     allowed_updates: ["message", "callback_query", "my_chat_member"],
     onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),

@@ -1,6 +1,7 @@
 import type { Role } from "../../config/env.js";
 import type { PacingOptions } from "../../delivery/deliverer.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import type { Clock } from "../../time.js";
 import type { Runtime } from "../runtime.js";
 import { startBot } from "./bot.js";
 import { startFeedsRole } from "./feeds.js";
@@ -19,6 +20,8 @@ export interface Tuning {
   readonly sendRate?: number;
   /** Fixed bounds for the number of sends in flight (benchmarks compare at equal concurrency). */
   readonly inFlight?: { readonly min: number; readonly max: number };
+  /** What time it is for digests and quiet hours: stories move it instead of waiting (in-process only). */
+  readonly clock?: Clock;
 }
 
 export interface RunningRole {

@@ -36,6 +36,7 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     budget,
     pool: new AdaptivePool(sendRate, tuning.inFlight),
     articles,
+    categories: runtime.categories,
     queues,
     stats,
     timings,

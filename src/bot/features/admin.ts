@@ -18,8 +18,6 @@ const inAdminChat = admin.filter(
   (ctx): ctx is AdminContext => ctx.chat !== undefined && ctx.services.operators?.isAdminChat(ctx.chat.id) === true,
 );
 
-const n = (value: number) => value.toLocaleString("en-US");
-
 const loggerOf = (ctx: BotContext) => ctx.services.logger.child({ component: "admin-commands" });
 
 inAdminChat.command("stats", async (ctx) => {
@@ -32,19 +30,17 @@ inAdminChat.command("stats", async (ctx) => {
     .filter(([, count]) => count > 0);
   const lines = [
     t.subscribersHeader,
-    ...subscribers.map((s) => t.subscribers(escapeHtml(s.category), n(s.subscribers))),
+    ...subscribers.map((s) => t.subscribers(escapeHtml(s.category), s.subscribers)),
     "",
     t.queuesHeader,
-    ...queues.map((d) =>
-      t.queue(d.queue, d.paused, n(d.jobs.waiting + d.jobs.prioritized), n(d.jobs.active), n(d.jobs.delayed), n(d.jobs.failed)),
-    ),
+    ...queues.map((d) => t.queue(d.queue, d.paused, d.jobs.waiting + d.jobs.prioritized, d.jobs.active, d.jobs.delayed, d.jobs.failed)),
     "",
     t.deliveryHeader,
-    t.sent(n(delivery.sent), n(delivery.sent_digest), n(delivery.articles_delivered)),
-    t.failed(failed.length === 0 ? t.noFailures : failed.map(([reason, count]) => t.failure(reason, n(count))).join(", ")),
-    ...(counters.paidMessages > 0 ? [t.paidMessages(n(counters.paidMessages))] : []),
+    t.sent(delivery.sent, delivery.sent_digest, delivery.articles_delivered),
+    t.failed(failed.map(([reason, count]) => t.failure(reason, count))),
+    ...(counters.paidMessages > 0 ? [t.paidMessages(counters.paidMessages)] : []),
     "",
-    t.feeds(n(feeds.byState.ok), n(feeds.byState.failing), n(feeds.byState.new)),
+    t.feeds(feeds.byState.ok, feeds.byState.failing, feeds.byState.new),
   ];
   loggerOf(ctx).info({ chat: ctx.chat.id, user: ctx.from?.id }, "admin: /stats");
   await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });

@@ -43,12 +43,12 @@ inPrivate.command("link", async (ctx) => {
     return;
   }
   if (unknown.length > 0) {
-    await ctx.reply(ctx.t.unknownCategories(unknown.join(", "), validSlugs(categories, ctx.language)));
+    await ctx.reply(ctx.t.unknownCategories(unknown, validSlugs(categories, ctx.language)));
     return;
   }
   const chat = await steerableChat(ctx, target, true);
   if (!chat) return;
-  const { added, already } = await ctx.services.channels.link(chat, userId(ctx.from.id), known, topic);
+  const { added, already } = await ctx.services.channels.link(chat, userId(ctx.from.id), ctx.language, known, topic);
   const lines = categoryLines(ctx, categories, [
     [added, (list) => ctx.t.linked(chat.title, list)],
     [already, (list) => ctx.t.alreadyLinked(chat.title, list)],
@@ -66,7 +66,7 @@ inPrivate.command("unlink", async (ctx) => {
   const { known, unknown } = ctx.services.subscriptions.split(words);
   const { categories } = ctx.services.channels;
   if (unknown.length > 0) {
-    await ctx.reply(ctx.t.unknownCategories(unknown.join(", "), validSlugs(categories, ctx.language)));
+    await ctx.reply(ctx.t.unknownCategories(unknown, validSlugs(categories, ctx.language)));
     return;
   }
   const chat = await steerableChat(ctx, target, false);
@@ -139,7 +139,7 @@ inPrivate.callbackQuery(new RegExp(`^${LINK_PREFIX}(-?\\d+):(.+)$`), async (ctx)
   }
   const linkedNow = subscribedSlugs(await service.get(chat.id)).includes(slug);
   if (linkedNow) await service.unlink(chat.id, [slug]);
-  else await service.link(chat, userId(ctx.from.id), [slug]);
+  else await service.link(chat, userId(ctx.from.id), ctx.language, [slug]);
   const title = service.categories.title(slug, ctx.language);
   await ctx.answerCallbackQuery({ text: linkedNow ? ctx.t.toggledOff(title) : ctx.t.toggledOn(title) });
   const record = await service.get(chat.id);

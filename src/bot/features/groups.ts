@@ -55,7 +55,7 @@ adminCommand("subscribe", async (ctx) => {
     return;
   }
   const admin = ctx.msg?.sender_chat ? undefined : ctx.from && userId(ctx.from.id);
-  const { added, already } = await channels.link(chatRef(ctx), admin, known, topicOf(ctx));
+  const { added, already } = await channels.link(chatRef(ctx), admin, ctx.language, known, topicOf(ctx));
   const { title } = chatRef(ctx);
   const lines = categoryLines(
     ctx,

@@ -55,7 +55,7 @@ inPrivate.callbackQuery(new RegExp(`^${TOGGLE_PREFIX}(.+)$`), async (ctx) => {
   const service = ctx.services.subscriptions;
   const slug = ctx.match[1] ?? "";
   if (!service.categories.has(slug)) {
-    await ctx.answerCallbackQuery({ text: ctx.t.unknownCategories(slug, validSlugs(service.categories, ctx.language)) });
+    await ctx.answerCallbackQuery({ text: ctx.t.unknownCategories([slug], validSlugs(service.categories, ctx.language)) });
     return;
   }
   const chat = chatId(ctx.chat.id);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { Api, GrammyError, HttpError } from "grammy";
-import { formatArticle } from "../../format/article.js";
-import { messagesFor } from "../../i18n/index.js";
+import { formatArticle, hashtagWords } from "../../format/article.js";
+import { messagesFor, supportedLanguage } from "../../i18n/index.js";
 import { chatId } from "../../ids.js";
 import { settingsOf } from "../../store/chat-record.js";
 import { EXIT, UsageError, categoriesOf, guarded, storeOf, type ExitCode, type OperatorCli } from "../context.js";
@@ -46,7 +46,7 @@ export async function runSendTestCommand(args: readonly string[], cli: OperatorC
 
     const record = await storeOf(cli).get(chat);
     const settings = settingsOf(record);
-    const language = values.language ?? record?.language ?? "en";
+    const language = supportedLanguage(values.language ?? record?.language);
     const thread = record?.subscriptions.find((s) => s.slug === slug)?.thread;
     const message = formatArticle(
       {
@@ -59,7 +59,12 @@ export async function runSendTestCommand(args: readonly string[], cli: OperatorC
         categories: [slug],
       },
       messagesFor(language),
-      { photo: settings.photo, hashtags: settings.hashtags, signature: settings.signature },
+      {
+        photo: settings.photo,
+        hashtags: settings.hashtags,
+        hashtagWords: hashtagWords(categories, [slug], language),
+        signature: settings.signature,
+      },
     );
     const api = new Api(telegram.token, { apiRoot: telegram.apiRoot });
     const common = { parse_mode: "HTML" as const, ...(thread !== undefined ? { message_thread_id: thread } : {}) };
