@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import { loadCategories } from "../../src/config/categories.js";
 import { loadConfig } from "../../src/config/env.js";
+import { fa } from "../../src/i18n/fa.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { registerSandbox } from "../../src/sandbox/routes.js";
@@ -486,13 +487,46 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     await forum.locator(".tab", { hasText: "World" }).click();
     expect(await post.isVisible()).toBe(true);
 
-    // For the README: Maryam's view from the Persian photo on, beside the forum.
+    await screenshot("forum");
+  });
+
+  it("speaks Persian to a reader added as فارسی from the first reply: welcome, buttons, menu and the article's link", async () => {
+    const name = "سارا";
+    const sara = await addReader(name, "fa");
+    await sara.locator(".start-btn").click();
+    const welcome = botMessages(sara, "سلام");
+    await welcome.waitFor(WAIT);
+    expect(harness.telegram.messagesTo(await readerId(sara))[0]?.text).toBe(fa.welcome(name));
+    expect(await direction(welcome.locator(".body"))).toBe("rtl");
+    // The categories by their Persian titles; a press answers in Persian too.
+    expect(await welcome.locator(".kb button").allTextContents()).toEqual(["➕ جهان", "➕ سیاست", "➕ اقتصاد"]);
+    await welcome.locator(".kb button", { hasText: "جهان" }).click();
+    // The bot edits the welcome into the picker: the button turns ✅.
+    await sara.locator(".kb button", { hasText: "✅ جهان" }).waitFor(WAIT);
+    await sara.locator(".toast", { hasText: "دنبال می‌کنید" }).waitFor(WAIT);
+    // Telegram's menu shows her the commands in Persian (setMyCommands for language_code fa).
+    await sara.locator(".menu-btn").click();
+    expect(await sara.locator('.menu-item[data-command="help"] span').textContent()).toBe(fa.commandDescriptions.help);
+    await sara.locator(".menu-btn").click();
+
+    const url = `https://news.example.com/en/world/markets-${Date.now()}`;
+    await publish({ title: "Markets calm after the summit", url, categories: ["world"] });
+    const article = botMessages(sara, "Markets calm after the summit");
+    await article.waitFor(WAIT);
+    expect(await article.locator(`.body a[href="${url}"]`).textContent()).toBe(fa.readMore);
+    expect(await article.locator(".body .link", { hasText: "#جهان" }).count()).toBe(1);
+    // Maryam, who reads English, gets it with "Read more".
+    const english = botMessages(readerCard("Maryam"), "Markets calm after the summit");
+    await english.waitFor(WAIT);
+    expect(await english.locator(`.body a[href="${url}"]`).textContent()).toBe("Read more");
+
+    // For the README: readers in both languages, a channel and a forum side by side.
     await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) =>
       (node as unknown as { scrollIntoView(): void }).scrollIntoView(),
     );
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await sleep(2500); // the callback toast fades
-    const full = await screenshot("forum");
+    const full = await screenshot("persian-reader");
     // The README's picture: written when missing, or on request (UPDATE_SCREENSHOTS=1), so that a
     // test run does not change a tracked file every time.
     if (!existsSync(README_SCREENSHOT) || process.env.UPDATE_SCREENSHOTS === "1") {

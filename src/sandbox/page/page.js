@@ -143,7 +143,8 @@ const clockSeconds = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digi
 /** @param {ActivityLine} line */
 function addActivity(line) {
   activityList.prepend(
-    el("li", { class: line.level }, el("time", { text: clockSeconds(line.at) }), el("span", { dir: "auto", text: line.text })),
+    // An English sentence: the names and titles in it are isolated (state.ts), so it stays left to right.
+    el("li", { class: line.level }, el("time", { text: clockSeconds(line.at) }), el("span", { text: line.text })),
   );
   while (activityList.childElementCount > 80) activityList.lastElementChild?.remove();
 }
