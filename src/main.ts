@@ -5,6 +5,7 @@ import { startBulletin } from "./app/app.js";
 import { loadConfig, type Role } from "./config/env.js";
 import { ConfigError } from "./config/errors.js";
 import { createLogger, createReadableLogger } from "./log.js";
+import { SandboxClock } from "./sandbox/clock.js";
 import { sandboxEnv, sandboxRequested } from "./sandbox/mode.js";
 import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
 
@@ -31,7 +32,10 @@ export async function main(only?: readonly Role[]): Promise<void> {
   const logger = sandbox ? createReadableLogger(config.logLevel) : createLogger(config.logLevel);
   let bulletin;
   try {
-    bulletin = await startBulletin(config, logger, { roles: only ?? config.roles, sandbox: sandbox?.telegram });
+    bulletin = await startBulletin(config, logger, {
+      roles: only ?? config.roles,
+      ...(sandbox ? { sandbox: { telegram: sandbox.telegram, clock: new SandboxClock() } } : {}),
+    });
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       return exitWithProblems(new ConfigError([`BOT_TOKEN: Telegram refused the token (${error.description}); check it with @BotFather`]));

@@ -2,7 +2,7 @@ import type { Categories } from "../config/categories.js";
 import type { Config, Role } from "../config/env.js";
 import { ensureCanListen } from "../http/port.js";
 import type { Logger } from "../log.js";
-import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import type { Sandbox } from "../sandbox/start.js";
 import { startRole, type RunningRole, type Tuning } from "./roles/index.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -19,8 +19,11 @@ export interface StartOptions {
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
   readonly categories?: Categories;
-  /** The sandbox's built-in Bot API: the sandbox's keys are cleared first and the http role serves /sandbox. */
-  readonly sandbox?: FakeTelegram;
+  /**
+   * A sandbox's built-in Bot API and clock: the sandbox's keys are cleared first, the readers'
+   * schedules follow its clock and the http role serves /sandbox.
+   */
+  readonly sandbox?: Sandbox;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function startBulletin(config: Config, logger: Logger, options: Sta
   if (wanted.includes("http")) await ensureCanListen(config.http.host, config.http.port);
   const runtime = await createRuntime(config, logger, options.categories, {
     emptySandbox: options.sandbox !== undefined,
-    clock: options.tuning?.clock,
+    clock: options.tuning?.clock ?? options.sandbox?.clock,
   });
   const roles: RunningRole[] = [];
   try {

@@ -14,6 +14,7 @@ import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
+import type { SandboxClock } from "./clock.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { loadSandboxPage, type PageAsset } from "./page.js";
@@ -26,6 +27,10 @@ import { SandboxConflictError, SandboxState } from "./state.js";
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
   readonly telegram: FakeTelegram;
+  /** The clock of the readers' schedules, which the page moves forward. */
+  readonly clock: SandboxClock;
+  /** DEFAULT_TIMEZONE: the page shows the clock in it, and "skip to" times are read in it. */
+  readonly timezone: string;
   /** The same Ingestor as POST /api/articles. */
   readonly ingestor: Pick<Ingestor, "ingest">;
   readonly categories: Categories;
@@ -82,6 +87,25 @@ const groupSendBody = z.object({
   threadId: z.number().int().positive().optional(),
 });
 const limitsBody = z.object({ enabled: z.boolean() });
+const clockBody = z.union([
+  z
+    .object({
+      forwardMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 1440),
+    })
+    .strict(),
+  z
+    .object({
+      to: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day, HH:MM")
+        .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))),
+    })
+    .strict(),
+]);
 
 /** Bulletin's fastify instance (buildHttpServer), whose logger is pino's. */
 type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
@@ -94,7 +118,7 @@ type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });
   const { telegram } = deps;
-  const state = new SandboxState(telegram, deps.categories);
+  const state = new SandboxState(telegram, deps.categories, { clock: deps.clock, zone: deps.timezone });
   const streams = new Set<ServerResponse>();
 
   // ----- counters: read while somebody watches ----------------------------------------------
@@ -362,6 +386,13 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
           .status(422)
           .send({ error: `unknown categories: ${outcome.unknown.join(", ")}`, unknown: outcome.unknown, valid: outcome.valid });
     }
+  });
+
+  post("/sandbox/clock", clockBody, (body, _request, reply) => {
+    if ("to" in body) deps.clock.skipTo(deps.timezone, body.to);
+    else deps.clock.forward(body.forwardMinutes);
+    state.clockMoved();
+    return reply.send({ now: deps.clock.now(), ahead: deps.clock.ahead });
   });
 
   post("/sandbox/limits", limitsBody, (body, _request, reply) => {

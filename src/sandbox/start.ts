@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
 import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import type { SandboxClock } from "./clock.js";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
 /**
@@ -34,6 +35,12 @@ export interface SandboxTelegramOptions {
   readonly latencyMs?: number;
   /** A bug of the built-in server (it answers 500); default one line on stderr. */
   readonly onInternalError?: (error: unknown) => void;
+}
+
+/** What Bulletin started as a sandbox runs on: the built-in Bot API, and the clock the page moves. */
+export interface Sandbox {
+  readonly telegram: FakeTelegram;
+  readonly clock: SandboxClock;
 }
 
 export interface SandboxTelegram {

@@ -3,6 +3,7 @@ import type { Update, User } from "grammy/types";
 import type { Categories } from "../config/categories.js";
 import { isolate } from "../i18n/bidi.js";
 import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
+import type { SandboxClock } from "./clock.js";
 import { botEntry, userEntry } from "./entries.js";
 import { telegramLimitsOn } from "./start.js";
 import type {
@@ -67,6 +68,8 @@ export class SandboxState {
   constructor(
     private readonly telegram: FakeTelegram,
     private readonly categories: Categories,
+    /** The readers' schedules' clock and the zone the page shows it in (DEFAULT_TIMEZONE). */
+    private readonly time: { readonly clock: SandboxClock; readonly zone: string },
   ) {
     this.stopListening = telegram.onEvent((event) => this.onTelegram(event));
   }
@@ -106,6 +109,7 @@ export class SandboxState {
       menus: Object.fromEntries(["", ...new Set(readers.map((r) => r.language))].map((language) => [language, this.menu(language)])),
       categories: this.categories.list.map((c) => ({ slug: c.slug, title: c.title.en })),
       limits: telegramLimitsOn(this.telegram),
+      clock: { ahead: this.time.clock.ahead, zone: this.time.zone },
       botUsername: this.telegram.botUser.username,
     };
   }
@@ -267,6 +271,18 @@ export class SandboxState {
       throw new SandboxConflictError(`${group.title} has no topic ${threadId}`);
     }
     return this.telegram.userSendsInChat(this.userOf(reader), group.id, text, threadId === undefined ? {} : { threadId });
+  }
+
+  /** The page moved the clock forward. */
+  clockMoved(): void {
+    const shown = new Intl.DateTimeFormat("en-GB", {
+      timeZone: this.time.zone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(this.time.clock.now());
+    this.log("info", `The clock moved forward to ${shown} (${this.time.zone}): digests and quiet hours follow it within a minute`);
+    this.publishWorld();
   }
 
   setLimits(): void {

@@ -8,6 +8,7 @@ import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
 import { sandboxEnv, sandboxKeyPrefix, sandboxRequested } from "../../src/sandbox/mode.js";
+import { SandboxClock } from "../../src/sandbox/clock.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
 import { configProblems } from "../support/config-problems.js";
@@ -21,6 +22,8 @@ function sandboxServer(sandbox: FakeTelegram, categories: Categories) {
   const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
   registerSandbox(app, {
     telegram: sandbox,
+    clock: new SandboxClock(),
+    timezone: "Asia/Tehran",
     ingestor: { ingest: () => Promise.reject(new Error("unused")) },
     categories,
     queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
@@ -101,7 +104,7 @@ describe("starting as a sandbox", () => {
     }
   });
 
-  it("starts each run empty: what the last run left under the sandbox's prefix is gone", async () => {
+  it("starts each run empty, on the sandbox's clock: what the last run left under the sandbox's prefix is gone", async () => {
     const sandbox = await startSandboxTelegram();
     telegram = sandbox.telegram;
     const prefix = `${SANDBOX_KEY_PREFIX}-test-run-${process.pid}`;
@@ -117,7 +120,11 @@ describe("starting as a sandbox", () => {
         CATEGORIES_FILE,
         LOG_LEVEL: "silent",
       });
-      const bulletin = await startBulletin(config, logger, { roles: [], sandbox: sandbox.telegram });
+      const clock = new SandboxClock();
+      const bulletin = await startBulletin(config, logger, { roles: [], sandbox: { telegram: sandbox.telegram, clock } });
+      // The readers' schedules follow the clock the page moves.
+      clock.forward(90);
+      expect(bulletin.runtime.clock.now() - Date.now()).toBeGreaterThanOrEqual(90 * 60_000 - 1000);
       await bulletin.stop();
       expect(await redis.exists(`${prefix}:chats:{42}`)).toBe(0);
     } finally {

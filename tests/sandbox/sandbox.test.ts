@@ -12,6 +12,7 @@ import { loadConfig } from "../../src/config/env.js";
 import { fa } from "../../src/i18n/fa.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import { SandboxClock } from "../../src/sandbox/clock.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
 import { startSandboxTelegram } from "../../src/sandbox/start.js";
@@ -56,11 +57,14 @@ async function startHarness(): Promise<Harness> {
     CATEGORIES_FILE,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
   });
-  const bulletin = await startBulletin(config, logger, { roles: ["bot", "workers"], tuning: FAST_TUNING });
+  const clock = new SandboxClock();
+  const bulletin = await startBulletin(config, logger, { roles: ["bot", "workers"], tuning: { ...FAST_TUNING, clock } });
   const app = sandboxApp();
   const { runtime } = bulletin;
   registerSandbox(app, {
     telegram,
+    clock,
+    timezone: config.defaultTimezone,
     ingestor: runtime.ingestor,
     categories: runtime.categories,
     queues: runtime.queues,
@@ -90,6 +94,7 @@ describe("the sandbox's sample article", () => {
 
 describe("the sandbox's endpoints", () => {
   let telegram: FakeTelegram;
+  const clock = new SandboxClock();
   let app: ReturnType<typeof sandboxApp>;
   const published: unknown[] = [];
   beforeAll(async () => {
@@ -97,6 +102,8 @@ describe("the sandbox's endpoints", () => {
     app = sandboxApp();
     registerSandbox(app, {
       telegram,
+      clock,
+      timezone: "Asia/Tehran",
       ingestor: {
         ingest: (raw) => {
           published.push(raw);
@@ -204,6 +211,22 @@ describe("the sandbox's endpoints", () => {
       message_thread_id: cultureId,
       is_topic_message: true,
     });
+  });
+
+  it("moves the readers' clock forward, an hour or to a time of day in DEFAULT_TIMEZONE, never back", async () => {
+    const tehran = (ms: number) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit" }).format(ms);
+    const before = clock.now();
+    expect((await post("/sandbox/clock", { forwardMinutes: 60 })).statusCode).toBe(200);
+    expect(clock.ahead).toBe(3_600_000);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(3_600_000);
+    const skipped = await post("/sandbox/clock", { to: "07:30" });
+    expect(skipped.statusCode).toBe(200);
+    expect(tehran(clock.now())).toBe("07:30");
+    expect(clock.now() - before).toBeLessThanOrEqual(25 * 3_600_000);
+    for (const wrong of [{ forwardMinutes: -5 }, { to: "25:00" }, { to: "7" }, {}, { forwardMinutes: 5, to: "07:00" }]) {
+      expect((await post("/sandbox/clock", wrong)).statusCode, JSON.stringify(wrong)).toBe(400);
+    }
   });
 
   it("serves the page with a content security policy and the samples as inert JSON", async () => {

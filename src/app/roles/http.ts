@@ -4,15 +4,17 @@ import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
 import { openOperatorQueues } from "../../queues.js";
-import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { registerSandbox, type SandboxDeps } from "../../sandbox/routes.js";
+import type { Sandbox } from "../../sandbox/start.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole } from "./index.js";
 
 /** What registerSandbox needs, from the process's runtime. */
-function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
+function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
   return {
-    telegram,
+    telegram: sandbox.telegram,
+    clock: sandbox.clock,
+    timezone: runtime.config.defaultTimezone,
     ingestor: runtime.ingestor,
     categories: runtime.categories,
     queues: runtime.queues,
@@ -21,7 +23,7 @@ function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
 }
 
 /** The http role: the ingest API, health, metrics, the queue dashboard and, in a sandbox, its page. */
-export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promise<RunningRole> {
+export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<RunningRole> {
   const { config } = runtime;
   const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
   const app = buildHttpServer({

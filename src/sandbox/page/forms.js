@@ -16,10 +16,11 @@ import { all, byId, el, field } from "./dom.js";
  * @typedef {SampleArticle | ArticleInput} Fillable
  */
 
-/** Starts the side panel's forms; renderWorld keeps them in step with what the server describes. */
+/** Starts the side panel's forms and the header's controls; renderWorld keeps them in step with what the server describes. */
 export function startForms() {
   const limitsSwitch = byId("limits", HTMLInputElement);
   limitsSwitch.addEventListener("change", () => void act("/sandbox/limits", { enabled: limitsSwitch.checked }));
+  const clock = startClock();
   startReaderForm();
   startChannelForm();
   startGroupForm();
@@ -29,11 +30,47 @@ export function startForms() {
     /** @param {World} next */
     renderWorld(next) {
       limitsSwitch.checked = next.limits;
+      clock.set(next.clock);
       if (categoryBox.childElementCount !== next.categories.length) {
         categoryBox.replaceChildren(
           ...next.categories.map((c) => el("label", {}, el("input", { type: "checkbox", name: "category", value: c.slug }), c.title)),
         );
       }
+    },
+  };
+}
+
+/**
+ * The readers' schedules' clock in the header: it ticks in DEFAULT_TIMEZONE, and moves forward an
+ * hour or to a time of day.
+ */
+function startClock() {
+  const time = byId("clock-time", HTMLElement);
+  const zone = byId("clock-zone", HTMLElement);
+  const form = byId("clock-form", HTMLFormElement);
+  const to = field(form, "to", HTMLInputElement);
+  /** @type {World["clock"]} */
+  let shown = { ahead: 0, zone: "UTC" };
+  const tick = () => {
+    time.textContent = new Intl.DateTimeFormat("en-GB", {
+      timeZone: shown.zone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(Date.now() + shown.ahead);
+    const minutes = Math.round(shown.ahead / 60_000);
+    zone.textContent = shown.zone + (minutes > 0 ? ` · ${Math.floor(minutes / 60)} h ${minutes % 60} min ahead` : "");
+  };
+  setInterval(tick, 1000);
+  byId("clock-hour", HTMLButtonElement).addEventListener("click", () => void act("/sandbox/clock", { forwardMinutes: 60 }));
+  onSubmit(form, async () => {
+    await act("/sandbox/clock", { to: to.value });
+  });
+  return {
+    /** @param {World["clock"]} next */
+    set(next) {
+      shown = next;
+      tick();
     },
   };
 }

@@ -21,7 +21,16 @@ import { messageNode } from "./messages.js";
 // ----- chats -----------------------------------------------------------------------------------
 
 /** @type {World} */
-let world = { readers: [], channels: [], groups: [], menus: {}, categories: [], limits: true, botUsername: "bot" };
+let world = {
+  readers: [],
+  channels: [],
+  groups: [],
+  menus: {},
+  categories: [],
+  limits: true,
+  clock: { ahead: 0, zone: "UTC" },
+  botUsername: "bot",
+};
 /** @type {Map<number, ChatEntry[]>} chat id -> its entries, in order; an edited message replaces its entry. */
 const transcripts = new Map();
 /** @type {Map<number, ReaderCard>} */

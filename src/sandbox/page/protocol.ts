@@ -105,6 +105,8 @@ export interface World {
   readonly menus: Readonly<Record<string, readonly MenuCommand[]>>;
   readonly categories: readonly { readonly slug: string; readonly title: string }[];
   readonly limits: boolean;
+  /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
+  readonly clock: { readonly ahead: number; readonly zone: string };
   readonly botUsername: string;
 }
 
