@@ -112,8 +112,9 @@ type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 
 /**
  * The sandbox page and its endpoints: GET /sandbox (the page, where / and /sandbox/ lead too; its
- * stylesheets, script and icon under /sandbox/page/), GET /sandbox/events (its live stream, Server-Sent Events) and the JSON POSTs the
- * page sends. Only for a Bulletin running against the built-in Bot API, on a loopback address.
+ * stylesheets, script and icon under /sandbox/page/), GET /sandbox/events (its live stream,
+ * Server-Sent Events) and the JSON POSTs the page sends. Only for a Bulletin running against the
+ * built-in Bot API, on a loopback address.
  */
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });

@@ -37,9 +37,8 @@ export const MAX_TOPICS = 20;
 
 /**
  * Reader, channel and group ids, in Telegram's ranges (a basic group's is small and negative, a
- * supergroup's and a channel's -100…), from a base drawn at each start. Each start also deletes the
- * last run's keys; apart from that, a reader of this run could never inherit the subscriptions of
- * one of an earlier run anyway.
+ * supergroup's and a channel's -100…), from a base drawn at each start: besides the deletion of the
+ * last run's keys at start, a reader of this run never shares an id with one of an earlier run.
  */
 const readerBase = (): number => 5_000_000_000 + randomInt(0, 1_000_000) * 1000;
 const channelBase = (): number => -(1_002_000_000_000 + randomInt(0, 1_000_000) * 1000);
