@@ -262,6 +262,14 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(201).send(reader);
   });
 
+  app.get("/sandbox/readers/:id/menu", (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const reader = readerOf(params.data.id, reply);
+    if (!reader) return reply;
+    return reply.header("cache-control", "no-store").send({ commands: state.menuOf(reader) });
+  });
+
   post("/sandbox/readers/:id/send", sendBody, (body, request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return reply.status(400).send(invalid(params.error));

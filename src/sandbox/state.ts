@@ -100,23 +100,15 @@ export class SandboxState {
   }
 
   world(): World {
-    const readers = [...this.readers.values()];
     return {
-      readers,
+      readers: [...this.readers.values()],
       channels: [...this.channels.values()].map((c) => ({ ...c, botIsAdmin: this.botIsAdmin(c.id) })),
       groups: [...this.groups.values()].map((g) => this.groupOnPage(g)),
-      menus: Object.fromEntries(["", ...new Set(readers.map((r) => r.language))].map((language) => [language, this.menu(language)])),
       categories: this.categories.list.map((c) => ({ slug: c.slug, title: c.title.en })),
       limits: telegramLimitsOn(this.telegram),
       clock: { ahead: this.time.clock.ahead, zone: this.time.zone },
       botUsername: this.telegram.botUser.username,
     };
-  }
-
-  /** The bot's command menu in a private chat, as Telegram shows it to a reader of that language. */
-  private menu(language: string): MenuCommand[] {
-    const place = { chatId: 0, chatType: "private", userId: 0, isAdmin: false } as const;
-    return this.telegram.commandsShownIn(language === "" ? place : { ...place, languageCode: language });
   }
 
   private groupOnPage(group: GroupState): GroupOnPage {
@@ -162,6 +154,17 @@ export class SandboxState {
     this.log("info", `${isolate(name)} joined Telegram (language ${language})`);
     this.publishWorld();
     return reader;
+  }
+
+  /** The bot's commands as Telegram's menu shows them in the reader's chat now (setMyCommands: for that chat, or for their language). */
+  menuOf(reader: Reader): MenuCommand[] {
+    return this.telegram.commandsShownIn({
+      chatId: reader.id,
+      chatType: "private",
+      userId: reader.id,
+      isAdmin: false,
+      languageCode: reader.language,
+    });
   }
 
   userOf(reader: Reader): User {

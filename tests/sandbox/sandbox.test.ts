@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import { loadCategories } from "../../src/config/categories.js";
 import { loadConfig } from "../../src/config/env.js";
+import { en } from "../../src/i18n/en.js";
 import { fa } from "../../src/i18n/fa.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
@@ -556,6 +557,17 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
       mkdirSync(join(README_SCREENSHOT, ".."), { recursive: true });
       copyFileSync(full, README_SCREENSHOT);
     }
+
+    // /language en: English from then on, her menu too (the bot sets her chat's commands).
+    await type(sara, "/language en");
+    await botMessages(sara, en.languageChanged).waitFor(WAIT);
+    const helpInMenu = async () => {
+      await sara.locator(".menu-btn").click(); // opens it, asking for the menu anew
+      const description = await sara.locator('.menu-item[data-command="help"] span').textContent();
+      await sara.locator(".menu-btn").click();
+      return description;
+    };
+    await expect.poll(helpInMenu, WAIT).toBe(en.commandDescriptions.help);
   });
 
   it("never takes article text for HTML", async () => {

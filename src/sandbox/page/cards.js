@@ -5,11 +5,11 @@
  * places the cards and feeds them the world and the messages the server streams.
  */
 
-import { act } from "./api.js";
+import { act, fromJson } from "./api.js";
 import { el } from "./dom.js";
 
 /** @import { Chat } from "./messages.js" */
-/** @import { ChatEntry, GroupOnPage, Reader, World } from "./protocol.js" */
+/** @import { ChatEntry, GroupOnPage, MenuCommand, Reader, World } from "./protocol.js" */
 
 /** @typedef {World["channels"][number]} ChannelOnPage */
 /**
@@ -128,7 +128,8 @@ export function readerCard(reader, world) {
     class: "menu-btn",
     text: "Menu",
     title: "The bot's commands",
-    onclick: () => {
+    onclick: async () => {
+      if (menu.hidden) await renderMenu(reader, menu, say);
       menu.hidden = !menu.hidden;
     },
   });
@@ -156,14 +157,16 @@ export function readerCard(reader, world) {
 }
 
 /**
- * The menu Telegram shows this reader: the bot's commands in their language (setMyCommands).
- * @param {ReaderCard} card
- * @param {World} world
+ * The menu Telegram shows this reader now: the bot's commands for their chat or their language
+ * (setMyCommands), asked for each time it opens, as Telegram does.
+ * @param {Reader} reader
+ * @param {HTMLElement} menu
+ * @param {(text: string) => unknown} say
  */
-function renderMenu(card, world) {
-  const commands = world.menus[card.reader.language] ?? world.menus[""] ?? [];
-  const say = card.chat.say;
-  card.menu.replaceChildren(
+async function renderMenu(reader, menu, say) {
+  const response = await fetch(`/sandbox/readers/${reader.id}/menu`);
+  const { commands } = /** @type {{ commands: MenuCommand[] }} */ (fromJson(await response.text()));
+  menu.replaceChildren(
     ...commands.map((c) =>
       el(
         "button",
@@ -172,8 +175,8 @@ function renderMenu(card, world) {
           class: "menu-item",
           "data-command": c.command,
           onclick: () => {
-            card.menu.hidden = true;
-            void say?.("/" + c.command);
+            menu.hidden = true;
+            void say("/" + c.command);
           },
         },
         el("b", { text: "/" + c.command }),
@@ -382,7 +385,6 @@ export function updateCard(card, world, entries) {
   if (card.kind === "reader") {
     card.start.hidden = entries.length > 0;
     card.composer.hidden = entries.length === 0;
-    renderMenu(card, world);
     hint("What can this bot do? It sends you the news of the categories you choose. Press START.");
   } else if (card.kind === "channel") {
     const admin = card.channel.botIsAdmin;

@@ -25,7 +25,6 @@ let world = {
   readers: [],
   channels: [],
   groups: [],
-  menus: {},
   categories: [],
   limits: true,
   clock: { ahead: 0, zone: "UTC" },

@@ -46,7 +46,7 @@ export interface GroupOnPage extends Group {
   readonly botIsMember: boolean;
 }
 
-/** A command of the bot's menu (setMyCommands), as Telegram shows it to a reader in their language. */
+/** A command of the bot's menu (setMyCommands), as Telegram shows it to a reader: GET /sandbox/readers/:id/menu. */
 export interface MenuCommand {
   readonly command: string;
   readonly description: string;
@@ -101,8 +101,6 @@ export interface World {
   readonly readers: readonly Reader[];
   readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
   readonly groups: readonly GroupOnPage[];
-  /** The bot's command menu in a private chat, by the readers' languages (and "" for the default list). */
-  readonly menus: Readonly<Record<string, readonly MenuCommand[]>>;
   readonly categories: readonly { readonly slug: string; readonly title: string }[];
   readonly limits: boolean;
   /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
