@@ -4,7 +4,8 @@ import { GrammyError, HttpError } from "grammy";
 import { startBulletin } from "./app/app.js";
 import { loadConfig, type Role } from "./config/env.js";
 import { ConfigError } from "./config/errors.js";
-import { createLogger } from "./log.js";
+import { createLogger, createReadableLogger } from "./log.js";
+import { SandboxClock } from "./sandbox/clock.js";
 import { sandboxEnv, sandboxRequested } from "./sandbox/mode.js";
 import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
 
@@ -27,10 +28,14 @@ export async function main(only?: readonly Role[]): Promise<void> {
   } catch (error) {
     return exitWithProblems(error);
   }
-  const logger = createLogger(config.logLevel);
+  // A sandbox is watched in a terminal; a deployment's lines go to a log collector.
+  const logger = sandbox ? createReadableLogger(config.logLevel) : createLogger(config.logLevel);
   let bulletin;
   try {
-    bulletin = await startBulletin(config, logger, { roles: only ?? config.roles, sandbox: sandbox?.telegram });
+    bulletin = await startBulletin(config, logger, {
+      roles: only ?? config.roles,
+      ...(sandbox ? { sandbox: { telegram: sandbox.telegram, clock: new SandboxClock() } } : {}),
+    });
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
       return exitWithProblems(new ConfigError([`BOT_TOKEN: Telegram refused the token (${error.description}); check it with @BotFather`]));

@@ -1,7 +1,8 @@
 import type { Categories } from "../config/categories.js";
 import type { Config, Role } from "../config/env.js";
+import { ensureCanListen } from "../http/port.js";
 import type { Logger } from "../log.js";
-import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import type { Sandbox } from "../sandbox/start.js";
 import { startRole, type RunningRole, type Tuning } from "./roles/index.js";
 import { createRuntime, type Runtime } from "./runtime.js";
 
@@ -18,19 +19,31 @@ export interface StartOptions {
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
   readonly categories?: Categories;
-  /** The sandbox's built-in Bot API: the sandbox's keys are cleared first and the http role serves /sandbox. */
-  readonly sandbox?: FakeTelegram;
+  /**
+   * A sandbox's built-in Bot API and clock: the sandbox's keys are cleared first, the readers'
+   * schedules follow its clock and the http role serves /sandbox.
+   */
+  readonly sandbox?: Sandbox;
 }
+
+/**
+ * The HTTP server first: a port that turns out busy after all (ensureCanListen checked it) stops
+ * start-up before the bot and the workers take any work.
+ */
+const START_ORDER: readonly Role[] = ["http", "bot", "workers", "feeds"];
 
 /** Starts the configured roles in this process. */
 export async function startBulletin(config: Config, logger: Logger, options: StartOptions = {}): Promise<Bulletin> {
+  const wanted = options.roles ?? config.roles;
+  if (wanted.includes("http")) await ensureCanListen(config.http.host, config.http.port);
   const runtime = await createRuntime(config, logger, options.categories, {
     emptySandbox: options.sandbox !== undefined,
-    clock: options.tuning?.clock,
+    clock: options.tuning?.clock ?? options.sandbox?.clock,
   });
   const roles: RunningRole[] = [];
   try {
-    for (const role of options.roles ?? config.roles) roles.push(await startRole(role, runtime, options.tuning, options.sandbox));
+    for (const role of START_ORDER.filter((r) => wanted.includes(r)))
+      roles.push(await startRole(role, runtime, options.tuning, options.sandbox));
   } catch (error) {
     await Promise.allSettled(roles.map((r) => r.stop()));
     await runtime.close();

@@ -61,7 +61,10 @@ export async function createRuntime(
   const redis = connect();
   await ensureAnswers(redis, resolved.url);
   // The sandbox's built-in Bot API forgets its readers and channels when it stops: their data goes too.
-  if (options.emptySandbox) logger.info({ removed: await clearSandboxData(redis, config.keyPrefix) }, "sandbox: starts empty");
+  if (options.emptySandbox) {
+    const removed = await clearSandboxData(redis, config.keyPrefix);
+    logger.info({ removed }, `sandbox: keys under ${config.keyPrefix}; each run starts empty (${removed} left by the last run deleted)`);
+  }
   const keys = keyLayout(config.keyPrefix);
   const queues = openQueues(redis, config.keyPrefix);
   const ingestor = new Ingestor({ redis, keys, categories: loaded, queues, logger });

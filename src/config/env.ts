@@ -5,6 +5,17 @@ import { ConfigError } from "./errors.js";
 import { formatIssues } from "./issues.js";
 
 export const ROLE_NAMES = ["bot", "workers", "http", "feeds"] as const;
+
+/**
+ * Every sandbox's keys start with this, and only a sandbox's may: a sandbox deletes its keys at each
+ * start (src/sandbox/start.ts), so a deployment's KEY_PREFIX may not begin like that.
+ */
+export const SANDBOX_KEY_PREFIX = "bulletin-sandbox";
+
+/** Whether a key prefix is a sandbox's: `bulletin-sandbox`, `bulletin-sandbox-alice`… */
+export function isSandboxKeyPrefix(prefix: string): boolean {
+  return prefix.startsWith(SANDBOX_KEY_PREFIX);
+}
 export type Role = (typeof ROLE_NAMES)[number];
 
 const flag = z
@@ -101,6 +112,18 @@ const envSchema = envFields
       }
     },
     { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") },
+  )
+  .superRefine(
+    (env, ctx) => {
+      if (isSandboxKeyPrefix(env.KEY_PREFIX) && env.SANDBOX !== true) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["KEY_PREFIX"],
+          message: `must not start with ${SANDBOX_KEY_PREFIX} outside the sandbox: a sandbox deletes those keys each time it starts`,
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "KEY_PREFIX" || issue.path?.[0] === "SANDBOX") },
   )
   .superRefine(
     (env, ctx) => {

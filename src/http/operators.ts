@@ -85,10 +85,7 @@ export function registerOperatorRoutes(app: BulletinHttp, routes: OperatorRoutes
   });
 
   const credentials = routes.dashboard.credentials;
-  if (!credentials) {
-    logger.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the queue dashboard at ${DASHBOARD_PATH} is off`);
-    return;
-  }
+  if (!credentials) return;
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(DASHBOARD_PATH);
   createBullBoard({

@@ -1,4 +1,5 @@
-import { SANDBOX_KEY_PREFIX, type SandboxTelegram } from "./start.js";
+import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import type { SandboxTelegram } from "./start.js";
 
 /**
  * Starting Bulletin as a sandbox: when, and with which environment. main.ts uses these (and the
@@ -13,18 +14,34 @@ export function sandboxRequested(env: NodeJS.ProcessEnv): boolean {
   return (env.BOT_TOKEN ?? "").trim() === "";
 }
 
+/** The deployments' default KEY_PREFIX: a sandbox started with it (say from a copied .env) is the default sandbox. */
+const DEFAULT_KEY_PREFIX = "bulletin";
+
 /**
- * The environment of a sandbox: the built-in Bot API and its token, every role, its own KEY_PREFIX
- * (so it never meets a deployment's data on a shared Redis) and the HTTP server on loopback unless
- * HTTP_HOST says otherwise. Everything else (REDIS_URL, HTTP_PORT, CATEGORIES_FILE…) is kept.
+ * The key prefix of a sandbox started with KEY_PREFIX `keyPrefix`: always a sandbox's, so that its
+ * start, which deletes its keys, never touches a deployment's. Unset (or the default `bulletin`):
+ * `bulletin-sandbox`; a sandbox's prefix stays as it is; anything else, say `alice`, becomes
+ * `bulletin-sandbox-alice`, so that two sandboxes on one Redis keep apart.
  */
-export function sandboxEnv(env: NodeJS.ProcessEnv, telegram: SandboxTelegram): NodeJS.ProcessEnv {
+export function sandboxKeyPrefix(keyPrefix: string | undefined): string {
+  const given = keyPrefix?.trim() ?? "";
+  if (given === "" || given === DEFAULT_KEY_PREFIX) return SANDBOX_KEY_PREFIX;
+  return isSandboxKeyPrefix(given) ? given : `${SANDBOX_KEY_PREFIX}-${given}`;
+}
+
+/**
+ * The environment of a sandbox: the built-in Bot API and its token, every role, its own key prefix
+ * (sandboxKeyPrefix) and the HTTP server on loopback unless HTTP_HOST says otherwise. Everything
+ * else (REDIS_URL, HTTP_PORT, CATEGORIES_FILE…) is kept.
+ */
+export function sandboxEnv(env: NodeJS.ProcessEnv, telegram: Pick<SandboxTelegram, "token" | "apiRoot">): NodeJS.ProcessEnv {
   const rest = Object.fromEntries(Object.entries(env).filter(([name]) => name !== "ROLES"));
   return {
     ...rest,
+    SANDBOX: "true",
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
-    KEY_PREFIX: SANDBOX_KEY_PREFIX,
+    KEY_PREFIX: sandboxKeyPrefix(env.KEY_PREFIX),
     HTTP_HOST: env.HTTP_HOST?.trim() ? env.HTTP_HOST : "127.0.0.1",
   };
 }

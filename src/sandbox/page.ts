@@ -3,9 +3,9 @@ import { extname } from "node:path";
 import type { SampleArticle } from "./samples.js";
 
 /**
- * The /sandbox page, from the files of src/sandbox/page/: page.html, its stylesheet and its script
- * (browser modules, checked by `npm run typecheck` and `npm run lint`, served as they are: no
- * framework and no build step). The server puts two things in the document, each answer's CSP
+ * The /sandbox page, from the files of src/sandbox/page/: page.html, its stylesheets, its script
+ * (browser modules, checked by `npm run typecheck` and `npm run lint`) and its icon, served as they
+ * are: no framework and no build step. The server puts two things in the document, each answer's CSP
  * nonce and the sample articles; everything else comes over /sandbox/events and the JSON endpoints
  * of routes.ts.
  */
@@ -16,7 +16,7 @@ export interface PageOptions {
   readonly samples: { readonly en: SampleArticle; readonly fa: SampleArticle };
 }
 
-/** A file of the page that the browser loads by itself: the stylesheet, the script's modules. */
+/** A file of the page that the browser loads by itself: the stylesheets, the script's modules, the icon. */
 export interface PageAsset {
   readonly path: string;
   readonly contentType: string;
@@ -28,13 +28,19 @@ export interface SandboxPage {
   render(options: PageOptions): string;
   /** Each at /sandbox/page/<its file name>, where page.html and the modules' imports find it. */
   readonly assets: readonly PageAsset[];
+  /** The icon, one of the assets. */
+  readonly favicon: PageAsset;
 }
 
 const PAGE_DIR = new URL("./page/", import.meta.url);
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".svg": "image/svg+xml; charset=utf-8",
 };
+
+/** The page's icon: page.html links it, and routes.ts answers /favicon.ico with it. */
+export const FAVICON_PATH = "/sandbox/page/favicon.svg";
 const NONCE = "{{nonce}}";
 const SAMPLES = "{{samples}}";
 
@@ -57,8 +63,11 @@ export function loadSandboxPage(): SandboxPage {
     const contentType = CONTENT_TYPES[extname(name)];
     return contentType === undefined ? [] : [{ path: `/sandbox/page/${name}`, contentType, body: read(name) }];
   });
+  const favicon = assets.find((asset) => asset.path === FAVICON_PATH);
+  if (!favicon) throw new Error(`src/sandbox/page/ lacks ${FAVICON_PATH.slice("/sandbox/page/".length)}`);
   return {
     assets,
+    favicon,
     render(options) {
       const nonce = options.nonce.replace(/[^A-Za-z0-9+/=]/g, "");
       // The nonce first: a sample that reads "{{nonce}}" stays as it is.

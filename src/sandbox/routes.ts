@@ -14,17 +14,23 @@ import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
+import type { SandboxClock } from "./clock.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
-import { loadSandboxPage } from "./page.js";
+import { loadSandboxPage, type PageAsset } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { setTelegramLimits } from "./start.js";
-import { SandboxConflictError, SandboxState, isolate } from "./state.js";
+import { isolate } from "../i18n/bidi.js";
+import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
   readonly telegram: FakeTelegram;
+  /** The clock of the readers' schedules, which the page moves forward. */
+  readonly clock: SandboxClock;
+  /** DEFAULT_TIMEZONE: the page shows the clock in it, and "skip to" times are read in it. */
+  readonly timezone: string;
   /** The same Ingestor as POST /api/articles. */
   readonly ingestor: Pick<Ingestor, "ingest">;
   readonly categories: Categories;
@@ -66,20 +72,54 @@ const channelBody = z.object({
   ownerId: z.number().int(),
 });
 const addBotBody = z.object({ readerId: z.number().int() });
+const topicName = z.string().trim().min(1, "must not be empty").max(128);
+const groupBody = z.object({
+  title: z.string().trim().min(1, "must not be empty").max(128),
+  ownerId: z.number().int(),
+  forum: z.boolean().default(false),
+  topics: z.array(topicName).max(10).default([]),
+});
+const memberBody = z.object({ readerId: z.number().int(), role: z.enum(["member", "administrator"]) });
+const topicBody = z.object({ name: topicName, readerId: z.number().int() });
+const groupSendBody = z.object({
+  readerId: z.number().int(),
+  text: z.string().trim().min(1, "must not be empty").max(4096),
+  threadId: z.number().int().positive().optional(),
+});
 const limitsBody = z.object({ enabled: z.boolean() });
+const clockBody = z.union([
+  z
+    .object({
+      forwardMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(7 * 1440),
+    })
+    .strict(),
+  z
+    .object({
+      to: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day, HH:MM")
+        .transform((t) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3))),
+    })
+    .strict(),
+]);
 
 /** Bulletin's fastify instance (buildHttpServer), whose logger is pino's. */
 type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
 
 /**
- * The sandbox page and its endpoints: GET /sandbox (the page; its stylesheet and script under
- * /sandbox/page/), GET /sandbox/events (its live stream, Server-Sent Events) and the JSON POSTs the
- * page sends. Only for a Bulletin running against the built-in Bot API, on a loopback address.
+ * The sandbox page and its endpoints: GET /sandbox (the page, where / and /sandbox/ lead too; its
+ * stylesheets, script and icon under /sandbox/page/), GET /sandbox/events (its live stream,
+ * Server-Sent Events) and the JSON POSTs the page sends. Only for a Bulletin running against the
+ * built-in Bot API, on a loopback address.
  */
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });
   const { telegram } = deps;
-  const state = new SandboxState(telegram, deps.categories);
+  const state = new SandboxState(telegram, deps.categories, { clock: deps.clock, zone: deps.timezone });
   const streams = new Set<ServerResponse>();
 
   // ----- counters: read while somebody watches ----------------------------------------------
@@ -137,16 +177,19 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       .send(html);
   });
 
-  // Its stylesheet and script: the page's nonce lets them in.
-  for (const asset of page.assets) {
-    app.get(asset.path, (_request, reply) =>
-      reply
-        .header("content-type", asset.contentType)
-        .header("x-content-type-options", "nosniff")
-        .header("cache-control", "no-store")
-        .send(asset.body),
-    );
-  }
+  // Its stylesheets and script (the page's nonce lets them in) and its icon.
+  const assetReply = (asset: PageAsset, reply: FastifyReply) =>
+    reply
+      .header("content-type", asset.contentType)
+      .header("content-security-policy", "default-src 'none'")
+      .header("x-content-type-options", "nosniff")
+      .header("cache-control", "no-store")
+      .send(asset.body);
+  for (const asset of page.assets) app.get(asset.path, (_request, reply) => assetReply(asset, reply));
+  // A browser asks for /favicon.ico on any page without an icon of its own (a JSON answer, say).
+  app.get("/favicon.ico", (_request, reply) => assetReply(page.favicon, reply));
+  // The address a newcomer types: the server's root, or the page's with a slash.
+  for (const path of ["/", "/sandbox/"]) app.get(path, (_request, reply) => reply.redirect("/sandbox"));
 
   app.get(SAMPLE_PHOTO_PATH, (_request, reply) =>
     reply
@@ -219,6 +262,14 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(201).send(reader);
   });
 
+  app.get("/sandbox/readers/:id/menu", (request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const reader = readerOf(params.data.id, reply);
+    if (!reader) return reply;
+    return reply.header("cache-control", "no-store").send({ commands: state.menuOf(reader) });
+  });
+
   post("/sandbox/readers/:id/send", sendBody, (body, request, reply) => {
     const params = idParams.safeParse(request.params);
     if (!params.success) return reply.status(400).send(invalid(params.error));
@@ -265,6 +316,68 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(202).send({ ok: true });
   });
 
+  // ----- groups and forums --------------------------------------------------------------------
+  const groupOf = (request: FastifyRequest, reply: FastifyReply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) {
+      void reply.status(400).send(invalid(params.error));
+      return undefined;
+    }
+    const group = state.group(params.data.id);
+    if (!group) void reply.status(404).send({ error: `no group ${params.data.id}` });
+    return group;
+  };
+
+  post("/sandbox/groups", groupBody, (body, _request, reply) => {
+    const owner = readerOf(body.ownerId, reply);
+    if (!owner) return reply;
+    return reply.status(201).send(state.addGroup(body.title, owner, body.forum, body.topics));
+  });
+
+  post("/sandbox/groups/:id/members", memberBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    state.setGroupMember(group, reader, body.role);
+    return reply.send({ ok: true });
+  });
+
+  post("/sandbox/groups/:id/topics", topicBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    const role = state.roleIn(group.id, reader);
+    if (role !== "creator" && role !== "administrator") {
+      return reply.status(403).send({ error: `${reader.name} is not an administrator of ${group.title}, so cannot open topics there` });
+    }
+    return reply.status(201).send(state.addTopic(group, body.name, reader));
+  });
+
+  post("/sandbox/groups/:id/add-bot", addBotBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    // Telegram lets any member add a bot to a group (unless the group forbids adding members).
+    if (!state.roleIn(group.id, reader)) return reply.status(403).send({ error: `${reader.name} is not in ${group.title}` });
+    if (state.botIsIn(group.id)) return reply.status(409).send({ error: `the bot is already in ${group.title}` });
+    state.addBotToGroup(group, reader);
+    return reply.status(202).send({ ok: true });
+  });
+
+  post("/sandbox/groups/:id/send", groupSendBody, (body, request, reply) => {
+    const group = groupOf(request, reply);
+    const reader = group && readerOf(body.readerId, reply);
+    if (!group || !reader) return reply;
+    if (!state.roleIn(group.id, reader)) {
+      return reply.status(403).send({ error: `${reader.name} is not in ${group.title}: add them as a member first` });
+    }
+    if (!state.botIsIn(group.id)) {
+      return reply.status(409).send({ error: `the bot is not in ${group.title} yet, so nobody reads commands there: add it first` });
+    }
+    const update = state.groupSays(group, reader, body.text, body.threadId);
+    return reply.status(202).send({ updateId: update.update_id });
+  });
+
   post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {
     const outcome = await deps.ingestor.ingest(article, "http");
     const title = `“${isolate(article.title)}”`;
@@ -282,6 +395,13 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
           .status(422)
           .send({ error: `unknown categories: ${outcome.unknown.join(", ")}`, unknown: outcome.unknown, valid: outcome.valid });
     }
+  });
+
+  post("/sandbox/clock", clockBody, (body, _request, reply) => {
+    if ("to" in body) deps.clock.skipTo(deps.timezone, body.to);
+    else deps.clock.forward(body.forwardMinutes);
+    state.clockMoved();
+    return reply.send({ now: deps.clock.now(), ahead: deps.clock.ahead });
   });
 
   post("/sandbox/limits", limitsBody, (body, _request, reply) => {

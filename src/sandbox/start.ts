@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
+import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import type { SandboxClock } from "./clock.js";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
 /**
@@ -9,8 +11,6 @@ import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
 /** The token of the sandbox's bot; the built-in Bot API accepts it and nothing else does. */
 export const SANDBOX_TOKEN = "1000000001:bulletin-sandbox-local-only-token";
-/** Every Redis key and BullMQ queue of the sandbox lives under this prefix. */
-export const SANDBOX_KEY_PREFIX = "bulletin-sandbox";
 export const SANDBOX_BOT_USERNAME = "bulletin_sandbox_bot";
 
 /** Telegram's limits: 30 sends a second for the bot, 1 a second per private chat, 20 a minute per group or channel. */
@@ -37,6 +37,12 @@ export interface SandboxTelegramOptions {
   readonly onInternalError?: (error: unknown) => void;
 }
 
+/** What Bulletin started as a sandbox runs on: the built-in Bot API, and the clock the page moves. */
+export interface Sandbox {
+  readonly telegram: FakeTelegram;
+  readonly clock: SandboxClock;
+}
+
 export interface SandboxTelegram {
   readonly telegram: FakeTelegram;
   /** TELEGRAM_API_ROOT for every role: http://127.0.0.1:<port>. */
@@ -61,13 +67,14 @@ export async function startSandboxTelegram(options: SandboxTelegramOptions = {})
 }
 
 /**
- * Deletes the sandbox's keys (`<prefix>:*`) so that each run starts empty: the built-in Bot API
- * forgets its readers and channels when it stops, so their subscriptions must go too. Refuses any
- * prefix that is not the sandbox's, so it can never touch a deployment's data.
+ * Deletes a sandbox's keys (`<prefix>:*`: its chats, articles, dedupe marks, budget and BullMQ
+ * queues) so that each run starts empty: the built-in Bot API forgets its readers and channels when
+ * it stops, so their subscriptions must go too. Refuses any prefix that is not a sandbox's (a
+ * deployment's KEY_PREFIX cannot be one, config/env.ts), so it can never touch a deployment's data.
  */
-export async function clearSandboxData(redis: Redis, prefix: string = SANDBOX_KEY_PREFIX): Promise<number> {
-  if (prefix !== SANDBOX_KEY_PREFIX && !prefix.startsWith(`${SANDBOX_KEY_PREFIX}-`)) {
-    throw new Error(`clearSandboxData: "${prefix}" is not a sandbox key prefix (${SANDBOX_KEY_PREFIX} or ${SANDBOX_KEY_PREFIX}-…)`);
+export async function clearSandboxData(redis: Redis, prefix: string): Promise<number> {
+  if (!isSandboxKeyPrefix(prefix)) {
+    throw new Error(`clearSandboxData: "${prefix}" is not a sandbox key prefix (${SANDBOX_KEY_PREFIX}…)`);
   }
   let removed = 0;
   let cursor = "0";

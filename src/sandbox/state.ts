@@ -1,14 +1,30 @@
 import { randomInt } from "node:crypto";
 import type { Update, User } from "grammy/types";
 import type { Categories } from "../config/categories.js";
-import type { FakeTelegram, FakeTelegramEvent, SentMessage } from "@bulletin/fake-bot-api";
+import { isolate } from "../i18n/bidi.js";
+import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
+import type { SandboxClock } from "./clock.js";
+import { botEntry, userEntry } from "./entries.js";
 import { telegramLimitsOn } from "./start.js";
-import type { ActivityLine, Button, Channel, ChatEntry, Counters, Reader, SandboxEvent, World } from "./page/protocol.js";
+import type {
+  ActivityLine,
+  Channel,
+  ChatEntry,
+  Counters,
+  Group,
+  GroupOnPage,
+  GroupRole,
+  MenuCommand,
+  Reader,
+  SandboxEvent,
+  Topic,
+  World,
+} from "./page/protocol.js";
 
 /**
- * What the sandbox page shows, kept in memory: the simulated readers and channels, each chat's
- * transcript (the bot's messages as they are now, and what the reader typed), the activity log and
- * the counters. It listens to the built-in Bot API and tells the page's streams what changed.
+ * What the sandbox page shows, kept in memory: the simulated readers, channels and groups, each
+ * chat's transcript (the bot's messages as they are now, and what readers typed), the activity log
+ * and the counters. It listens to the built-in Bot API and tells the page's streams what changed.
  */
 
 /** A chat keeps its newest entries only; the page is for watching, not an archive. */
@@ -16,19 +32,27 @@ const TRANSCRIPT_LIMIT = 200;
 const ACTIVITY_LIMIT = 100;
 export const MAX_READERS = 50;
 export const MAX_CHANNELS = 20;
+export const MAX_GROUPS = 20;
+export const MAX_TOPICS = 20;
 
 /**
- * Reader ids (= their private chats' ids) and channel ids, in Telegram's ranges, from a base drawn
- * at each start: a reader of this run never inherits the subscriptions of one of an earlier run
- * that Redis still holds (the built-in Bot API answers "chat not found" for those, and Bulletin
- * drops them as it would for Telegram).
+ * Reader, channel and group ids, in Telegram's ranges (a basic group's is small and negative, a
+ * supergroup's and a channel's -100…), from a base drawn at each start: besides the deletion of the
+ * last run's keys at start, a reader of this run never shares an id with one of an earlier run.
  */
 const readerBase = (): number => 5_000_000_000 + randomInt(0, 1_000_000) * 1000;
 const channelBase = (): number => -(1_002_000_000_000 + randomInt(0, 1_000_000) * 1000);
+const groupBase = (): number => -(4_000_000_000 + randomInt(0, 1_000_000) * 1000);
+const forumBase = (): number => -(1_003_000_000_000 + randomInt(0, 1_000_000) * 1000);
+
+interface GroupState extends Group {
+  readonly topics: Topic[];
+}
 
 export class SandboxState {
   private readonly readers = new Map<number, Reader>();
   private readonly channels = new Map<number, Channel>();
+  private readonly groups = new Map<number, GroupState>();
   private readonly transcripts = new Map<number, ChatEntry[]>();
   private readonly activity: ActivityLine[] = [];
   private readonly listeners = new Set<(event: SandboxEvent) => void>();
@@ -37,10 +61,14 @@ export class SandboxState {
   private readonly stopListening: () => void;
   private readonly firstReaderId = readerBase();
   private readonly firstChannelId = channelBase();
+  private readonly firstGroupId = groupBase();
+  private readonly firstForumId = forumBase();
 
   constructor(
     private readonly telegram: FakeTelegram,
     private readonly categories: Categories,
+    /** The readers' schedules' clock and the zone the page shows it in (DEFAULT_TIMEZONE). */
+    private readonly time: { readonly clock: SandboxClock; readonly zone: string },
   ) {
     this.stopListening = telegram.onEvent((event) => this.onTelegram(event));
   }
@@ -75,10 +103,23 @@ export class SandboxState {
     return {
       readers: [...this.readers.values()],
       channels: [...this.channels.values()].map((c) => ({ ...c, botIsAdmin: this.botIsAdmin(c.id) })),
+      groups: [...this.groups.values()].map((g) => this.groupOnPage(g)),
       categories: this.categories.list.map((c) => ({ slug: c.slug, title: c.title.en })),
       limits: telegramLimitsOn(this.telegram),
+      clock: { ahead: this.time.clock.ahead, zone: this.time.zone },
       botUsername: this.telegram.botUser.username,
     };
+  }
+
+  private groupOnPage(group: GroupState): GroupOnPage {
+    const rank: readonly GroupRole[] = ["creator", "administrator", "member"];
+    const members = [...this.readers.values()]
+      .flatMap((reader) => {
+        const role = this.roleIn(group.id, reader);
+        return role ? [{ readerId: reader.id, role }] : [];
+      })
+      .sort((a, b) => rank.indexOf(a.role) - rank.indexOf(b.role));
+    return { ...group, topics: [...group.topics], members, botIsMember: this.botIsIn(group.id) };
   }
 
   counters(): Counters {
@@ -100,6 +141,10 @@ export class SandboxState {
     return this.channels.get(id);
   }
 
+  group(id: number): Group | undefined {
+    return this.groups.get(id);
+  }
+
   /** A new reader who has a Telegram account but has not pressed Start yet. */
   addReader(name: string, language: string): Reader {
     if (this.readers.size >= MAX_READERS) throw new SandboxConflictError(`the sandbox holds at most ${MAX_READERS} readers`);
@@ -109,6 +154,17 @@ export class SandboxState {
     this.log("info", `${isolate(name)} joined Telegram (language ${language})`);
     this.publishWorld();
     return reader;
+  }
+
+  /** The bot's commands as Telegram's menu shows them in the reader's chat now (setMyCommands: for that chat, or for their language). */
+  menuOf(reader: Reader): MenuCommand[] {
+    return this.telegram.commandsShownIn({
+      chatId: reader.id,
+      chatType: "private",
+      userId: reader.id,
+      isAdmin: false,
+      languageCode: reader.language,
+    });
   }
 
   userOf(reader: Reader): User {
@@ -151,6 +207,86 @@ export class SandboxState {
     this.publishWorld();
   }
 
+  /** A group (or a forum, with its first topics) whose creator is `owner`; the bot is not in it yet. */
+  addGroup(title: string, owner: Reader, forum: boolean, topics: readonly string[]): Group {
+    if (this.groups.size >= MAX_GROUPS) throw new SandboxConflictError(`the sandbox holds at most ${MAX_GROUPS} groups`);
+    if (!forum && topics.length > 0) throw new SandboxConflictError("only a forum has topics");
+    const n = [...this.groups.values()].filter((g) => g.forum === forum).length;
+    const id = forum ? this.firstForumId - n : this.firstGroupId - n;
+    const group: GroupState = { id, title, forum, ownerId: owner.id, topics: [] };
+    this.telegram.addChat(forum ? { id, type: "supergroup", title, is_forum: true } : { id, type: "group", title });
+    this.telegram.setMember(id, this.userOf(owner), "creator");
+    this.telegram.setBotMember(id, "left");
+    this.groups.set(id, group);
+    this.log("info", `${isolate(owner.name)} created the ${forum ? "forum" : "group"} ${isolate(title)}`);
+    for (const name of topics) this.addTopic(group, name, owner);
+    this.publishWorld();
+    return group;
+  }
+
+  /** The reader's place in the group, if they are in it. */
+  roleIn(groupId: number, reader: Reader): GroupRole | undefined {
+    const status = this.telegram.memberOf(groupId, reader.id).status;
+    return status === "creator" || status === "administrator" || status === "member" ? status : undefined;
+  }
+
+  /** `reader` joins the group, or becomes an administrator or a plain member again. */
+  setGroupMember(group: Group, reader: Reader, role: "administrator" | "member"): void {
+    if (this.roleIn(group.id, reader) === "creator") throw new SandboxConflictError(`${reader.name} created ${group.title}`);
+    this.telegram.setMember(group.id, this.userOf(reader), role);
+    this.log(
+      "info",
+      role === "administrator"
+        ? `${isolate(reader.name)} is an administrator of ${isolate(group.title)}`
+        : `${isolate(reader.name)} is a member of ${isolate(group.title)}`,
+    );
+    this.publishWorld();
+  }
+
+  /** A new topic of a forum, opened by `by`. */
+  addTopic(group: Group, name: string, by: Reader): Topic {
+    const state = this.groups.get(group.id);
+    if (!state?.forum) throw new SandboxConflictError(`${group.title} is not a forum: only a forum has topics`);
+    if (state.topics.length >= MAX_TOPICS) throw new SandboxConflictError(`a forum of the sandbox holds at most ${MAX_TOPICS} topics`);
+    const topic = { id: this.telegram.createTopic(group.id, name, { by: this.userOf(by) }), name };
+    state.topics.push(topic);
+    this.log("info", `${isolate(by.name)} opened the topic ${isolate(name)} in ${isolate(group.title)}`);
+    this.publishWorld();
+    return topic;
+  }
+
+  botIsIn(groupId: number): boolean {
+    const status = this.telegram.memberOf(groupId, this.telegram.botUser.id).status;
+    return status === "member" || status === "administrator" || status === "creator";
+  }
+
+  /** `by` adds the bot to the group as a member (who may post in a group): Telegram tells the bot (my_chat_member). */
+  addBotToGroup(group: Group, by: Reader): void {
+    this.telegram.botMembershipChanged(group.id, this.userOf(by), "member");
+    this.log("info", `${isolate(by.name)} added @${this.telegram.botUser.username} to ${isolate(group.title)}`);
+    this.publishWorld();
+  }
+
+  /** `reader` writes in the group, in a topic of a forum (none: its General topic); the bot reads it. */
+  groupSays(group: Group, reader: Reader, text: string, threadId: number | undefined): Update {
+    if (threadId !== undefined && !this.groups.get(group.id)?.topics.some((t) => t.id === threadId)) {
+      throw new SandboxConflictError(`${group.title} has no topic ${threadId}`);
+    }
+    return this.telegram.userSendsInChat(this.userOf(reader), group.id, text, threadId === undefined ? {} : { threadId });
+  }
+
+  /** The page moved the clock forward. */
+  clockMoved(): void {
+    const shown = new Intl.DateTimeFormat("en-GB", {
+      timeZone: this.time.zone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }).format(this.time.clock.now());
+    this.log("info", `The clock moved forward to ${shown} (${this.time.zone}): digests and quiet hours follow it within a minute`);
+    this.publishWorld();
+  }
+
   setLimits(): void {
     this.log(
       "info",
@@ -181,8 +317,11 @@ export class SandboxState {
   private onTelegram(event: FakeTelegramEvent): void {
     switch (event.type) {
       case "message":
-      case "edit":
-        return this.record(event.chatId, botEntry(event.message));
+      case "edit": {
+        const entry = botEntry(event.message);
+        // In a group Telegram shows who wrote each message, the bot too.
+        return this.record(event.chatId, this.groups.has(event.chatId) ? { ...entry, author: this.telegram.botUser.first_name } : entry);
+      }
       case "update":
         return this.onUpdate(event.update);
       case "callback-answer":
@@ -196,17 +335,10 @@ export class SandboxState {
 
   private onUpdate(update: Readonly<Update>): void {
     const message = update.message;
-    if (message?.chat.type === "private" && message.text !== undefined) {
-      this.record(message.chat.id, {
-        key: `u${message.message_id}`,
-        from: "user",
-        messageId: message.message_id,
-        text: message.text,
-        entities: message.entities ?? [],
-        edited: false,
-        date: message.date,
-      });
-    }
+    if (!message) return;
+    const inGroup = message.chat.type === "group" || message.chat.type === "supergroup";
+    const entry = userEntry(message, inGroup ? message.from.first_name : undefined);
+    if (entry) this.record(message.chat.id, entry);
   }
 
   private onRejected(event: Extract<FakeTelegramEvent, { type: "rejected" }>): void {
@@ -223,7 +355,7 @@ export class SandboxState {
   }
 
   private chatName(chatId: number): string {
-    const name = this.readers.get(chatId)?.name ?? this.channels.get(chatId)?.title;
+    const name = this.readers.get(chatId)?.name ?? this.channels.get(chatId)?.title ?? this.groups.get(chatId)?.title;
     return name === undefined ? String(chatId) : isolate(name);
   }
 
@@ -238,53 +370,5 @@ export class SandboxState {
   }
 }
 
-/** A name or title inside a log line, isolated so that a right-to-left one keeps the line in order. */
-export function isolate(text: string): string {
-  return `\u2068${text}\u2069`;
-}
-
 /** A request the sandbox cannot carry out (too many readers, a taken username): 409 for the page. */
 export class SandboxConflictError extends Error {}
-
-/** The bot's message as the page draws it. */
-export function botEntry(message: Readonly<SentMessage>): ChatEntry {
-  const photo = message.photo?.at(-1);
-  const entry: ChatEntry = {
-    key: `b${message.message_id}`,
-    from: "bot",
-    messageId: message.message_id,
-    text: message.text ?? message.caption ?? "",
-    entities: message.entities,
-    edited: message.edits > 0,
-    date: message.date,
-    ...(photo && message.photoSource !== undefined
-      ? { photo: { source: message.photoSource, width: photo.width, height: photo.height } }
-      : {}),
-    ...(message.reply_markup ? { buttons: buttonsOf(message) } : {}),
-  };
-  const preview = previewUrl(message);
-  return preview === undefined ? entry : { ...entry, preview };
-}
-
-function buttonsOf(message: Readonly<SentMessage>): Button[][] {
-  return (message.reply_markup?.inline_keyboard ?? []).map((row) =>
-    row.map((button) => {
-      if ("callback_data" in button) return { text: button.text, data: button.callback_data };
-      if ("url" in button) return { text: button.text, url: button.url };
-      return { text: button.text };
-    }),
-  );
-}
-
-/** Telegram previews the link the bot asked for (link_preview_options.url), or the text's first link. */
-function previewUrl(message: Readonly<SentMessage>): string | undefined {
-  if (message.method !== "sendMessage" || message.text === undefined) return undefined;
-  const options = message.link_preview_options;
-  if (options?.is_disabled === true) return undefined;
-  if (options?.url) return options.url;
-  for (const entity of message.entities) {
-    if (entity.type === "text_link") return entity.url;
-    if (entity.type === "url") return message.text.slice(entity.offset, entity.offset + entity.length);
-  }
-  return undefined;
-}

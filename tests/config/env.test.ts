@@ -3,11 +3,13 @@
  * both from loadConfig and from the process as an operator starts it.
  */
 import { spawn } from "node:child_process";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { configProblems } from "../support/config-problems.js";
 import { DEFAULT_REDIS_URL, loadConfig, type Config } from "../../src/config/env.js";
@@ -392,6 +394,44 @@ describe("the process", () => {
     const result = await run(validEnv(file));
     expectOnlyProblemLines(result);
     expect(result.lines).toEqual([`bulletin: ${file}: cannot read the categories file (ENOENT)`]);
+  });
+
+  describe("with HTTP_PORT in use", () => {
+    let busy: Server;
+    let port: number;
+    beforeAll(async () => {
+      busy = createServer();
+      await new Promise<void>((resolve) => busy.listen({ host: "127.0.0.1", port: 0 }, resolve));
+      port = (busy.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+
+    const inUse = () =>
+      `bulletin: HTTP_PORT: 127.0.0.1:${port} is in use by another program (another Bulletin or sandbox?); stop it or choose another port, e.g. HTTP_PORT=${port + 1}`;
+
+    it("exits 2 with one line before anything starts", async () => {
+      const result = await run({ ...validEnv("config/categories.json"), HTTP_PORT: String(port), LOG_LEVEL: "info" });
+      expectOnlyProblemLines(result);
+      expect(result.lines).toEqual([inUse()]);
+      // Not a line of the bot or the workers: nothing started.
+      expect(result.stdout).toBe("");
+    });
+
+    it("exits 2 with one line in the sandbox, whose keys (maybe the other sandbox's) stay", async () => {
+      const redis = new Redis("redis://127.0.0.1:6379");
+      const keyPrefix = `test-env-busy-${process.pid}`;
+      const kept = `bulletin-sandbox-${keyPrefix}:chats:{1}`;
+      try {
+        await redis.set(kept, "a reader of the sandbox already running");
+        const result = await run({ REDIS_URL: "redis://127.0.0.1:6379", KEY_PREFIX: keyPrefix, HTTP_PORT: String(port) });
+        expectOnlyProblemLines(result);
+        expect(result.lines).toEqual([inUse()]);
+        expect(await redis.exists(kept)).toBe(1);
+      } finally {
+        await redis.del(kept);
+        redis.disconnect();
+      }
+    });
   });
 });
 

@@ -3,13 +3,15 @@ import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { startBulletin } from "../../src/app/app.js";
 import { loadCategories, parseCategories, type Categories } from "../../src/config/categories.js";
-import { loadConfig } from "../../src/config/env.js";
+import { SANDBOX_KEY_PREFIX, loadConfig } from "../../src/config/env.js";
 import { buildHttpServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
-import { sandboxEnv, sandboxRequested } from "../../src/sandbox/mode.js";
+import { sandboxEnv, sandboxKeyPrefix, sandboxRequested } from "../../src/sandbox/mode.js";
+import { SandboxClock } from "../../src/sandbox/clock.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
-import { SANDBOX_KEY_PREFIX, SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
+import { SANDBOX_TOKEN, clearSandboxData, startSandboxTelegram } from "../../src/sandbox/start.js";
+import { configProblems } from "../support/config-problems.js";
 import { CATEGORIES_FILE, REDIS_URL, dropPrefix } from "../support/stack.js";
 import { RSS_TYPE, fixture, startFeedServer } from "../feeds/support.js";
 
@@ -20,6 +22,8 @@ function sandboxServer(sandbox: FakeTelegram, categories: Categories) {
   const app = buildHttpServer({ ingestor: { ingest: () => Promise.reject(new Error("unused")) } as never, ingestToken: undefined, logger });
   registerSandbox(app, {
     telegram: sandbox,
+    clock: new SandboxClock(),
+    timezone: "Asia/Tehran",
     ingestor: { ingest: () => Promise.reject(new Error("unused")) },
     categories,
     queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
@@ -47,9 +51,10 @@ describe("starting as a sandbox", () => {
     telegram = sandbox.telegram;
     const env = sandboxEnv({ ROLES: "workers", KEY_PREFIX: "bulletin", REDIS_URL: "redis://127.0.0.1:6379", HTTP_PORT: "3001" }, sandbox);
     expect(env).toEqual({
+      SANDBOX: "true",
       BOT_TOKEN: SANDBOX_TOKEN,
       TELEGRAM_API_ROOT: sandbox.apiRoot,
-      KEY_PREFIX: SANDBOX_KEY_PREFIX,
+      KEY_PREFIX: "bulletin-sandbox",
       HTTP_HOST: "127.0.0.1",
       REDIS_URL: "redis://127.0.0.1:6379",
       HTTP_PORT: "3001",
@@ -58,6 +63,29 @@ describe("starting as a sandbox", () => {
     const me = await new Api(sandbox.token, { apiRoot: sandbox.apiRoot }).getMe();
     expect(me.username).toBe("bulletin_sandbox_bot");
     expect(sandbox.telegram.currentLimits()).toMatchObject({ perSecond: 30, privateChat: true, groupChat: true });
+  });
+
+  it("keeps each sandbox under a prefix of its own, always a sandbox's", () => {
+    expect(sandboxKeyPrefix(undefined)).toBe("bulletin-sandbox");
+    expect(sandboxKeyPrefix(" ")).toBe("bulletin-sandbox");
+    // The deployments' default, as a copied .env has it, is the default sandbox.
+    expect(sandboxKeyPrefix("bulletin")).toBe("bulletin-sandbox");
+    expect(sandboxKeyPrefix("alice")).toBe("bulletin-sandbox-alice");
+    expect(sandboxKeyPrefix("bulletin-sandbox-bob")).toBe("bulletin-sandbox-bob");
+    expect(loadConfig(sandboxEnv({ KEY_PREFIX: "alice" }, { token: SANDBOX_TOKEN, apiRoot: "http://127.0.0.1:1" })).keyPrefix).toBe(
+      "bulletin-sandbox-alice",
+    );
+  });
+
+  it("refuses a sandbox's prefix to a deployment, whose keys a sandbox's start would delete", () => {
+    const deployment = { BOT_TOKEN: "123456789:AAF-test-token-for-config-tests_x" };
+    for (const prefix of ["bulletin-sandbox", "bulletin-sandbox-alice", "bulletin-sandbox:x"]) {
+      expect(configProblems(() => loadConfig({ ...deployment, KEY_PREFIX: prefix }), prefix)).toEqual([
+        "KEY_PREFIX: must not start with bulletin-sandbox outside the sandbox: a sandbox deletes those keys each time it starts",
+      ]);
+    }
+    expect(loadConfig({ ...deployment, KEY_PREFIX: "bulletin-sandbox-alice", SANDBOX: "true" }).keyPrefix).toBe("bulletin-sandbox-alice");
+    expect(loadConfig({ ...deployment, KEY_PREFIX: "bulletin-news" }).keyPrefix).toBe("bulletin-news");
   });
 
   it("clears only a sandbox's keys", async () => {
@@ -76,7 +104,7 @@ describe("starting as a sandbox", () => {
     }
   });
 
-  it("starts each run empty: what the last run left under the sandbox's prefix is gone", async () => {
+  it("starts each run empty, on the sandbox's clock: what the last run left under the sandbox's prefix is gone", async () => {
     const sandbox = await startSandboxTelegram();
     telegram = sandbox.telegram;
     const prefix = `${SANDBOX_KEY_PREFIX}-test-run-${process.pid}`;
@@ -84,6 +112,7 @@ describe("starting as a sandbox", () => {
     try {
       await redis.hset(`${prefix}:chats:{42}`, "42", "a reader of the last run");
       const config = loadConfig({
+        SANDBOX: "true",
         BOT_TOKEN: sandbox.token,
         TELEGRAM_API_ROOT: sandbox.apiRoot,
         REDIS_URL,
@@ -91,7 +120,11 @@ describe("starting as a sandbox", () => {
         CATEGORIES_FILE,
         LOG_LEVEL: "silent",
       });
-      const bulletin = await startBulletin(config, logger, { roles: [], sandbox: sandbox.telegram });
+      const clock = new SandboxClock();
+      const bulletin = await startBulletin(config, logger, { roles: [], sandbox: { telegram: sandbox.telegram, clock } });
+      // The readers' schedules follow the clock the page moves.
+      clock.forward(90);
+      expect(bulletin.runtime.clock.now() - Date.now()).toBeGreaterThanOrEqual(90 * 60_000 - 1000);
       await bulletin.stop();
       expect(await redis.exists(`${prefix}:chats:{42}`)).toBe(0);
     } finally {

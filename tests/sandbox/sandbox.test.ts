@@ -9,8 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import { loadCategories } from "../../src/config/categories.js";
 import { loadConfig } from "../../src/config/env.js";
+import { en } from "../../src/i18n/en.js";
+import { fa } from "../../src/i18n/fa.js";
 import { createLogger } from "../../src/log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import { SandboxClock } from "../../src/sandbox/clock.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
 import { startSandboxTelegram } from "../../src/sandbox/start.js";
@@ -55,11 +58,14 @@ async function startHarness(): Promise<Harness> {
     CATEGORIES_FILE,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
   });
-  const bulletin = await startBulletin(config, logger, { roles: ["bot", "workers"], tuning: FAST_TUNING });
+  const clock = new SandboxClock();
+  const bulletin = await startBulletin(config, logger, { roles: ["bot", "workers"], tuning: { ...FAST_TUNING, clock } });
   const app = sandboxApp();
   const { runtime } = bulletin;
   registerSandbox(app, {
     telegram,
+    clock,
+    timezone: config.defaultTimezone,
     ingestor: runtime.ingestor,
     categories: runtime.categories,
     queues: runtime.queues,
@@ -89,6 +95,7 @@ describe("the sandbox's sample article", () => {
 
 describe("the sandbox's endpoints", () => {
   let telegram: FakeTelegram;
+  const clock = new SandboxClock();
   let app: ReturnType<typeof sandboxApp>;
   const published: unknown[] = [];
   beforeAll(async () => {
@@ -96,6 +103,8 @@ describe("the sandbox's endpoints", () => {
     app = sandboxApp();
     registerSandbox(app, {
       telegram,
+      clock,
+      timezone: "Asia/Tehran",
       ingestor: {
         ingest: (raw) => {
           published.push(raw);
@@ -150,12 +159,99 @@ describe("the sandbox's endpoints", () => {
     expect(telegram.pendingUpdates().at(-1)?.my_chat_member?.from.id).toBe(owner.id);
   });
 
+  it("makes groups and forums as Telegram has them: members and admins, topics by admins, the bot added by a member", async () => {
+    const reader = async (name: string) => (await post("/sandbox/readers", { name })).json<{ id: number }>().id;
+    const [hamid, maryam, mallory, stranger] = [
+      await reader("Hamid"),
+      await reader("Maryam"),
+      await reader("Mallory"),
+      await reader("Eve"),
+    ];
+    const group = (await post("/sandbox/groups", { title: "Neighbours", ownerId: hamid })).json<{ id: number; forum: boolean }>();
+    expect(group.id).toBeGreaterThan(-1_000_000_000_000); // a basic group's id
+    expect(telegram.memberOf(group.id, hamid).status).toBe("creator");
+    expect((await post("/sandbox/groups", { title: "Plain", ownerId: hamid, topics: ["World"] })).statusCode).toBe(409);
+    const forum = (await post("/sandbox/groups", { title: "Desk", ownerId: hamid, forum: true, topics: ["World", "Sports"] })).json<{
+      id: number;
+    }>();
+    expect(forum.id).toBeLessThan(-1_000_000_000_000); // a supergroup's
+
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: maryam, role: "administrator" })).statusCode).toBe(200);
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: mallory, role: "member" })).statusCode).toBe(200);
+    expect((await post(`/sandbox/groups/${forum.id}/members`, { readerId: hamid, role: "member" })).statusCode).toBe(409);
+    expect(telegram.memberOf(forum.id, maryam).status).toBe("administrator");
+
+    const topicBy = (readerId: number) => post(`/sandbox/groups/${forum.id}/topics`, { name: "Culture", readerId });
+    expect((await topicBy(mallory)).statusCode).toBe(403);
+    const culture = await topicBy(maryam);
+    expect(culture.statusCode).toBe(201);
+    const cultureId = culture.json<{ id: number; name: string }>().id;
+    expect((await post(`/sandbox/groups/${group.id}/topics`, { name: "Culture", readerId: hamid })).statusCode).toBe(409);
+
+    // Nobody reads the group before the bot is in it; whoever is not in it can neither write nor add the bot.
+    const send = (readerId: number, threadId?: number) =>
+      post(`/sandbox/groups/${forum.id}/send`, { readerId, text: "/subscribe world", ...(threadId ? { threadId } : {}) });
+    expect((await send(mallory)).statusCode).toBe(409);
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: stranger })).statusCode).toBe(403);
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: mallory })).statusCode).toBe(202);
+    expect(telegram.pendingUpdates().at(-1)?.my_chat_member).toMatchObject({
+      from: { id: mallory },
+      new_chat_member: { status: "member" },
+    });
+    expect((await post(`/sandbox/groups/${forum.id}/add-bot`, { readerId: hamid })).statusCode).toBe(409);
+
+    expect((await send(stranger)).statusCode).toBe(403);
+    expect((await send(mallory, 999_999)).statusCode).toBe(409);
+    expect((await send(mallory)).statusCode).toBe(202);
+    const general = telegram.pendingUpdates().at(-1)?.message;
+    expect(general).toMatchObject({ chat: { id: forum.id }, from: { id: mallory }, text: "/subscribe world" });
+    expect(general?.is_topic_message).toBeUndefined();
+    expect((await send(maryam, cultureId)).statusCode).toBe(202);
+    expect(telegram.pendingUpdates().at(-1)?.message).toMatchObject({
+      from: { id: maryam },
+      message_thread_id: cultureId,
+      is_topic_message: true,
+    });
+  });
+
+  it("moves the readers' clock forward, an hour or to a time of day in DEFAULT_TIMEZONE, never back", async () => {
+    const tehran = (ms: number) =>
+      new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit" }).format(ms);
+    const before = clock.now();
+    expect((await post("/sandbox/clock", { forwardMinutes: 60 })).statusCode).toBe(200);
+    expect(clock.ahead).toBe(3_600_000);
+    expect(clock.now() - before).toBeGreaterThanOrEqual(3_600_000);
+    const skipped = await post("/sandbox/clock", { to: "07:30" });
+    expect(skipped.statusCode).toBe(200);
+    expect(tehran(clock.now())).toBe("07:30");
+    expect(clock.now() - before).toBeLessThanOrEqual(25 * 3_600_000);
+    for (const wrong of [{ forwardMinutes: -5 }, { to: "25:00" }, { to: "7" }, {}, { forwardMinutes: 5, to: "07:00" }]) {
+      expect((await post("/sandbox/clock", wrong)).statusCode, JSON.stringify(wrong)).toBe(400);
+    }
+  });
+
   it("serves the page with a content security policy and the samples as inert JSON", async () => {
     const page = await app.inject({ method: "GET", url: "/sandbox" });
     expect(page.statusCode).toBe(200);
     expect(page.headers["content-security-policy"]).toContain("script-src 'nonce-");
     expect(page.body).toContain(SAMPLE_ARTICLE_FA.title);
     expect(page.body).not.toMatch(/<\/script>[^]*<\/script>[^]*<\/script>/);
+  });
+
+  it("leads a newcomer's address to the page, and has an icon", async () => {
+    for (const url of ["/", "/sandbox/"]) {
+      const answer = await app.inject({ method: "GET", url });
+      expect(answer.statusCode, url).toBe(302);
+      expect(answer.headers.location, url).toBe("/sandbox");
+    }
+    const page = await app.inject({ method: "GET", url: "/sandbox" });
+    expect(page.body).toContain('<link rel="icon" href="/sandbox/page/favicon.svg" type="image/svg+xml">');
+    for (const url of ["/sandbox/page/favicon.svg", "/favicon.ico"]) {
+      const icon = await app.inject({ method: "GET", url });
+      expect(icon.statusCode, url).toBe(200);
+      expect(icon.headers["content-type"], url).toBe("image/svg+xml; charset=utf-8");
+      expect(icon.body, url).toMatch(/^<svg /);
+    }
   });
 
   it("lets in the page's own stylesheet and script by the answer's nonce, and serves nothing else of their folder", async () => {
@@ -361,19 +457,117 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     expect(await channel.locator(".msg.bot").count()).toBe(1);
     expect(await post.locator(".author").textContent()).toBe("Regional News");
 
-    // For the README: Maryam's view from the Persian photo on.
+    await screenshot("channel");
+  });
+
+  it("makes a forum whose admin links World to a topic, where its posts appear; a member is refused", async () => {
+    await page.locator("#group-form input[name=title]").fill("Neighbourhood");
+    await page.locator("#group-form input[name=forum]").check();
+    await page.locator("#group-form input[name=topics]").fill("World, Sports");
+    await page.locator("#group-form select[name=owner]").selectOption({ label: "Hamid" });
+    await page.locator("#group-form button[type=submit]").click();
+    const forum = page.locator('section.chat.group[data-title="Neighbourhood"]');
+    await forum.waitFor(WAIT);
+    expect(await forum.locator(".tab").allTextContents()).toEqual(["General", "World", "Sports"]);
+
+    // Hamid, its creator, makes Maryam an admin and Mallory a member, then adds the bot.
+    const addMember = async (name: string, role: "member" | "administrator") => {
+      await forum.locator(".setup select.reader-select").selectOption({ label: name });
+      await forum.locator(".setup select[aria-label=As]").selectOption(role);
+      await forum.locator(".setup button", { hasText: "Add" }).click();
+    };
+    await addMember("Maryam", "administrator");
+    await addMember("Mallory", "member");
+    await forum.locator(".members", { hasText: "Hamid (creator), Maryam (admin), Mallory" }).waitFor(WAIT);
+    await forum.locator("select.as").selectOption({ label: "Hamid" });
+    await forum.locator("button", { hasText: "Add the bot" }).click();
+    await forum.locator(".badge", { hasText: "bot: member" }).waitFor(WAIT);
+    await botMessages(readerCard("Hamid"), "Thanks for adding me to Neighbourhood").waitFor(WAIT);
+
+    // In the World topic: Mallory, a member, may not link it; Maryam, an admin, does.
+    const write = async (as: string, text: string) => {
+      await forum.locator("select.as").selectOption({ label: as });
+      await forum.locator(".composer input[name=text]").fill(text);
+      await forum.locator(".composer button[type=submit]").click();
+    };
+    await forum.locator(".tab", { hasText: "World" }).click();
+    await write("Mallory", "/subscribe world");
+    await botMessages(forum, "Only this group's administrators").waitFor(WAIT);
+    await write("Maryam", "/subscribe world");
+    await botMessages(forum, "Neighbourhood now receives: World").waitFor(WAIT);
+    expect(await forum.locator(".msg.user .author").allTextContents()).toEqual(["Mallory", "Maryam"]);
+
+    await publish({
+      title: "Ceasefire talks resume",
+      url: `https://news.example.com/en/world/talks-${Date.now()}`,
+      categories: ["world"],
+    });
+    const post = botMessages(forum, "Ceasefire talks resume");
+    await post.waitFor(WAIT);
+    expect(harness.telegram.messagesTo(await readerId(forum)).at(-1)?.message_thread_id).toBeGreaterThan(0);
+    // Posted in the topic: the General topic does not show it.
+    await forum.locator(".tab", { hasText: "General" }).click();
+    expect(await post.isVisible()).toBe(false);
+    await forum.locator(".tab", { hasText: "World" }).click();
+    expect(await post.isVisible()).toBe(true);
+
+    await screenshot("forum");
+  });
+
+  it("speaks Persian to a reader added as فارسی from the first reply: welcome, buttons, menu and the article's link", async () => {
+    const name = "سارا";
+    const sara = await addReader(name, "fa");
+    await sara.locator(".start-btn").click();
+    const welcome = botMessages(sara, "سلام");
+    await welcome.waitFor(WAIT);
+    expect(harness.telegram.messagesTo(await readerId(sara))[0]?.text).toBe(fa.welcome(name));
+    expect(await direction(welcome.locator(".body"))).toBe("rtl");
+    // The categories by their Persian titles; a press answers in Persian too.
+    expect(await welcome.locator(".kb button").allTextContents()).toEqual(["➕ جهان", "➕ سیاست", "➕ اقتصاد"]);
+    await welcome.locator(".kb button", { hasText: "جهان" }).click();
+    // The bot edits the welcome into the picker: the button turns ✅.
+    await sara.locator(".kb button", { hasText: "✅ جهان" }).waitFor(WAIT);
+    await sara.locator(".toast", { hasText: "دنبال می‌کنید" }).waitFor(WAIT);
+    // Telegram's menu shows her the commands in Persian (setMyCommands for language_code fa).
+    await sara.locator(".menu-btn").click();
+    expect(await sara.locator('.menu-item[data-command="help"] span').textContent()).toBe(fa.commandDescriptions.help);
+    await sara.locator(".menu-btn").click();
+
+    const url = `https://news.example.com/en/world/markets-${Date.now()}`;
+    await publish({ title: "Markets calm after the summit", url, categories: ["world"] });
+    const article = botMessages(sara, "Markets calm after the summit");
+    await article.waitFor(WAIT);
+    expect(await article.locator(`.body a[href="${url}"]`).textContent()).toBe(fa.readMore);
+    expect(await article.locator(".body .link", { hasText: "#جهان" }).count()).toBe(1);
+    // Maryam, who reads English, gets it with "Read more".
+    const english = botMessages(readerCard("Maryam"), "Markets calm after the summit");
+    await english.waitFor(WAIT);
+    expect(await english.locator(`.body a[href="${url}"]`).textContent()).toBe("Read more");
+
+    // For the README: readers in both languages, a channel and a forum side by side.
     await botMessages(readerCard("Maryam"), SAMPLE_ARTICLE_FA.title).evaluate((node) =>
       (node as unknown as { scrollIntoView(): void }).scrollIntoView(),
     );
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await sleep(2500); // the callback toast fades
-    const full = await screenshot("channel");
+    const full = await screenshot("persian-reader");
     // The README's picture: written when missing, or on request (UPDATE_SCREENSHOTS=1), so that a
     // test run does not change a tracked file every time.
     if (!existsSync(README_SCREENSHOT) || process.env.UPDATE_SCREENSHOTS === "1") {
       mkdirSync(join(README_SCREENSHOT, ".."), { recursive: true });
       copyFileSync(full, README_SCREENSHOT);
     }
+
+    // /language en: English from then on, her menu too (the bot sets her chat's commands).
+    await type(sara, "/language en");
+    await botMessages(sara, en.languageChanged).waitFor(WAIT);
+    const helpInMenu = async () => {
+      await sara.locator(".menu-btn").click(); // opens it, asking for the menu anew
+      const description = await sara.locator('.menu-item[data-command="help"] span').textContent();
+      await sara.locator(".menu-btn").click();
+      return description;
+    };
+    await expect.poll(helpInMenu, WAIT).toBe(en.commandDescriptions.help);
   });
 
   it("never takes article text for HTML", async () => {

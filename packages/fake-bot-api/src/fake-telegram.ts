@@ -15,7 +15,7 @@
  * and which updates users caused; listening changes nothing in how the server answers.
  */
 import type { Server } from "node:http";
-import type { Chat, ChatMember, Message, Update, User, UserFromGetMe } from "grammy/types";
+import type { BotCommand, Chat, ChatMember, Message, Update, User, UserFromGetMe } from "grammy/types";
 import { CallbackQueries } from "./callbacks.js";
 import { ChatQueries } from "./chats.js";
 import { BotCommands } from "./commands.js";
@@ -36,6 +36,7 @@ import type {
   FakeTelegramOptions,
   FaultOptions,
   MemberRights,
+  MenuPlace,
   MemberStatus,
   NewUser,
   RecordedCall,
@@ -66,6 +67,7 @@ export class FakeTelegram {
   private readonly updates: UpdateQueue;
   private readonly callbacks: CallbackQueries;
   private readonly simulation: UserSimulation;
+  private readonly commands = new BotCommands();
   private closed = false;
 
   private constructor(server: Server, options: FakeTelegramOptions) {
@@ -113,7 +115,7 @@ export class FakeTelegram {
       methods: {
         getMe: () => this.botUser,
         ...this.updates.methods(),
-        ...new BotCommands().methods(),
+        ...this.commands.methods(),
         ...messages.methods(),
         ...this.callbacks.methods(),
         ...new ChatQueries(this.world).methods(),
@@ -332,6 +334,11 @@ export class FakeTelegram {
   /** Accepted paid-broadcast sends above the free per-second limit (each would cost Stars). */
   get paidSends(): number {
     return this.records.paidSends;
+  }
+
+  /** The bot's commands that Telegram's menu shows there (setMyCommands), in the user's language when the bot set one. */
+  commandsShownIn(place: MenuPlace): BotCommand[] {
+    return this.commands.shownIn(place);
   }
 
   get callbackAnswers(): readonly CallbackAnswer[] {

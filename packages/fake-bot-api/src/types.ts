@@ -184,3 +184,13 @@ export interface FaultOptions {
   /** Methods the fault applies to; default: the send methods (sendMessage, sendPhoto). */
   methods?: readonly string[];
 }
+
+/** Where a user looks at the bot's command menu: a private chat (chat id = user id) or a group, as a member or an administrator. */
+export interface MenuPlace {
+  readonly chatId: number;
+  readonly chatType: "private" | "group";
+  readonly userId: number;
+  readonly isAdmin: boolean;
+  /** The user's language_code. */
+  readonly languageCode?: string;
+}

@@ -99,6 +99,22 @@ describe("faults, latency and bookkeeping", () => {
     await api.deleteMyCommands();
     await expect(api.getMyCommands()).resolves.toEqual([]);
 
+    // The menu a user sees: the narrowest scope with a list, in their language before the default one.
+    const english = [{ command: "help", description: "Help" }];
+    const persian = [{ command: "help", description: "راهنما" }];
+    const admins = [{ command: "subscribe", description: "Post a category here" }];
+    await api.setMyCommands(english);
+    await api.setMyCommands(persian, { language_code: "fa" });
+    await api.setMyCommands(admins, { scope: { type: "all_chat_administrators" } });
+    const place = { chatId: 60, chatType: "private", userId: 60, isAdmin: false } as const;
+    expect(tg.commandsShownIn(place)).toEqual(english);
+    expect(tg.commandsShownIn({ ...place, languageCode: "fa" })).toEqual(persian);
+    expect(tg.commandsShownIn({ ...place, languageCode: "de" })).toEqual(english);
+    const group = { chatId: -70, chatType: "group", userId: 60, languageCode: "fa" } as const;
+    expect(tg.commandsShownIn({ ...group, isAdmin: true })).toEqual(admins);
+    expect(tg.commandsShownIn({ ...group, isAdmin: false })).toEqual(persian);
+    await expect(api.getMyCommands({ scope: { type: "all_chat_administrators" } })).resolves.toEqual(admins);
+
     tg.queueUpdate({
       message: {
         message_id: 1,

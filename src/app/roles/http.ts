@@ -1,16 +1,20 @@
+import { DASHBOARD_PATH } from "../../http/operators.js";
+import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
 import { openOperatorQueues } from "../../queues.js";
-import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { registerSandbox, type SandboxDeps } from "../../sandbox/routes.js";
+import type { Sandbox } from "../../sandbox/start.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole } from "./index.js";
 
 /** What registerSandbox needs, from the process's runtime. */
-function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
+function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
   return {
-    telegram,
+    telegram: sandbox.telegram,
+    clock: sandbox.clock,
+    timezone: runtime.config.defaultTimezone,
     ingestor: runtime.ingestor,
     categories: runtime.categories,
     queues: runtime.queues,
@@ -19,7 +23,7 @@ function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
 }
 
 /** The http role: the ingest API, health, metrics, the queue dashboard and, in a sandbox, its page. */
-export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promise<RunningRole> {
+export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<RunningRole> {
   const { config } = runtime;
   const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
   const app = buildHttpServer({
@@ -42,9 +46,24 @@ export async function startHttp(runtime: Runtime, sandbox?: FakeTelegram): Promi
     },
   });
   if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
-  const address = await app.listen({ host: config.http.host, port: config.http.port });
-  runtime.logger.info({ address }, `HTTP server listening on ${address}`);
-  if (!config.ingestToken && !sandbox) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+  let address: string;
+  try {
+    // fastify logs the address it listens on (each of them, for a name like localhost).
+    address = await app.listen({
+      host: config.http.host,
+      port: config.http.port,
+      listenTextResolver: (at) => `HTTP server listening on ${at}`,
+    });
+  } catch (error) {
+    await app.close();
+    await queues.close();
+    throw listenProblem(error, config.http.host, config.http.port) ?? error;
+  }
+  // What a deployment's operator should know; a sandbox publishes from its page and has no operators.
+  if (!sandbox) {
+    if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
+    if (!config.admin) runtime.logger.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the queue dashboard at ${DASHBOARD_PATH} is off`);
+  }
   return {
     role: "http",
     url: address,

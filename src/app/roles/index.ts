@@ -1,6 +1,6 @@
 import type { Role } from "../../config/env.js";
 import type { PacingOptions } from "../../delivery/deliverer.js";
-import type { FakeTelegram } from "@bulletin/fake-bot-api";
+import type { Sandbox } from "../../sandbox/start.js";
 import type { Clock } from "../../time.js";
 import type { Runtime } from "../runtime.js";
 import { startBot } from "./bot.js";
@@ -33,7 +33,7 @@ export interface RunningRole {
 }
 
 /** Starts one role (ROLES) in this process: each lives in a file of its own next to this one. */
-export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}, sandbox?: FakeTelegram): Promise<RunningRole> {
+export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {}, sandbox?: Sandbox): Promise<RunningRole> {
   switch (role) {
     case "bot":
       return startBot(runtime, tuning);

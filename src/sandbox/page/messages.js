@@ -11,15 +11,15 @@ import { el } from "./dom.js";
 
 /** @typedef {ChatEntry["entities"][number]} MessageEntity */
 /**
- * A reader's private chat with the bot: its /commands and inline buttons act as the reader.
- * @typedef {object} ReaderChat
- * @property {"reader"} kind
+ * A chat on the page. In a reader's private chat /commands and inline buttons act as the reader; in
+ * a group /commands are sent by whoever the group's card acts as; a channel only shows its posts.
+ * @typedef {object} Chat
+ * @property {"reader" | "channel" | "group"} kind
  * @property {number} id
  * @property {string} title
- * @property {(text: string) => unknown} say sends a text as the reader
- * @property {(messageId: number, data: string | undefined) => unknown} press presses a message's inline button
+ * @property {(text: string) => unknown} [say] sends a text in the chat
+ * @property {(messageId: number, data: string | undefined) => unknown} [press] presses a message's inline button
  */
-/** @typedef {ReaderChat | { kind: "channel", id: number, title: string }} Chat */
 
 /** @param {number} ms */
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
@@ -45,9 +45,10 @@ function autoLinked(text, chat) {
     if (start > at) out.append(text.slice(at, start));
     // dir="auto" isolates the token, so "#world" stays "#world" inside right-to-left text.
     if (token.startsWith("h")) out.append(el("a", { href: token, target: "_blank", rel: "noopener noreferrer", dir: "auto", text: token }));
-    else if (token.startsWith("/") && chat.kind === "reader") {
+    else if (token.startsWith("/") && chat.say) {
+      const say = chat.say;
       const command = token.split("@")[0] ?? token;
-      out.append(el("span", { class: "link", dir: "auto", title: `Send ${token}`, onclick: () => chat.say(command), text: token }));
+      out.append(el("span", { class: "link", dir: "auto", title: `Send ${token}`, onclick: () => say(command), text: token }));
     } else out.append(el("span", { class: "link", dir: "auto", text: token }));
     at = start + token.length;
   }
@@ -169,11 +170,12 @@ function previewNode(url) {
 }
 
 /**
- * @param {ReaderChat} chat
+ * @param {Chat} chat
  * @param {ChatEntry} entry
  */
 function keyboardNode(chat, entry) {
-  if (!entry.buttons || entry.buttons.length === 0) return undefined;
+  const press = chat.press;
+  if (!press || !entry.buttons || entry.buttons.length === 0) return undefined;
   const kb = el("div", { class: "kb" });
   for (const row of entry.buttons) {
     const line = el("div", { class: "kb-row" });
@@ -186,7 +188,7 @@ function keyboardNode(chat, entry) {
             type: "button",
             text: button.text,
             "data-data": button.data,
-            onclick: () => chat.press(entry.messageId, button.data),
+            onclick: () => press(entry.messageId, button.data),
           }),
         );
       }
@@ -203,19 +205,22 @@ function keyboardNode(chat, entry) {
  */
 export function messageNode(chat, entry) {
   const bubble = el("div", { class: "bubble" });
-  if (chat.kind === "channel") bubble.append(el("div", { class: "author", text: chat.title }));
+  // Telegram names a channel's posts by the channel, and in a group who wrote each message.
+  const author = chat.kind === "channel" ? chat.title : entry.author;
+  if (author !== undefined) bubble.append(el("div", { class: "author", dir: "auto", text: author }));
   if (entry.photo) bubble.append(photoNode(entry.photo));
   if (entry.text !== "") bubble.append(el("div", { class: "body", dir: "auto" }, renderText(entry.text, entry.entities, chat)));
   const preview = previewNode(entry.preview);
   if (preview) bubble.append(preview);
   bubble.append(el("span", { class: "meta", text: (entry.edited ? "edited " : "") + clock(entry.date * 1000) }));
-  const kb = chat.kind === "reader" ? keyboardNode(chat, entry) : undefined;
+  const kb = keyboardNode(chat, entry);
   return el(
     "div",
     {
       class: "msg " + entry.from + (kb ? " has-kb" : "") + (entry.photo && entry.text === "" ? " photo-only" : ""),
       "data-key": entry.key,
       "data-message-id": entry.messageId,
+      "data-topic": entry.threadId ?? "",
     },
     bubble,
     kb,

@@ -22,6 +22,36 @@ export interface Channel {
   readonly ownerId: number;
 }
 
+/** A group or a forum (a supergroup whose messages live in topics), created by one of the readers. */
+export interface Group {
+  readonly id: number;
+  readonly title: string;
+  readonly forum: boolean;
+  readonly ownerId: number;
+}
+
+/** A forum's topic: its message_thread_id and name (the General topic has none). */
+export interface Topic {
+  readonly id: number;
+  readonly name: string;
+}
+
+/** Who is in a group as Telegram sees them: its creator, its administrators, its members. */
+export type GroupRole = "creator" | "administrator" | "member";
+
+export interface GroupOnPage extends Group {
+  readonly members: readonly { readonly readerId: number; readonly role: GroupRole }[];
+  readonly topics: readonly Topic[];
+  /** Whether the bot is in the group (it is added as a member, which may post in a group). */
+  readonly botIsMember: boolean;
+}
+
+/** A command of the bot's menu (setMyCommands), as Telegram shows it to a reader: GET /sandbox/readers/:id/menu. */
+export interface MenuCommand {
+  readonly command: string;
+  readonly description: string;
+}
+
 export interface Button {
   readonly text: string;
   readonly data?: string;
@@ -40,6 +70,10 @@ export interface ChatEntry {
   /** The URL Telegram would show a link preview of. */
   readonly preview?: string;
   readonly buttons?: readonly (readonly Button[])[];
+  /** In a group: the reader who wrote it. */
+  readonly author?: string;
+  /** In a forum: the topic it belongs to (none: the General topic). */
+  readonly threadId?: number;
   readonly edited: boolean;
   /** Unix seconds. */
   readonly date: number;
@@ -66,8 +100,11 @@ export interface ActivityLine {
 export interface World {
   readonly readers: readonly Reader[];
   readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
+  readonly groups: readonly GroupOnPage[];
   readonly categories: readonly { readonly slug: string; readonly title: string }[];
   readonly limits: boolean;
+  /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
+  readonly clock: { readonly ahead: number; readonly zone: string };
   readonly botUsername: string;
 }
 
