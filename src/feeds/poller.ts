@@ -7,7 +7,8 @@ import { releaseLock } from "../store/scripts/release-lock.js";
 import { fetchFeed, type FetchFeedOptions, type FetchResult } from "./fetch.js";
 import { FEED_STATE_TTL_MS, HEALTH_FIELDS as F, readFeedHealth, type FeedHealth } from "./health.js";
 import { feedKeys, type FeedKeys } from "../store/keys.js";
-import { parseFeed, toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
+import { toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
+import { PARSE_TIME_LIMIT_MS, sharedFeedParser, type FeedParser } from "./parse-thread.js";
 import type { FeedJob } from "../queues.js";
 
 /** The longest a failing feed waits between two attempts (unless its own interval is longer). */
@@ -29,6 +30,8 @@ export interface PollerDeps {
   readonly logger: Logger;
   /** Timeout, size cap, redirects, User-Agent (fetch.ts defaults otherwise). */
   readonly fetch?: Omit<FetchFeedOptions, "etag" | "lastModified" | "signal">;
+  /** Where documents are parsed: the process's parser thread unless given. */
+  readonly parser?: FeedParser;
   readonly now?: () => number;
 }
 
@@ -103,8 +106,8 @@ export class FeedPoller {
     const lockKey = this.keys.lock(job.feedId);
     const token = randomUUID();
     const timeoutMs = this.deps.fetch?.timeoutMs ?? 20_000;
-    // Held for the fetch and the ingest; expires on its own if this process dies mid-poll.
-    const lockMs = timeoutMs + 60_000;
+    // Held for the fetch, the parse and the ingest; expires on its own if this process dies mid-poll.
+    const lockMs = timeoutMs + PARSE_TIME_LIMIT_MS + 60_000;
     try {
       const acquired = await this.deps.redis.set(lockKey, token, "PX", lockMs, "NX");
       if (acquired !== "OK") {
@@ -159,7 +162,7 @@ export class FeedPoller {
       return { status: "not-modified" };
     }
 
-    const parsed = parseFeed(fetched.body, fetched.contentType, fetched.url);
+    const parsed = await (this.deps.parser ?? sharedFeedParser).parse(fetched.body, fetched.contentType, fetched.url);
     if (!parsed.ok) return this.recordFailure(job, log, "parse", parsed.error);
     const outcome = await this.ingestNew(job, parsed.feed, health, log);
     await this.recordSuccess(

@@ -1,6 +1,7 @@
 import type { Categories } from "../config/categories.js";
 import { fetchFeed } from "../feeds/fetch.js";
-import { parseFeed, toArticleInput } from "../feeds/parse.js";
+import { toArticleInput } from "../feeds/parse.js";
+import { sharedFeedParser } from "../feeds/parse-thread.js";
 import { oldestFirst } from "../feeds/poller.js";
 import type { FeedPreview } from "./page/protocol.js";
 
@@ -19,7 +20,7 @@ export async function previewFeeds(categories: Categories): Promise<FeedPreview[
       const fetched = await fetchFeed(url, { timeoutMs: TIMEOUT_MS });
       if (fetched.kind === "error") return { url, category, items: [], error: fetched.message };
       if (fetched.kind !== "ok") return { url, category, items: [], error: "not modified" };
-      const parsed = parseFeed(fetched.body, fetched.contentType, fetched.url);
+      const parsed = await sharedFeedParser.parse(fetched.body, fetched.contentType, fetched.url);
       if (!parsed.ok) return { url, category, items: [], error: parsed.error };
       const newest = oldestFirst(parsed.feed.items).reverse().slice(0, ITEMS_PER_FEED);
       return { url, category, items: newest.map((item) => toArticleInput(item, [category])) };

@@ -255,6 +255,47 @@ describe("polling a feed", () => {
     expect(await redis.exists(feedKeys(prefix).lock(feed.feedId))).toBe(0);
   });
 
+  it("a hostile 5 MiB feed (the largest a fetch accepts) keeps the process responsive, and its items still arrive", async () => {
+    // Markup that made the old regular expressions backtrack quadratically: unclosed tags, scripts,
+    // CDATA, processing instructions and images, thousands of times, and a date padded with spaces.
+    const floods = ["<a ", "<script>", "<![CDATA[", "<?", '<img src="x" ', "<a href='"];
+    const items = floods.map((flood, i) => ({ flood, title: `Item ${i + 1}`, text: `Readable start of item ${i + 1}.` }));
+    const itemXml = (item: (typeof items)[number], repeat: number, pubDate: string) =>
+      `<item><title>${item.title}</title><link>https://hostile.example/${item.title.replace(" ", "-")}</link>` +
+      `<pubDate>${pubDate}</pubDate><description><![CDATA[<p>${item.text}</p>${item.flood.repeat(repeat)}]]></description></item>`;
+    const head = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>`;
+    const tail = "</channel></rss>";
+    const maxBytes = 5 * 1024 * 1024;
+    const share = Math.floor((maxBytes - 4096) / (items.length + 1));
+    const parts = items.map((item, i) => itemXml(item, Math.floor(share / item.flood.length), `Fri, 27 Nov 2026 10:0${i}:00 +0000`));
+    const paddedDate = `Fri, 27 Nov 2026 09:00:00${" ".repeat(share)}+0000 x`;
+    const dated = itemXml({ flood: "", title: "Item 0", text: "Readable start of item 0." }, 0, paddedDate);
+    const filler = maxBytes - Buffer.byteLength(head + tail + dated + parts.join(""));
+    const body = head + parts.join("") + dated.replace("item 0.</p>", `item 0.</p><a ${"x".repeat(filler - 3)}`) + tail;
+    expect(Buffer.byteLength(body)).toBe(maxBytes);
+    server.route("/hostile.rss", { headers: { "content-type": RSS_TYPE }, body });
+
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const hostilePoller = new FeedPoller({ redis, prefix, ingestor, logger: silentLogger() });
+    let outcome: PollOutcome;
+    try {
+      outcome = await hostilePoller.poll(job("/hostile.rss", { sendNewest: 10 }));
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(longestGap).toBeLessThanOrEqual(200);
+    const sent = await Promise.all(polled(outcome).accepted.map(storedArticle));
+    expect(sent.map((a) => [a.title, a.summary]).sort()).toEqual(
+      ["Item 0", ...items.map((i) => i.title)].map((title, i) => [title, `Readable start of item ${i}.`]),
+    );
+  }, 120_000);
+
   it("an item without a link is skipped and reported once", async () => {
     server.route("/missing.atom", { body: fixture("missing-fields.atom") });
     const feed = job("/missing.atom");
