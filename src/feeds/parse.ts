@@ -336,9 +336,16 @@ function toItem(raw: RawItem, index: number, feed: { url: string; language?: str
   };
 }
 
-function describeStart(text: string): string {
-  const start = text.trim().slice(0, 80).replace(/\s+/g, " ");
-  return start ? `"${start}${text.trim().length > 80 ? "…" : ""}"` : "an empty document";
+/**
+ * What a document that is no feed looks like, without quoting it: the URL may have answered with
+ * anything (an internal service's secrets too), and this text goes to the feed's health and the logs.
+ */
+function lookOf(text: string): string {
+  const start = text.trimStart().slice(0, 1024).toLowerCase();
+  if (/^<(?:!doctype html|html|head|body)\b/.test(start)) return "an HTML page";
+  if (start.startsWith("<")) return "XML of another kind";
+  if (start.startsWith("{") || start.startsWith("[")) return "JSON of another kind";
+  return start ? "plain text" : "only whitespace";
 }
 
 /**
@@ -352,12 +359,10 @@ export function parseFeed(bytes: Uint8Array, contentType: string | undefined, fe
   try {
     parsed = parseAnyFeed(decoded.text, { maxItems: MAX_ITEMS });
   } catch (error) {
-    const type = contentType ? ` (Content-Type: ${contentType})` : "";
+    const type = contentType ? ` (Content-Type: ${cutText(contentType, 100)})` : "";
     if (error instanceof DetectError) {
-      return {
-        ok: false,
-        error: `not a feed: no RSS, Atom, RDF or JSON Feed document found${type}; it starts with ${describeStart(decoded.text)}`,
-      };
+      const found = `no RSS, Atom, RDF or JSON Feed document in ${bytes.byteLength} bytes; it looks like ${lookOf(decoded.text)}`;
+      return { ok: false, error: `not a feed${type}: ${found}` };
     }
     if (error instanceof MalformedError || error instanceof ParseError) {
       return { ok: false, error: `malformed feed${type}: ${error.message}` };

@@ -1,5 +1,5 @@
 import type { Categories } from "../config/categories.js";
-import { fetchFeed } from "../feeds/fetch.js";
+import { fetchFeed, type FetchFeedOptions } from "../feeds/fetch.js";
 import { toArticleInput } from "../feeds/parse.js";
 import { sharedFeedParser } from "../feeds/parse-thread.js";
 import { oldestFirst } from "../feeds/poller.js";
@@ -13,11 +13,13 @@ const TIMEOUT_MS = 5000;
  * The newest items of every feed in the categories file, fetched and parsed with the feeds role's
  * own code, as articles ready to publish from the page.
  */
-export async function previewFeeds(categories: Categories): Promise<FeedPreview[]> {
+export type FeedFetchPolicy = Pick<FetchFeedOptions, "allowPrivate" | "refusedPorts">;
+
+export async function previewFeeds(categories: Categories, policy: FeedFetchPolicy = {}): Promise<FeedPreview[]> {
   const feeds = categories.list.flatMap((c) => c.feeds.map((f) => ({ url: f.url, category: c.slug })));
   return Promise.all(
     feeds.map(async ({ url, category }): Promise<FeedPreview> => {
-      const fetched = await fetchFeed(url, { timeoutMs: TIMEOUT_MS });
+      const fetched = await fetchFeed(url, { ...policy, timeoutMs: TIMEOUT_MS });
       if (fetched.kind === "error") return { url, category, items: [], error: fetched.message };
       if (fetched.kind !== "ok") return { url, category, items: [], error: "not modified" };
       const parsed = await sharedFeedParser.parse(fetched.body, fetched.contentType, fetched.url);

@@ -14,7 +14,7 @@ import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
-import { previewFeeds } from "./feeds.js";
+import { previewFeeds, type FeedFetchPolicy } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { loadSandboxPage } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
@@ -31,6 +31,8 @@ export interface SandboxDeps {
   /** For the "queued" counter. */
   readonly queues: Pick<Queues, "fanout" | "delivery">;
   readonly logger: Logger;
+  /** The feeds panel fetches as the feeds role does: FEED_ALLOW_PRIVATE and the refused ports. */
+  readonly feedFetch?: FeedFetchPolicy;
   /** The article one click away in the publish form; default the project's sample (samples.ts). */
   readonly sampleArticle?: SampleArticle;
 }
@@ -158,7 +160,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   );
 
   // The newest items of the configured feeds, fetched on demand (a sandbox may have no internet).
-  app.get("/sandbox/feeds", async () => ({ feeds: await previewFeeds(deps.categories) }));
+  app.get("/sandbox/feeds", async () => ({ feeds: await previewFeeds(deps.categories, deps.feedFetch) }));
 
   app.get("/sandbox/events", (request, reply) => {
     reply.hijack();

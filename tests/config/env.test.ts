@@ -36,6 +36,7 @@ describe("loadConfig", () => {
       sendRate: 30,
       paidBroadcast: false,
       feedInterval: 60,
+      feedAllowPrivate: false,
       roles: ["bot", "workers", "http", "feeds"],
       logLevel: "info",
     };
@@ -62,6 +63,7 @@ describe("loadConfig", () => {
         "SEND_RATE",
         "PAID_BROADCAST",
         "FEED_INTERVAL",
+        "FEED_ALLOW_PRIVATE",
         "ROLES",
         "LOG_LEVEL",
       ];
@@ -88,6 +90,7 @@ describe("loadConfig", () => {
         SEND_RATE: "25",
         PAID_BROADCAST: "false",
         FEED_INTERVAL: "300",
+        FEED_ALLOW_PRIVATE: "true",
         ROLES: "http",
         LOG_LEVEL: "debug",
       }),
@@ -102,6 +105,7 @@ describe("loadConfig", () => {
       sendRate: 25,
       paidBroadcast: false,
       feedInterval: 300,
+      feedAllowPrivate: true,
       roles: ["http"],
       logLevel: "debug",
     });

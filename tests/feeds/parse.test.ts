@@ -245,11 +245,15 @@ describe("what a reader gets from each fixture feed", () => {
     expectValidArticles(feed);
   });
 
-  it("unrecognized.rss (an HTML page): rejected with a clear error", () => {
+  it("unrecognized.rss (an HTML page): rejected with a clear error that tells what it is without quoting it", () => {
     const result = parseFeed(fixture("unrecognized.rss"), "text/html", "https://feeds.example.test/unrecognized.rss");
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toBe(
-      'not a feed: no RSS, Atom, RDF or JSON Feed document found (Content-Type: text/html); it starts with "<head><title>Document Moved</title></head> <body><h1>Object Moved</h1>This docum…"',
+      "not a feed (Content-Type: text/html): no RSS, Atom, RDF or JSON Feed document in 163 bytes; it looks like an HTML page",
+    );
+    const secret = parseFeed(Buffer.from('{"AccessKeyId":"ASIA-SECRET","Token":"t0p"}'), "application/json", "http://169.254.169.254/");
+    expect(!secret.ok && secret.error).toBe(
+      "not a feed (Content-Type: application/json): no RSS, Atom, RDF or JSON Feed document in 43 bytes; it looks like JSON of another kind",
     );
   });
 });

@@ -37,7 +37,7 @@ let clock = Date.now();
 const now = (): number => clock;
 
 function poller(): FeedPoller {
-  return new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { timeoutMs: 500 }, now });
+  return new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { timeoutMs: 500, allowPrivate: true }, now });
 }
 
 function job(path: string, extra: Partial<FeedJob> = {}): FeedJob {
@@ -239,6 +239,10 @@ describe("polling a feed", () => {
       consecutiveFailures: 1,
     });
     expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/invalid.rss")))).toMatchObject({ lastStatus: "parse" });
+    // The page is told by its type and size: nothing it said reaches the health or the logs.
+    expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/moved.html")))).toMatchObject({
+      lastError: "not a feed (Content-Type: text/html): no RSS, Atom, RDF or JSON Feed document in 163 bytes; it looks like an HTML page",
+    });
   });
 
   it("a feed another worker is polling is skipped (lock), and two polls at once fetch it once", async () => {
@@ -282,7 +286,7 @@ describe("polling a feed", () => {
       longestGap = Math.max(longestGap, now - last);
       last = now;
     }, 10);
-    const hostilePoller = new FeedPoller({ redis, prefix, ingestor, logger: silentLogger() });
+    const hostilePoller = new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { allowPrivate: true } });
     let outcome: PollOutcome;
     try {
       outcome = await hostilePoller.poll(job("/hostile.rss", { sendNewest: 10 }));

@@ -39,7 +39,7 @@ async function start(categories: Categories): Promise<FeedsRole> {
     ingestor,
     feedInterval: 60,
     logger: silentLogger(),
-    fetch: { timeoutMs: 1_000 },
+    fetch: { timeoutMs: 1_000, allowPrivate: true },
   });
   roles.push(role);
   return role;

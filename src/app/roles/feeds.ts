@@ -1,7 +1,7 @@
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Categories } from "../../config/categories.js";
-import type { FetchFeedOptions } from "../../feeds/fetch.js";
+import { fetchPolicyOf, type FetchFeedOptions } from "../../feeds/fetch.js";
 import { FeedPoller, type ArticleIngestor, type PollOutcome } from "../../feeds/poller.js";
 import { plannedFeeds, syncFeedSchedulers } from "../../feeds/schedule.js";
 import type { Logger } from "../../log.js";
@@ -107,6 +107,7 @@ export async function startFeedsRole(runtime: Runtime): Promise<RunningRole> {
     ingestor: runtime.ingestor,
     feedInterval: config.feedInterval,
     logger: runtime.logger,
+    fetch: fetchPolicyOf(config.feedAllowPrivate, runtime.redisUrl),
   });
   return { role: "feeds", stop: () => feeds.close() };
 }

@@ -1,3 +1,4 @@
+import { fetchPolicyOf } from "../../feeds/fetch.js";
 import { buildHttpServer } from "../../http/server.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
@@ -15,6 +16,7 @@ function sandboxDeps(runtime: Runtime, telegram: FakeTelegram): SandboxDeps {
     categories: runtime.categories,
     queues: runtime.queues,
     logger: runtime.logger,
+    feedFetch: fetchPolicyOf(runtime.config.feedAllowPrivate, runtime.redisUrl),
   };
 }
 
