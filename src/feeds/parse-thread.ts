@@ -25,10 +25,13 @@ export interface ParseRequest {
 
 export type ParseReply = { readonly type: "ready" } | { readonly type: "parsed"; readonly id: number; readonly result: FeedParseResult };
 
+const WORKER_MODULE = new URL("./parse-worker.ts", import.meta.url);
+
 /** The worker's module is TypeScript: the thread loads it through tsx's API, as `bulletin` (src/cli/bin.js) does. */
-const WORKER_MODULE = new URL("./parse-worker.ts", import.meta.url).href;
-const BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
-  .then(({ tsImport }) => tsImport(${JSON.stringify(WORKER_MODULE)}, ${JSON.stringify(import.meta.url)}));`;
+function bootstrapOf(module: URL): string {
+  return `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))})
+  .then(({ tsImport }) => tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(import.meta.url)}));`;
+}
 
 interface Job {
   readonly request: Omit<ParseRequest, "id">;
@@ -48,7 +51,14 @@ export class FeedParseThread implements FeedParser {
   private timer: NodeJS.Timeout | undefined;
   private nextId = 1;
 
-  constructor(private readonly timeLimitMs = PARSE_TIME_LIMIT_MS) {}
+  private readonly timeLimitMs: number;
+  private readonly bootstrap: string;
+
+  /** `workerModule`: a module speaking parse-worker.ts's messages (tests use one that can be made to hang). */
+  constructor(options: { readonly timeLimitMs?: number; readonly workerModule?: URL } = {}) {
+    this.timeLimitMs = options.timeLimitMs ?? PARSE_TIME_LIMIT_MS;
+    this.bootstrap = bootstrapOf(options.workerModule ?? WORKER_MODULE);
+  }
 
   /** Never rejects: a parse that fails, takes too long or loses its thread is `ok: false`. */
   parse(bytes: Uint8Array, contentType: string | undefined, feedUrl: string): Promise<FeedParseResult> {
@@ -83,7 +93,7 @@ export class FeedParseThread implements FeedParser {
   }
 
   private start(): Worker {
-    const worker = new Worker(BOOTSTRAP, { eval: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
+    const worker = new Worker(this.bootstrap, { eval: true, resourceLimits: { maxOldGenerationSizeMb: HEAP_LIMIT_MB } });
     this.worker = worker;
     this.ready = false;
     this.timer = setTimeout(() => this.stop("the feed parser's thread did not start"), START_TIME_LIMIT_MS);

@@ -8,8 +8,8 @@ afterAll(async () => {
   await Promise.all(threads.map((t) => t.close()));
 });
 
-function thread(timeLimitMs?: number): FeedParseThread {
-  const created = new FeedParseThread(timeLimitMs);
+function thread(options?: ConstructorParameters<typeof FeedParseThread>[0]): FeedParseThread {
+  const created = new FeedParseThread(options);
   threads.push(created);
   return created;
 }
@@ -33,16 +33,28 @@ describe("the feed parser's thread", () => {
   });
 
   it("gives up a parse past its time limit, and the next parse gets a new thread", async () => {
-    const parser = thread(200);
+    const parser = thread({ timeLimitMs: 1_000, workerModule: new URL("./stuck-parse-worker.ts", import.meta.url) });
+    expect(await parser.parse(tiny, undefined, "https://t.example/first")).toMatchObject({ ok: true });
+    const started = Date.now();
+    const [stuck, queued] = await Promise.all([
+      parser.parse(tiny, undefined, "https://t.example/stuck"),
+      parser.parse(tiny, undefined, "https://t.example/after"),
+    ]);
+    expect(stuck).toEqual({ ok: false, error: "parsing took longer than 1 s; given up" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+    expect(queued).toMatchObject({ ok: true, feed: { items: [{ title: "A" }] } });
+  });
+
+  it("gives up a real parse at the limit too: 20 MiB take the XML parser longer than 0.1 s", async () => {
+    const parser = thread({ timeLimitMs: 100 });
     const items = `<item><title>A</title><link>https://t.example/a</link><description>${"word ".repeat(1000)}</description></item>`;
     const huge = Buffer.from(`<rss version="2.0"><channel><title>T</title>${items.repeat(4200)}</channel></rss>`);
     expect(huge.byteLength).toBeGreaterThan(20 * 1024 * 1024);
     const started = Date.now();
     expect(await parser.parse(huge, undefined, "https://t.example/rss")).toEqual({
       ok: false,
-      error: "parsing took longer than 0.2 s; given up",
+      error: "parsing took longer than 0.1 s; given up",
     });
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(await parser.parse(tiny, undefined, "https://t.example/rss")).toMatchObject({ ok: true });
   });
 });

@@ -275,8 +275,8 @@ describe("polling a feed", () => {
     const paddedDate = `Fri, 27 Nov 2026 09:00:00${" ".repeat(share)}+0000 x`;
     const dated = itemXml({ flood: "", title: "Item 0", text: "Readable start of item 0." }, 0, paddedDate);
     const filler = maxBytes - Buffer.byteLength(head + tail + dated + parts.join(""));
-    const body = head + parts.join("") + dated.replace("item 0.</p>", `item 0.</p><a ${"x".repeat(filler - 3)}`) + tail;
-    expect(Buffer.byteLength(body)).toBe(maxBytes);
+    const body = Buffer.from(head + parts.join("") + dated.replace("item 0.</p>", `item 0.</p><a ${"x".repeat(filler - 3)}`) + tail);
+    expect(body.byteLength).toBe(maxBytes);
     server.route("/hostile.rss", { headers: { "content-type": RSS_TYPE }, body });
 
     let longestGap = 0;
