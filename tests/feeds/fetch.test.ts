@@ -73,8 +73,8 @@ describe("fetching a feed", () => {
       expect(result.kind === "ok" && Buffer.from(result.body).equals(feed), path).toBe(true);
     }
     expect(server.hits("/gzip.rss")[0]?.headers["accept-encoding"]).toBe("gzip, deflate, br");
-    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024, 0x20));
-    expect(bomb.byteLength).toBeLessThan(100 * 1024);
+    const bomb = gzipSync(Buffer.alloc(6 * 1024 * 1024, 0x20));
+    expect(bomb.byteLength).toBeLessThan(10 * 1024);
     server.route("/bomb.rss", { headers: { "content-encoding": "gzip" }, body: bomb });
     expect(await fetchFeed(server.url("/bomb.rss"))).toMatchObject({ kind: "error", reason: "too-large" });
     server.route("/zstd.rss", { headers: { "content-encoding": "zstd" }, body: "x" });

@@ -347,14 +347,14 @@ describe("parsing details", () => {
     expect(htmlToText("<ul><li>one<li>two</ul><P>three<BR>four")).toBe("one\ntwo\nthree\nfour");
   });
 
-  it("each hostile pattern of 5 MiB is read once, not backtracked over (the old expressions took hours)", () => {
+  it("each hostile pattern of 1 MiB is read once, not backtracked over (the old expressions took many minutes)", () => {
     for (const flood of ["<a ", "<script>", "<![CDATA[", "<?", '<img src="x" ', "<a href='", "<!--", "<a b='"]) {
       const started = performance.now();
-      expect(htmlToText(`Kept${flood.repeat(Math.floor((5 * 1024 * 1024) / flood.length))}`)).toBe("Kept");
-      expect(performance.now() - started, flood).toBeLessThan(5_000);
+      expect(htmlToText(`Kept${flood.repeat(Math.floor((1024 * 1024) / flood.length))}`)).toBe("Kept");
+      expect(performance.now() - started, flood).toBeLessThan(2_000);
     }
     const started = performance.now();
-    expect(parseFeedDate(`Fri, 27 Nov 2026 10:05:00${" ".repeat(5 * 1024 * 1024)}x`)).toBeUndefined();
+    expect(parseFeedDate(`Fri, 27 Nov 2026 10:05:00${" ".repeat(1024 * 1024)}x`)).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(1_000);
   });
 
