@@ -19,8 +19,11 @@ export const FETCH_DEFAULTS = {
   maxRedirects: 5,
 } as const;
 
+/** What a deployment decides of fetches: the options FEED_ALLOW_PRIVATE and REDIS_URL set. */
+export type FetchPolicy = Pick<FetchFeedOptions, "allowPrivate" | "refusedPorts">;
+
 /** A deployment's address policy: FEED_ALLOW_PRIVATE, and the port of its own Redis refused on any host. */
-export function fetchPolicyOf(allowPrivate: boolean, redisUrl: string): Pick<FetchFeedOptions, "allowPrivate" | "refusedPorts"> {
+export function fetchPolicyOf(allowPrivate: boolean, redisUrl: string): FetchPolicy {
   return { allowPrivate, refusedPorts: [Number(new URL(redisUrl).port || 6379)] };
 }
 

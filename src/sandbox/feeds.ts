@@ -1,5 +1,5 @@
 import type { Categories } from "../config/categories.js";
-import { fetchFeed, type FetchFeedOptions } from "../feeds/fetch.js";
+import { fetchFeed, type FetchPolicy } from "../feeds/fetch.js";
 import { toArticleInput } from "../feeds/parse.js";
 import { sharedFeedParser } from "../feeds/parse-thread.js";
 import { oldestFirst } from "../feeds/poller.js";
@@ -13,9 +13,7 @@ const TIMEOUT_MS = 5000;
  * The newest items of every feed in the categories file, fetched and parsed with the feeds role's
  * own code, as articles ready to publish from the page.
  */
-export type FeedFetchPolicy = Pick<FetchFeedOptions, "allowPrivate" | "refusedPorts">;
-
-export async function previewFeeds(categories: Categories, policy: FeedFetchPolicy = {}): Promise<FeedPreview[]> {
+export async function previewFeeds(categories: Categories, policy: FetchPolicy = {}): Promise<FeedPreview[]> {
   const feeds = categories.list.flatMap((c) => c.feeds.map((f) => ({ url: f.url, category: c.slug })));
   return Promise.all(
     feeds.map(async ({ url, category }): Promise<FeedPreview> => {

@@ -10,11 +10,12 @@ import type {
 } from "fastify";
 import { z } from "zod";
 import type { Categories } from "../config/categories.js";
+import type { FetchPolicy } from "../feeds/fetch.js";
 import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import type { Queues } from "../queues.js";
-import { previewFeeds, type FeedFetchPolicy } from "./feeds.js";
+import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { loadSandboxPage } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
@@ -32,7 +33,7 @@ export interface SandboxDeps {
   readonly queues: Pick<Queues, "fanout" | "delivery">;
   readonly logger: Logger;
   /** The feeds panel fetches as the feeds role does: FEED_ALLOW_PRIVATE and the refused ports. */
-  readonly feedFetch?: FeedFetchPolicy;
+  readonly feedFetch?: FetchPolicy;
   /** The article one click away in the publish form; default the project's sample (samples.ts). */
   readonly sampleArticle?: SampleArticle;
 }

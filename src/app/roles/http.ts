@@ -1,5 +1,5 @@
-import { fetchPolicyOf } from "../../feeds/fetch.js";
 import { buildHttpServer } from "../../http/server.js";
+import { fetchPolicyOf } from "../../feeds/fetch.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
 import { openOperatorQueues } from "../../queues.js";
