@@ -83,17 +83,13 @@ export const SCHEDULER_PREFIX = "feed-";
 
 export const schedulerIdOf = (feed: FeedId): string => `${SCHEDULER_PREFIX}${feed}`;
 
-/** One poll of one feed: everything a worker needs, so that any worker process can run it. */
-export const feedJobSchema = z.object({
-  feedId: z.string().min(1),
-  url: z.url({ protocol: /^https?$/ }),
-  /** Every category that lists this URL: an item is ingested once, into all of them. */
-  categories: z.array(z.string().min(1)).min(1),
-  /** Seconds between polls (the feed's own `interval`, else FEED_INTERVAL). */
-  interval: z.number().int().positive(),
-  /** How many of the current items the first poll sends (0: none, only record them as seen). */
-  sendNewest: z.number().int().min(0),
-});
+/**
+ * One poll of one feed, named by its id only: the worker reads the URL, categories and options from
+ * the feeds index (src/feeds/schedule.ts), which only the categories file writes. Job data can be
+ * edited in the queue dashboard; a URL or categories taken from it would let an edit aim the poller
+ * anywhere and publish into any category. Other fields in a job are ignored.
+ */
+export const feedJobSchema = z.object({ feedId: z.string().min(1) });
 export type FeedJob = z.infer<typeof feedJobSchema>;
 
 /**

@@ -39,6 +39,8 @@ const envFields = z.object({
   SEND_RATE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(FREE_SEND_RATE),
   PAID_BROADCAST: flag.default(false),
   FEED_INTERVAL: z.coerce.number({ error: "must be a number of seconds" }).int().min(10).max(86_400).default(60),
+  // Feeds on loopback and private networks (issue 16): refused unless this is true.
+  FEED_ALLOW_PRIVATE: flag.default(false),
   ROLES: z
     .string()
     .transform((s) =>
@@ -151,6 +153,8 @@ export interface Config {
   readonly sendRate: number;
   readonly paidBroadcast: boolean;
   readonly feedInterval: number;
+  /** FEED_ALLOW_PRIVATE: feeds may be fetched from loopback and private addresses (on-premise feeds). */
+  readonly feedAllowPrivate: boolean;
   readonly roles: readonly Role[];
   readonly logLevel: string;
   /** ADMIN_USER and ADMIN_PASSWORD: the queue dashboard's basic auth; unset, the dashboard is off. */
@@ -189,6 +193,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     sendRate: env.SEND_RATE,
     paidBroadcast: env.PAID_BROADCAST,
     feedInterval: env.FEED_INTERVAL,
+    feedAllowPrivate: env.FEED_ALLOW_PRIVATE,
     roles: env.ROLES ?? ROLE_NAMES,
     logLevel: env.LOG_LEVEL,
     admin:

@@ -69,8 +69,11 @@ const ZONES: Readonly<Record<string, number>> = {
   aedt: 660,
 };
 
+/** Longer than any date a feed writes ("Wednesday, 30 September 2026 10:05:00.000 +03:30"); longer text is no date. */
+const DATE_MAX = 100;
+/** Matched against trimmed text of at most DATE_MAX characters; no two neighbouring parts match the same characters. */
 const RFC822 =
-  /^(?:[\p{L}.]+,?\s+)?(\d{1,2})[\s-]+([\p{L}]+)\.?[\s-]+(\d{2,4})(?:\s+(\d{1,2}):?(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5})?\s*$/u;
+  /^(?:[\p{L}.]+,?\s+)?(\d{1,2})[\s-]+([\p{L}]+)\.?[\s-]+(\d{2,4})(?:\s+(\d{1,2}):?(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:\s*([+-]\d{2}:?\d{2}|[A-Za-z]{1,5}))?$/u;
 const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 function monthOf(name: string): number | undefined {
@@ -97,7 +100,7 @@ function valid(ms: number): string | undefined {
 
 export function parseFeedDate(raw: string | undefined): string | undefined {
   const text = raw?.trim();
-  if (!text) return undefined;
+  if (!text || text.length > DATE_MAX) return undefined;
   if (ISO.test(text)) {
     const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) && text.includes("T");
     const normalised = text.replace(" ", "T").replace(/([+-]\d{2})(\d{2})$/, "$1:$2");

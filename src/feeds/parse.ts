@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { decodeHTMLAttribute } from "entities";
 import {
   DetectError,
   MalformedError,
@@ -15,7 +16,8 @@ import type { ArticleInput } from "../ingest/article.js";
 import { articleIdOf } from "../ingest/ingest.js";
 import { decodeFeedBody } from "./charset.js";
 import { parseFeedDate } from "./dates.js";
-import { SUMMARY_MAX, TITLE_MAX, cutText, firstWords, htmlToText, plainText } from "./text.js";
+import { scanHtml, type HtmlTag } from "./html.js";
+import { SUMMARY_MAX, TITLE_MAX, cutText, firstWords, htmlToText, plainText, rawHead } from "./text.js";
 
 /** Items read from one document at most; a feed of thousands is cut to its first (newest) ones. */
 export const MAX_ITEMS = 500;
@@ -161,30 +163,34 @@ function mediaImages(media: MediaNs.ItemOrFeed | undefined): string[] {
   return [...images.map((c) => c.url), ...thumbnails.map((t) => t.url)].filter((u): u is string => Boolean(u));
 }
 
-const IMG_TAG = /<img\b((?:"[^"]*"|'[^']*'|[^'">])*)>/gi;
-
-function attribute(attributes: string, name: string): string | undefined {
-  const match = new RegExp(String.raw`(?:^|\s)${name}\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))`, "i").exec(attributes);
-  const value = match?.[1] ?? match?.[2] ?? match?.[3];
-  return value === undefined ? undefined : htmlToText(value);
-}
+/** An attribute's value as a URL or number: entities decoded (`&amp;` in a query), whitespace trimmed. */
+const attributeValue = (tag: HtmlTag, name: string): string | undefined => {
+  const value = tag.attributes.get(name);
+  return value === undefined ? undefined : decodeHTMLAttribute(value).trim();
+};
 
 /** The first `<img>` of an HTML fragment that is not a tracking pixel. */
 export function firstImageOf(html: string, base: string): string | undefined {
-  for (const match of html.matchAll(IMG_TAG)) {
-    const attributes = match[1] ?? "";
-    const width = attribute(attributes, "width");
-    const height = attribute(attributes, "height");
-    if (width === "0" || width === "1" || height === "0" || height === "1") continue;
-    const src = resolveUrl(attribute(attributes, "src"), base);
-    if (src) return src;
-  }
-  return undefined;
+  let found: string | undefined;
+  scanHtml(rawHead(html), {
+    text: () => undefined,
+    tag: (tag) => {
+      if (tag.name !== "img" || tag.closing) return false;
+      const width = attributeValue(tag, "width");
+      const height = attributeValue(tag, "height");
+      if (width === "0" || width === "1" || height === "0" || height === "1") return false;
+      found = resolveUrl(attributeValue(tag, "src"), base);
+      return found !== undefined;
+    },
+  });
+  return found;
 }
 
+/** The text of a field: only its first RAW_FIELD_MAX characters are read. */
 function textOf(text: Text | undefined): string {
   if (!text) return "";
-  return text.html ? htmlToText(text.value) : plainText(text.value);
+  const head = rawHead(text.value);
+  return text.html ? htmlToText(head) : plainText(head);
 }
 
 const html = (value: string | undefined): Text | undefined => (value ? { value, html: true } : undefined);
@@ -330,9 +336,16 @@ function toItem(raw: RawItem, index: number, feed: { url: string; language?: str
   };
 }
 
-function describeStart(text: string): string {
-  const start = text.trim().slice(0, 80).replace(/\s+/g, " ");
-  return start ? `"${start}${text.trim().length > 80 ? "…" : ""}"` : "an empty document";
+/**
+ * What a document that is no feed looks like, without quoting it: the URL may have answered with
+ * anything (an internal service's secrets too), and this text goes to the feed's health and the logs.
+ */
+function lookOf(text: string): string {
+  const start = text.trimStart().slice(0, 1024).toLowerCase();
+  if (/^<(?:!doctype html|html|head|body)\b/.test(start)) return "an HTML page";
+  if (start.startsWith("<")) return "XML of another kind";
+  if (start.startsWith("{") || start.startsWith("[")) return "JSON of another kind";
+  return start ? "plain text" : "only whitespace";
 }
 
 /**
@@ -346,12 +359,10 @@ export function parseFeed(bytes: Uint8Array, contentType: string | undefined, fe
   try {
     parsed = parseAnyFeed(decoded.text, { maxItems: MAX_ITEMS });
   } catch (error) {
-    const type = contentType ? ` (Content-Type: ${contentType})` : "";
+    const type = contentType ? ` (Content-Type: ${cutText(contentType, 100)})` : "";
     if (error instanceof DetectError) {
-      return {
-        ok: false,
-        error: `not a feed: no RSS, Atom, RDF or JSON Feed document found${type}; it starts with ${describeStart(decoded.text)}`,
-      };
+      const found = `no RSS, Atom, RDF or JSON Feed document in ${bytes.byteLength} bytes; it looks like ${lookOf(decoded.text)}`;
+      return { ok: false, error: `not a feed${type}: ${found}` };
     }
     if (error instanceof MalformedError || error instanceof ParseError) {
       return { ok: false, error: `malformed feed${type}: ${error.message}` };

@@ -7,8 +7,9 @@ import { releaseLock } from "../store/scripts/release-lock.js";
 import { fetchFeed, type FetchFeedOptions, type FetchResult } from "./fetch.js";
 import { FEED_STATE_TTL_MS, HEALTH_FIELDS as F, readFeedHealth, type FeedHealth } from "./health.js";
 import { feedKeys, type FeedKeys } from "../store/keys.js";
-import { parseFeed, toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
-import type { FeedJob } from "../queues.js";
+import { toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
+import { PARSE_TIME_LIMIT_MS, sharedFeedParser, type FeedParser } from "./parse-thread.js";
+import type { Feed } from "./schedule.js";
 
 /** The longest a failing feed waits between two attempts (unless its own interval is longer). */
 export const BACKOFF_CAP_MS = 60 * 60 * 1000;
@@ -29,6 +30,8 @@ export interface PollerDeps {
   readonly logger: Logger;
   /** Timeout, size cap, redirects, User-Agent (fetch.ts defaults otherwise). */
   readonly fetch?: Omit<FetchFeedOptions, "etag" | "lastModified" | "signal">;
+  /** Where documents are parsed: the process's parser thread unless given. */
+  readonly parser?: FeedParser;
   readonly now?: () => number;
 }
 
@@ -98,13 +101,13 @@ export class FeedPoller {
     this.shutdown.abort();
   }
 
-  async poll(job: FeedJob): Promise<PollOutcome> {
-    const log = this.logger.child({ feed: job.feedId, url: job.url });
-    const lockKey = this.keys.lock(job.feedId);
+  async poll(feed: Feed): Promise<PollOutcome> {
+    const log = this.logger.child({ feed: feed.feedId, url: feed.url });
+    const lockKey = this.keys.lock(feed.feedId);
     const token = randomUUID();
     const timeoutMs = this.deps.fetch?.timeoutMs ?? 20_000;
-    // Held for the fetch and the ingest; expires on its own if this process dies mid-poll.
-    const lockMs = timeoutMs + 60_000;
+    // Held for the fetch, the parse and the ingest; expires on its own if this process dies mid-poll.
+    const lockMs = timeoutMs + PARSE_TIME_LIMIT_MS + 60_000;
     try {
       const acquired = await this.deps.redis.set(lockKey, token, "PX", lockMs, "NX");
       if (acquired !== "OK") {
@@ -116,29 +119,31 @@ export class FeedPoller {
       return { status: "locked" };
     }
     try {
-      return await this.pollLocked(job, log);
+      return await this.pollLocked(feed, log);
     } catch (error) {
       // Redis or the Ingestor failed: record it like any failure; the next poll starts over.
-      return await this.recordFailure(job, log, "error", error instanceof Error ? error.message : String(error)).catch((inner: unknown) => {
-        log.error({ err: inner, cause: error }, "feed poll failed and its failure could not be recorded");
-        return { status: "failed", error: String(error), consecutiveFailures: 0, nextAttemptAt: 0 } as const;
-      });
+      return await this.recordFailure(feed, log, "error", error instanceof Error ? error.message : String(error)).catch(
+        (inner: unknown) => {
+          log.error({ err: inner, cause: error }, "feed poll failed and its failure could not be recorded");
+          return { status: "failed", error: String(error), consecutiveFailures: 0, nextAttemptAt: 0 } as const;
+        },
+      );
     } finally {
       await releaseLock.run(this.deps.redis, [lockKey], [token]).catch(() => undefined);
     }
   }
 
-  private async pollLocked(job: FeedJob, log: Logger): Promise<PollOutcome> {
+  private async pollLocked(feed: Feed, log: Logger): Promise<PollOutcome> {
     const { redis } = this.deps;
-    const health = await readFeedHealth(redis, this.deps.prefix, job.feedId);
-    const intervalMs = job.interval * 1000;
+    const health = await readFeedHealth(redis, this.deps.prefix, feed.feedId);
+    const intervalMs = feed.interval * 1000;
     const now = this.now();
     if (health.nextAttemptAt !== undefined && now < health.nextAttemptAt - intervalMs * DUE_TOLERANCE) {
       log.debug({ until: new Date(health.nextAttemptAt).toISOString() }, "feed is backing off; poll skipped");
       return { status: "backing-off", until: health.nextAttemptAt };
     }
 
-    const fetched = await fetchFeed(job.url, {
+    const fetched = await fetchFeed(feed.url, {
       ...this.deps.fetch,
       signal: this.shutdown.signal,
       ...(health.etag ? { etag: health.etag } : {}),
@@ -147,11 +152,11 @@ export class FeedPoller {
     if (fetched.kind === "error") {
       if (fetched.reason === "aborted") return { status: "aborted" };
       const status = fetched.reason === "http" && fetched.status ? `HTTP ${fetched.status}` : fetched.reason;
-      return this.recordFailure(job, log, status, fetched.message, fetched.retryAfterMs);
+      return this.recordFailure(feed, log, status, fetched.message, fetched.retryAfterMs);
     }
     this.noteRedirects(fetched, health, log);
     if (fetched.kind === "not-modified") {
-      await this.recordSuccess(job, fetched, "304", {
+      await this.recordSuccess(feed, fetched, "304", {
         etag: fetched.etag ?? health.etag,
         lastModified: fetched.lastModified ?? health.lastModified,
       });
@@ -159,11 +164,11 @@ export class FeedPoller {
       return { status: "not-modified" };
     }
 
-    const parsed = parseFeed(fetched.body, fetched.contentType, fetched.url);
-    if (!parsed.ok) return this.recordFailure(job, log, "parse", parsed.error);
-    const outcome = await this.ingestNew(job, parsed.feed, health, log);
+    const parsed = await (this.deps.parser ?? sharedFeedParser).parse(fetched.body, fetched.contentType, fetched.url);
+    if (!parsed.ok) return this.recordFailure(feed, log, "parse", parsed.error);
+    const outcome = await this.ingestNew(feed, parsed.feed, health, log);
     await this.recordSuccess(
-      job,
+      feed,
       fetched,
       String(fetched.status),
       { etag: fetched.etag, lastModified: fetched.lastModified },
@@ -173,30 +178,30 @@ export class FeedPoller {
   }
 
   private async ingestNew(
-    job: FeedJob,
-    feed: ParsedFeed,
+    feed: Feed,
+    document: ParsedFeed,
     health: FeedHealth,
     log: Logger,
   ): Promise<Extract<PollOutcome, { status: "polled" }>> {
     const { redis } = this.deps;
-    const seenKey = this.keys.seen(job.feedId);
-    const itemKeys = feed.items.map((i) => i.id);
-    const skippedKeys = feed.skipped.map(skippedKey);
+    const seenKey = this.keys.seen(feed.feedId);
+    const itemKeys = document.items.map((i) => i.id);
+    const skippedKeys = document.skipped.map(skippedKey);
     const allKeys = [...itemKeys, ...skippedKeys];
     const scores = allKeys.length > 0 ? await redis.zmscore(seenKey, ...allKeys) : [];
     const unseen = new Set(allKeys.filter((_, i) => scores[i] === null || scores[i] === undefined));
     const firstPoll = !health.initialized;
 
-    const newSkipped = feed.skipped.filter((s) => unseen.has(skippedKey(s)));
+    const newSkipped = document.skipped.filter((s) => unseen.has(skippedKey(s)));
     for (const skipped of newSkipped) {
       log.warn({ item: skipped.index, guid: skipped.guid, title: skipped.title, reason: skipped.reason }, "feed item skipped");
     }
 
-    const newItems = feed.items.filter((i) => unseen.has(i.id));
+    const newItems = document.items.filter((i) => unseen.has(i.id));
     let toSend: FeedItem[];
     if (firstPoll) {
       // A new feed's backlog is recorded, not sent; `sendNewest` sends its newest few.
-      toSend = job.sendNewest > 0 ? oldestFirst(feed.items).slice(-job.sendNewest) : [];
+      toSend = feed.sendNewest > 0 ? oldestFirst(document.items).slice(-feed.sendNewest) : [];
     } else {
       toSend = oldestFirst(newItems);
     }
@@ -205,7 +210,7 @@ export class FeedPoller {
     let duplicates = 0;
     let rejected = 0;
     for (const item of toSend) {
-      const outcome = await this.ingestItem(item, job.categories, log);
+      const outcome = await this.ingestItem(item, feed.categories, log);
       if (outcome.status === "accepted") accepted.push(outcome.id);
       else if (outcome.status === "duplicate") duplicates++;
       else if (outcome.status === "invalid") rejected++;
@@ -224,16 +229,16 @@ export class FeedPoller {
         .exec();
     }
     if (firstPoll) {
-      log.info({ items: feed.items.length, sent: accepted.length, title: feed.title }, "new feed: current items recorded as seen");
+      log.info({ items: document.items.length, sent: accepted.length, title: document.title }, "new feed: current items recorded as seen");
     } else if (toSend.length > 0) {
       log.info({ newItems: toSend.length, accepted: accepted.length, duplicates, rejected }, "new feed items ingested");
     } else {
-      log.debug({ items: feed.items.length }, "no new feed items");
+      log.debug({ items: document.items.length }, "no new feed items");
     }
     return {
       status: "polled",
       firstPoll,
-      items: feed.items.length,
+      items: document.items.length,
       newItems: newItems.length,
       accepted,
       duplicates,
@@ -245,7 +250,7 @@ export class FeedPoller {
   private async ingestItem(item: FeedItem, categories: readonly string[], log: Logger): Promise<IngestOutcome> {
     let outcome = await this.deps.ingestor.ingest(toArticleInput(item, categories), "feed");
     if (outcome.status === "unknown-category") {
-      // This worker's categories file is older or newer than the one that scheduled the job.
+      // This worker's categories file is older or newer than the one that last wrote the feeds index.
       const known = categories.filter((c) => outcome.status === "unknown-category" && outcome.valid.includes(c));
       log.error({ unknown: outcome.unknown }, "feed lists categories this worker does not know");
       if (known.length > 0) outcome = await this.deps.ingestor.ingest(toArticleInput(item, known), "feed");
@@ -265,16 +270,16 @@ export class FeedPoller {
   }
 
   private async recordSuccess(
-    job: FeedJob,
+    feed: Feed,
     fetched: Exclude<FetchResult, { kind: "error" }>,
     status: string,
     validators: { etag?: string | undefined; lastModified?: string | undefined },
     counts?: { title: string; items: number; newItems: number; sent: number },
   ): Promise<void> {
-    const key = this.keys.health(job.feedId);
+    const key = this.keys.health(feed.feedId);
     const now = this.now();
     const set: Record<string, string | number> = {
-      [F.url]: job.url,
+      [F.url]: feed.url,
       [F.lastPollAt]: now,
       [F.lastSuccessAt]: now,
       [F.consecutiveFailures]: 0,
@@ -303,23 +308,23 @@ export class FeedPoller {
   }
 
   private async recordFailure(
-    job: FeedJob,
+    feed: Feed,
     log: Logger,
     status: string,
     message: string,
     retryAfterMs?: number,
   ): Promise<Extract<PollOutcome, { status: "failed" }>> {
-    const key = this.keys.health(job.feedId);
+    const key = this.keys.health(feed.feedId);
     const now = this.now();
     const failures = await this.deps.redis.hincrby(key, F.consecutiveFailures, 1);
-    const intervalMs = job.interval * 1000;
+    const intervalMs = feed.interval * 1000;
     const cap = Math.max(BACKOFF_CAP_MS, intervalMs);
     const delay = Math.min(Math.max(backoffDelayMs(failures, intervalMs), retryAfterMs ?? 0), cap);
     const nextAttemptAt = now + delay;
     await this.deps.redis
       .multi()
       .hset(key, {
-        [F.url]: job.url,
+        [F.url]: feed.url,
         [F.lastPollAt]: now,
         [F.lastError]: message,
         [F.lastErrorAt]: now,

@@ -10,6 +10,7 @@ import type {
 } from "fastify";
 import { z } from "zod";
 import type { Categories } from "../config/categories.js";
+import type { FetchPolicy } from "../feeds/fetch.js";
 import { articleInputSchema } from "../ingest/article.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
@@ -37,6 +38,8 @@ export interface SandboxDeps {
   /** For the "queued" counter. */
   readonly queues: Pick<Queues, "fanout" | "delivery">;
   readonly logger: Logger;
+  /** The feeds panel fetches as the feeds role does: FEED_ALLOW_PRIVATE and the refused ports. */
+  readonly feedFetch?: FetchPolicy;
   /** The article one click away in the publish form; default the project's sample (samples.ts). */
   readonly sampleArticle?: SampleArticle;
 }
@@ -201,7 +204,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   );
 
   // The newest items of the configured feeds, fetched on demand (a sandbox may have no internet).
-  app.get("/sandbox/feeds", async () => ({ feeds: await previewFeeds(deps.categories) }));
+  app.get("/sandbox/feeds", async () => ({ feeds: await previewFeeds(deps.categories, deps.feedFetch) }));
 
   app.get("/sandbox/events", (request, reply) => {
     reply.hijack();

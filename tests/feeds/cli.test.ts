@@ -159,6 +159,7 @@ describe("feeds CLI", () => {
       prefix,
       logger: silentLogger(),
       ingestor: { ingest: () => Promise.reject(new Error("a first poll sends nothing")) },
+      fetch: { allowPrivate: true },
     });
     for (const url of [ok, down]) {
       await poller.poll({ feedId: feedIdOf(url), url, categories: ["world"], interval: 60, sendNewest: 0 });

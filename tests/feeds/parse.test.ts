@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { articleInputSchema } from "../../src/ingest/article.js";
 import { decodeFeedBody } from "../../src/feeds/charset.js";
 import { parseFeedDate } from "../../src/feeds/dates.js";
-import { parseFeed, toArticleInput, type FeedItem, type ParsedFeed } from "../../src/feeds/parse.js";
+import { firstImageOf, parseFeed, toArticleInput, type FeedItem, type ParsedFeed } from "../../src/feeds/parse.js";
 import { cutText, htmlToText } from "../../src/feeds/text.js";
 import { fixture } from "./support.js";
 
@@ -245,11 +245,15 @@ describe("what a reader gets from each fixture feed", () => {
     expectValidArticles(feed);
   });
 
-  it("unrecognized.rss (an HTML page): rejected with a clear error", () => {
+  it("unrecognized.rss (an HTML page): rejected with a clear error that tells what it is without quoting it", () => {
     const result = parseFeed(fixture("unrecognized.rss"), "text/html", "https://feeds.example.test/unrecognized.rss");
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error).toBe(
-      'not a feed: no RSS, Atom, RDF or JSON Feed document found (Content-Type: text/html); it starts with "<head><title>Document Moved</title></head> <body><h1>Object Moved</h1>This docum…"',
+      "not a feed (Content-Type: text/html): no RSS, Atom, RDF or JSON Feed document in 163 bytes; it looks like an HTML page",
+    );
+    const secret = parseFeed(Buffer.from('{"AccessKeyId":"ASIA-SECRET","Token":"t0p"}'), "application/json", "http://169.254.169.254/");
+    expect(!secret.ok && secret.error).toBe(
+      "not a feed (Content-Type: application/json): no RSS, Atom, RDF or JSON Feed document in 43 bytes; it looks like JSON of another kind",
     );
   });
 });
@@ -330,6 +334,34 @@ describe("parsing details", () => {
     );
     expect(htmlToText("a<br/>b<div>  c   d </div>")).toBe("a\nb\nc d");
     expect(cutText("word ".repeat(200).trim(), 50)).toMatch(/^(word ){8}word…$/);
+  });
+
+  it("HTML to text reads markup as browsers do: quotes only around values, an open tag or script at the end hides the rest", () => {
+    expect(htmlToText('<a title="x > y" href=\'/a\'>link</a> and <IMG SRC=x.png ALT=">">text')).toBe("link and text");
+    expect(htmlToText('<a b"c>text</a>')).toBe("text");
+    expect(htmlToText('Read more <a href="https://example.com/a-very-long-')).toBe("Read more");
+    expect(htmlToText("Before<script>let a = 1 < 2;</SCRIPT >after<style>p{}</style>")).toBe("Beforeafter");
+    expect(htmlToText("Before<script>never closed")).toBe("Before");
+    expect(htmlToText("<![CDATA[Fish & chips]]> <?php echo 1 ?><!DOCTYPE html>ok<!-- open")).toBe("Fish & chips ok");
+    expect(htmlToText("5 < 7, a <3 b, 1 </ 2")).toBe("5 < 7, a <3 b, 1 </ 2");
+    expect(htmlToText("<ul><li>one<li>two</ul><P>three<BR>four")).toBe("one\ntwo\nthree\nfour");
+  });
+
+  it("each hostile pattern of 1 MiB is read once, not backtracked over (the old expressions took many minutes)", () => {
+    for (const flood of ["<a ", "<script>", "<![CDATA[", "<?", '<img src="x" ', "<a href='", "<!--", "<a b='"]) {
+      const started = performance.now();
+      expect(htmlToText(`Kept${flood.repeat(Math.floor((1024 * 1024) / flood.length))}`)).toBe("Kept");
+      expect(performance.now() - started, flood).toBeLessThan(2_000);
+    }
+    const started = performance.now();
+    expect(parseFeedDate(`Fri, 27 Nov 2026 10:05:00${" ".repeat(1024 * 1024)}x`)).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it("an item's first image: tracking pixels skipped, attribute entities decoded as browsers do", () => {
+    const html = '<img width=1 src=/pixel.gif><IMG SRC="/a.jpg?x=1&amp;copy=2&lang=fa" height="200"><img src="/b.jpg">';
+    expect(firstImageOf(html, "https://s.example/feed")).toBe("https://s.example/a.jpg?x=1&copy=2&lang=fa");
+    expect(firstImageOf('<p>no picture</p><img src="/late.jpg', "https://s.example/")).toBeUndefined();
   });
 
   it("dates: RFC 822 with zones and local month names, two-digit years, RFC 3339", () => {

@@ -6,7 +6,8 @@ import { FeedPoller, backoffDelayMs, type PollOutcome } from "../../src/feeds/po
 import { articleId } from "../../src/ids.js";
 import { storedArticleSchema } from "../../src/ingest/article.js";
 import { Ingestor } from "../../src/ingest/ingest.js";
-import { openQueues, type FeedJob, type Queues } from "../../src/queues.js";
+import { openQueues, type Queues } from "../../src/queues.js";
+import type { Feed } from "../../src/feeds/schedule.js";
 import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";
 import {
   RSS_TYPE,
@@ -37,10 +38,10 @@ let clock = Date.now();
 const now = (): number => clock;
 
 function poller(): FeedPoller {
-  return new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { timeoutMs: 500 }, now });
+  return new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { timeoutMs: 500, allowPrivate: true }, now });
 }
 
-function job(path: string, extra: Partial<FeedJob> = {}): FeedJob {
+function feedAt(path: string, extra: Partial<Feed> = {}): Feed {
   const url = server.url(path);
   return { feedId: feedIdOf(url), url, categories: ["world"], interval: 60, sendNewest: 0, ...extra };
 }
@@ -95,7 +96,7 @@ describe("polling a feed", () => {
   it("first poll records the current items as seen and sends nothing; two new items are then sent, oldest first, once", async () => {
     let body = fixture("persian-news.rss").toString("utf8");
     server.route("/fa/world.rss", () => ({ headers: { "content-type": RSS_TYPE }, body }));
-    const feed = job("/fa/world.rss", { categories: ["world", "iran"] });
+    const feed = feedAt("/fa/world.rss", { categories: ["world", "iran"] });
 
     const first = polled(await poller().poll(feed));
     expect(first).toMatchObject({ firstPoll: true, items: 4, newItems: 4, accepted: [] });
@@ -138,7 +139,7 @@ describe("polling a feed", () => {
 
   it("a 304 sends nothing and keeps the validators", async () => {
     server.route("/etag.rss", { etag: '"abc"', headers: { "content-type": RSS_TYPE }, body: fixture("guardian.rss") });
-    const feed = job("/etag.rss");
+    const feed = feedAt("/etag.rss");
     polled(await poller().poll(feed));
     expect(await poller().poll(feed)).toEqual({ status: "not-modified" });
     expect(server.hits("/etag.rss")[1]?.headers["if-none-match"]).toBe('"abc"');
@@ -148,7 +149,7 @@ describe("polling a feed", () => {
   it("sendNewest sends the newest N of a new feed, oldest first", async () => {
     server.route("/json/world.json", { headers: { "content-type": "application/feed+json" }, body: fixture("world.json") });
     const before = await fanoutArticleIds();
-    const outcome = polled(await poller().poll(job("/json/world.json", { sendNewest: 2 })));
+    const outcome = polled(await poller().poll(feedAt("/json/world.json", { sendNewest: 2 })));
     expect(outcome.firstPoll).toBe(true);
     const titles = await Promise.all(outcome.accepted.map(async (id) => (await storedArticle(id)).title));
     expect(titles).toEqual(["Air defence top of the agenda as winter approaches", "Kyiv: no territorial concessions for NATO membership"]);
@@ -163,9 +164,9 @@ describe("polling a feed", () => {
     let mirror = "";
     const mirrorUrl = server.url("/mirror.rss").replace("127.0.0.1", "localhost");
     server.route("/mirror.rss", () => ({ body: mirror }));
-    const a = job("/site/a.rss");
-    const b = job("/site/b.rss", { categories: ["iran"] });
-    const c: FeedJob = { ...job("/mirror.rss"), url: mirrorUrl, feedId: feedIdOf(mirrorUrl) };
+    const a = feedAt("/site/a.rss");
+    const b = feedAt("/site/b.rss", { categories: ["iran"] });
+    const c: Feed = { ...feedAt("/mirror.rss"), url: mirrorUrl, feedId: feedIdOf(mirrorUrl) };
     mirror = `<rss version="2.0"><channel><title>Mirror</title></channel></rss>`;
     for (const feed of [a, b, c]) polled(await poller().poll(feed));
 
@@ -186,7 +187,7 @@ describe("polling a feed", () => {
   it("a failing feed records its failures, backs off exponentially, and recovers", async () => {
     let status = 500;
     server.route("/flaky.rss", () => (status === 200 ? { body: fixture("heraldsun.rss") } : { status }));
-    const feed = job("/flaky.rss");
+    const feed = feedAt("/flaky.rss");
     clock = Date.parse("2026-11-27T10:00:00Z");
 
     const first = await poller().poll(feed);
@@ -225,12 +226,12 @@ describe("polling a feed", () => {
     server.route("/hangs.rss", { delayMs: 3_000, body: "late" });
     server.route("/invalid.rss", { body: `<?xml version="1.0"?><rss version="2.0"><channel><title>A</titl></channel></rss>` });
     server.route("/moved.html", { headers: { "content-type": "text/html" }, body: fixture("unrecognized.rss") });
-    expect(await poller().poll(job("/hangs.rss"))).toMatchObject({ status: "failed", error: "no complete answer within 500 ms" });
-    expect(await poller().poll(job("/invalid.rss"))).toMatchObject({
+    expect(await poller().poll(feedAt("/hangs.rss"))).toMatchObject({ status: "failed", error: "no complete answer within 500 ms" });
+    expect(await poller().poll(feedAt("/invalid.rss"))).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/^malformed feed/) as unknown,
     });
-    expect(await poller().poll(job("/moved.html"))).toMatchObject({
+    expect(await poller().poll(feedAt("/moved.html"))).toMatchObject({
       status: "failed",
       error: expect.stringMatching(/^not a feed/) as unknown,
     });
@@ -239,11 +240,15 @@ describe("polling a feed", () => {
       consecutiveFailures: 1,
     });
     expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/invalid.rss")))).toMatchObject({ lastStatus: "parse" });
+    // The page is told by its type and size: nothing it said reaches the health or the logs.
+    expect(await readFeedHealth(redis, prefix, feedIdOf(server.url("/moved.html")))).toMatchObject({
+      lastError: "not a feed (Content-Type: text/html): no RSS, Atom, RDF or JSON Feed document in 163 bytes; it looks like an HTML page",
+    });
   });
 
   it("a feed another worker is polling is skipped (lock), and two polls at once fetch it once", async () => {
     server.route("/locked.rss", { delayMs: 100, body: fixture("heraldsun.rss") });
-    const feed = job("/locked.rss");
+    const feed = feedAt("/locked.rss");
     await redis.set(feedKeys(prefix).lock(feed.feedId), "someone-else", "PX", 10_000);
     expect(await poller().poll(feed)).toEqual({ status: "locked" });
     expect(server.hits("/locked.rss")).toHaveLength(0);
@@ -255,9 +260,50 @@ describe("polling a feed", () => {
     expect(await redis.exists(feedKeys(prefix).lock(feed.feedId))).toBe(0);
   });
 
+  it("a hostile 5 MiB feed (the largest a fetch accepts) keeps the process responsive, and its items still arrive", async () => {
+    // Markup that made the old regular expressions backtrack quadratically: unclosed tags, scripts,
+    // CDATA, processing instructions and images, thousands of times, and a date padded with spaces.
+    const floods = ["<a ", "<script>", "<![CDATA[", "<?", '<img src="x" ', "<a href='"];
+    const items = floods.map((flood, i) => ({ flood, title: `Item ${i + 1}`, text: `Readable start of item ${i + 1}.` }));
+    const itemXml = (item: (typeof items)[number], repeat: number, pubDate: string) =>
+      `<item><title>${item.title}</title><link>https://hostile.example/${item.title.replace(" ", "-")}</link>` +
+      `<pubDate>${pubDate}</pubDate><description><![CDATA[<p>${item.text}</p>${item.flood.repeat(repeat)}]]></description></item>`;
+    const head = `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Hostile</title><link>https://hostile.example/</link>`;
+    const tail = "</channel></rss>";
+    const maxBytes = 5 * 1024 * 1024;
+    const share = Math.floor((maxBytes - 4096) / (items.length + 1));
+    const parts = items.map((item, i) => itemXml(item, Math.floor(share / item.flood.length), `Fri, 27 Nov 2026 10:0${i}:00 +0000`));
+    const paddedDate = `Fri, 27 Nov 2026 09:00:00${" ".repeat(share)}+0000 x`;
+    const dated = itemXml({ flood: "", title: "Item 0", text: "Readable start of item 0." }, 0, paddedDate);
+    const filler = maxBytes - Buffer.byteLength(head + tail + dated + parts.join(""));
+    const body = Buffer.from(head + parts.join("") + dated.replace("item 0.</p>", `item 0.</p><a ${"x".repeat(filler - 3)}`) + tail);
+    expect(body.byteLength).toBe(maxBytes);
+    server.route("/hostile.rss", { headers: { "content-type": RSS_TYPE }, body });
+
+    let longestGap = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }, 10);
+    const hostilePoller = new FeedPoller({ redis, prefix, ingestor, logger: silentLogger(), fetch: { allowPrivate: true } });
+    let outcome: PollOutcome;
+    try {
+      outcome = await hostilePoller.poll(feedAt("/hostile.rss", { sendNewest: 10 }));
+    } finally {
+      clearInterval(ticker);
+    }
+    expect(longestGap).toBeLessThanOrEqual(200);
+    const sent = await Promise.all(polled(outcome).accepted.map(storedArticle));
+    expect(sent.map((a) => [a.title, a.summary]).sort()).toEqual(
+      ["Item 0", ...items.map((i) => i.title)].map((title, i) => [title, `Readable start of item ${i}.`]),
+    );
+  }, 120_000);
+
   it("an item without a link is skipped and reported once", async () => {
     server.route("/missing.atom", { body: fixture("missing-fields.atom") });
-    const feed = job("/missing.atom");
+    const feed = feedAt("/missing.atom");
     const first = polled(await poller().poll(feed));
     expect(first.skipped).toEqual([{ index: 0, guid: "tag:github.com,2008:Repository/11167738/v3.9.0", reason: "no link" }]);
     expect(polled(await poller().poll(feed)).skipped).toEqual([]);

@@ -1,22 +1,36 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { dropPrefix } from "../support/stack.js";
-import { Queue } from "bullmq";
+import { Queue, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFeeds, type FeedsRole } from "../../src/app/roles/feeds.js";
 import type { Categories } from "../../src/config/categories.js";
 import { listFeedHealth, type FeedHealth } from "../../src/feeds/health.js";
-import { plannedFeeds } from "../../src/feeds/schedule.js";
+import { sharedFeedParser } from "../../src/feeds/parse-thread.js";
+import { plannedFeeds, readIndexedFeed } from "../../src/feeds/schedule.js";
 import { Ingestor } from "../../src/ingest/ingest.js";
-import { FEEDS_QUEUE_NAME, openQueues, schedulerIdOf, type FeedJob, type Queues } from "../../src/queues.js";
+import { FEEDS_QUEUE_NAME, openQueues, schedulerIdOf, type Queues } from "../../src/queues.js";
 import { feedIdOf, feedKeys, keys } from "../../src/store/keys.js";
-import { RSS_TYPE, categoriesOf, connect, fixture, silentLogger, startFeedServer, uniquePrefix, type FeedServer } from "./support.js";
+import { categorySlug } from "../../src/ids.js";
+import { createLogger } from "../../src/log.js";
+import {
+  RSS_TYPE,
+  categoriesOf,
+  connect,
+  fixture,
+  persianWith,
+  silentLogger,
+  startFeedServer,
+  uniquePrefix,
+  type FeedServer,
+} from "./support.js";
 
 const connection = { host: "127.0.0.1", port: 6379 };
 let server: FeedServer;
 let redis: Redis;
 let queues: Queues;
-let feedsQueue: Queue<FeedJob>;
+/** The feeds queue as the queue dashboard sees it: jobs of any data. */
+let feedsQueue: Queue<Record<string, unknown>>;
 const prefix = uniquePrefix();
 const roles: FeedsRole[] = [];
 
@@ -29,7 +43,7 @@ function categoriesWith(feeds: { world: unknown[]; tech?: unknown[] }): Categori
   });
 }
 
-async function start(categories: Categories): Promise<FeedsRole> {
+async function start(categories: Categories, logger = silentLogger()): Promise<FeedsRole> {
   const ingestor = new Ingestor({ redis, keys: keys(prefix), categories, queues, logger: silentLogger() });
   const role = await startFeeds({
     connection,
@@ -38,8 +52,8 @@ async function start(categories: Categories): Promise<FeedsRole> {
     categories,
     ingestor,
     feedInterval: 60,
-    logger: silentLogger(),
-    fetch: { timeoutMs: 1_000 },
+    logger,
+    fetch: { timeoutMs: 1_000, allowPrivate: true },
   });
   roles.push(role);
   return role;
@@ -61,15 +75,28 @@ async function healthAfterPoll(urls: string[], since: number): Promise<FeedHealt
   }
 }
 
+/** Waits for a job to end; "completed" also when it completed and was removed. */
+async function finished(job: Job): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const state = (await feedsQueue.getJob(job.id ?? "")) ? await job.getState() : "completed";
+    if (state === "completed" || state === "failed") return state;
+    if (Date.now() > deadline) throw new Error(`job ${job.id} still ${state}`);
+    await sleep(50);
+  }
+}
+
 async function schedulerIds(): Promise<string[]> {
   return (await feedsQueue.getJobSchedulers(0, -1)).map((s) => s.key).sort();
 }
 
 beforeAll(async () => {
+  // The parser's thread starts once per process (tsx compiles its modules): not during the 1 s fetches below.
+  await sharedFeedParser.parse(fixture("heraldsun.rss"), undefined, "https://warm-up.example/");
   server = await startFeedServer();
   redis = connect();
   queues = openQueues(connection, prefix);
-  feedsQueue = new Queue<FeedJob>(FEEDS_QUEUE_NAME, { connection, prefix });
+  feedsQueue = new Queue(FEEDS_QUEUE_NAME, { connection, prefix });
 });
 
 afterAll(async () => {
@@ -125,8 +152,15 @@ describe("the feeds role", () => {
     expect(invalid).toMatchObject({ consecutiveFailures: 1, lastStatus: "parse" });
 
     expect(await schedulerIds()).toEqual([...urls, server.url("/good.json")].map((u) => schedulerIdOf(feedIdOf(u))).sort());
-    const jsonScheduler = await feedsQueue.getJobScheduler(schedulerIdOf(feedIdOf(server.url("/good.json"))));
-    expect(jsonScheduler).toMatchObject({ every: 300_000, template: { data: { categories: ["tech"], interval: 300 } } });
+    // A job names its feed only; the URL, categories and options are in the index.
+    const jsonId = feedIdOf(server.url("/good.json"));
+    const jsonScheduler = await feedsQueue.getJobScheduler(schedulerIdOf(jsonId));
+    expect(jsonScheduler).toMatchObject({ every: 300_000 });
+    expect(jsonScheduler?.template?.data).toEqual({ feedId: jsonId });
+    expect(await readIndexedFeed(redis, prefix, jsonId)).toEqual({
+      status: "found",
+      feed: { feedId: jsonId, url: server.url("/good.json"), categories: ["tech"], interval: 300, sendNewest: 0 },
+    });
     await stop(role);
   });
 
@@ -147,13 +181,40 @@ describe("the feeds role", () => {
 
     // A leftover job of the removed feed is ignored, not polled.
     const hitsBefore = server.hits("/drop.rss").length;
-    const removedJob: FeedJob = { feedId: feedIdOf(drop), url: drop, categories: ["world"], interval: 60, sendNewest: 0 };
-    const leftover = await feedsQueue.add("poll", removedJob);
-    const deadline = Date.now() + 10_000;
-    while ((await leftover.getState()) !== "completed" && (await feedsQueue.getJob(leftover.id ?? "")) && Date.now() < deadline) {
-      await sleep(50);
-    }
+    const leftover = await feedsQueue.add("poll", { feedId: feedIdOf(drop) });
+    expect(await finished(leftover)).toBe("completed");
     expect(server.hits("/drop.rss")).toHaveLength(hitsBefore);
     await Promise.all([stop(a), stop(b)]);
+  });
+
+  it("a job edited in the dashboard cannot aim the poller elsewhere nor post into another category; an unknown feed's job is refused once", async () => {
+    let body = persianWith([]);
+    server.route("/edited.rss", () => ({ headers: { "content-type": RSS_TYPE }, body }));
+    server.route("/elsewhere.rss", { body: fixture("guardian.rss") });
+    const url = server.url("/edited.rss");
+    const lines: string[] = [];
+    const since = Date.now();
+    const role = await start(categoriesWith({ world: [url] }), createLogger("info", { write: (line: string) => void lines.push(line) }));
+    await healthAfterPoll([url], since);
+    while ((await redis.exists(feedKeys(prefix).lock(feedIdOf(url)))) === 1) await sleep(20); // the first poll has ended
+
+    body = persianWith([
+      { guid: "edited-1", title: "خبر تازه", link: "https://news.example.ir/news/edited-1", pubDate: "Sat, 28 Nov 2026 08:00:00 +0330" },
+    ]);
+    const forged = { feedId: feedIdOf(url), url: server.url("/elsewhere.rss"), categories: ["tech"], interval: 10, sendNewest: 50 };
+    expect(await finished(await feedsQueue.add("poll", forged))).toBe("completed");
+    expect(server.hits("/elsewhere.rss")).toHaveLength(0);
+    expect(server.hits("/edited.rss")).toHaveLength(2);
+    // The new item went where the categories file says: World, not Tech.
+    expect(await redis.zcard(keys(prefix).log(categorySlug("world")))).toBe(1);
+    expect(await redis.zcard(keys(prefix).log(categorySlug("tech")))).toBe(0);
+
+    const unknown = await feedsQueue.add("poll", { feedId: "no-such-feed", url: server.url("/elsewhere.rss"), categories: ["world"] });
+    expect(await finished(unknown)).toBe("completed");
+    expect(await unknown.getState()).toBe("completed"); // not failed: nothing retries it
+    expect(server.hits("/elsewhere.rss")).toHaveLength(0);
+    const refusals = lines.map((line) => JSON.parse(line) as { msg: string; feedId?: string }).filter((l) => l.feedId === "no-such-feed");
+    expect(refusals.map((l) => l.msg)).toEqual(["poll of a feed not in the categories file refused"]);
+    await stop(role);
   });
 });

@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { parseCategories, type Categories } from "../../src/config/categories.js";
@@ -14,6 +15,10 @@ const FIXTURES = new URL("../fixtures/feeds/", import.meta.url);
 export function fixture(name: string): Buffer {
   return readFileSync(new URL(name, FIXTURES));
 }
+
+const TLS = new URL("../fixtures/tls/", import.meta.url);
+/** The certificate of the HTTPS feed server (self-signed, for 127.0.0.1): what a fetch must trust to reach it. */
+export const TEST_CA = readFileSync(new URL("localhost.crt", TLS), "utf8");
 
 export function uniquePrefix(): string {
   return `test-feeds-${randomBytes(6).toString("hex")}`;
@@ -59,8 +64,8 @@ export interface FeedServer {
   close(): Promise<void>;
 }
 
-/** A real HTTP server on 127.0.0.1 serving what each test sets per path (404 otherwise). */
-export async function startFeedServer(): Promise<FeedServer> {
+/** A real HTTP server (HTTPS with `tls`) on 127.0.0.1 serving what each test sets per path (404 otherwise). */
+export async function startFeedServer(options: { tls?: boolean } = {}): Promise<FeedServer> {
   const routes = new Map<string, Route | ((req: IncomingMessage) => Route)>();
   const requests: RequestRecord[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -116,10 +121,12 @@ export async function startFeedServer(): Promise<FeedServer> {
     }
   };
 
-  const server = createServer(answer);
+  const server = options.tls
+    ? createTlsServer({ key: readFileSync(new URL("localhost.key", TLS)), cert: TEST_CA }, answer)
+    : createServer(answer);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  const base = `http://127.0.0.1:${port}`;
+  const base = `${options.tls ? "https" : "http"}://127.0.0.1:${port}`;
   return {
     base,
     requests,

@@ -28,6 +28,7 @@ function sandboxServer(sandbox: FakeTelegram, categories: Categories) {
     categories,
     queues: { fanout: { getJobCounts: () => Promise.resolve({}) }, delivery: { getJobCounts: () => Promise.resolve({}) } } as never,
     logger,
+    feedFetch: { allowPrivate: true }, // the test's feed server is on 127.0.0.1
   });
   return app;
 }

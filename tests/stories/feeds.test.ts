@@ -25,7 +25,7 @@ describe("a newsroom's feed", () => {
       categoriesFile,
       JSON.stringify({ categories: [{ slug: "world", title: { en: "World" }, feeds: [{ url: feeds.url("/world.rss"), interval: 10 }] }] }),
     );
-    stack = await startStack({ name: "feeds", env: { CATEGORIES_FILE: categoriesFile } });
+    stack = await startStack({ name: "feeds", env: { CATEGORIES_FILE: categoriesFile, FEED_ALLOW_PRIVATE: "true" } });
     const { telegram } = stack;
     const reader = telegram.addUser({ id: 8001, first_name: "Leila", language_code: "fa" });
     telegram.userSends(reader, "/start world");

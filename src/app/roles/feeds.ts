@@ -1,12 +1,11 @@
 import { Worker, type ConnectionOptions } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Categories } from "../../config/categories.js";
-import type { FetchFeedOptions } from "../../feeds/fetch.js";
+import { fetchPolicyOf, type FetchFeedOptions } from "../../feeds/fetch.js";
 import { FeedPoller, type ArticleIngestor, type PollOutcome } from "../../feeds/poller.js";
-import { plannedFeeds, syncFeedSchedulers } from "../../feeds/schedule.js";
+import { plannedFeeds, readIndexedFeed, syncFeedSchedulers, type Feed } from "../../feeds/schedule.js";
 import type { Logger } from "../../log.js";
 import { FEEDS_QUEUE_NAME, feedJobSchema, openFeedsQueue, type FeedJob } from "../../queues.js";
-import { feedKeys } from "../../store/keys.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole } from "./index.js";
 
@@ -31,7 +30,7 @@ export interface FeedsDeps {
 
 export interface FeedsRole {
   /** The feeds as scheduled from the categories file. */
-  readonly feeds: readonly FeedJob[];
+  readonly feeds: readonly Feed[];
   close(): Promise<void>;
 }
 
@@ -53,7 +52,6 @@ export async function startFeeds(deps: FeedsDeps): Promise<FeedsRole> {
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
 
-  const index = feedKeys(deps.prefix).index;
   let worker: Worker<FeedJob, PollOutcome | undefined> | undefined;
   try {
     const report = await syncFeedSchedulers(queue, deps.redis, deps.prefix, feeds, logger);
@@ -67,12 +65,20 @@ export async function startFeeds(deps: FeedsDeps): Promise<FeedsRole> {
           logger.error({ job: job.id, issues: parsed.error.issues }, "malformed feed job ignored");
           return undefined;
         }
-        // A job queued before its feed left the file (removing a scheduler keeps a waiting job).
-        if ((await deps.redis.hexists(index, parsed.data.feedId)) === 0) {
-          logger.info({ url: parsed.data.url }, "poll of a feed no longer in the categories file ignored");
+        // The job names the feed; what to fetch and where its items go come from the index only.
+        const { feedId } = parsed.data;
+        const indexed = await readIndexedFeed(deps.redis, deps.prefix, feedId);
+        if (indexed.status === "unknown") {
+          // A job queued before its feed left the file (removing a scheduler keeps a waiting job), or
+          // one made by hand. It completes without a poll, so it is not retried.
+          logger.warn({ job: job.id, feedId }, "poll of a feed not in the categories file refused");
           return undefined;
         }
-        return poller.poll(parsed.data);
+        if (indexed.status === "invalid") {
+          logger.error({ job: job.id, feedId, problem: indexed.problem }, "the feeds index holds an invalid feed: poll refused");
+          return undefined;
+        }
+        return poller.poll(indexed.feed);
       },
       { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
     );
@@ -107,6 +113,7 @@ export async function startFeedsRole(runtime: Runtime): Promise<RunningRole> {
     ingestor: runtime.ingestor,
     feedInterval: config.feedInterval,
     logger: runtime.logger,
+    fetch: fetchPolicyOf(config.feedAllowPrivate, runtime.redisUrl),
   });
   return { role: "feeds", stop: () => feeds.close() };
 }

@@ -1,6 +1,7 @@
 import { DASHBOARD_PATH } from "../../http/operators.js";
 import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";
+import { fetchPolicyOf } from "../../feeds/fetch.js";
 import { checkReadiness } from "../../ops/health.js";
 import { BulletinMetrics } from "../../ops/metrics.js";
 import { openOperatorQueues } from "../../queues.js";
@@ -19,6 +20,7 @@ function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
     categories: runtime.categories,
     queues: runtime.queues,
     logger: runtime.logger,
+    feedFetch: fetchPolicyOf(runtime.config.feedAllowPrivate, runtime.redisUrl),
   };
 }
 
