@@ -98,8 +98,11 @@ export interface SettingsView {
   readonly now: number;
 }
 
-/** A reader's word or a zone name as it goes inside a sentence: isolated in Persian when it is not Persian. */
-const inline = (text: string, language: Language): string => (language === "fa" && !startsRtl(text) ? isolate(text) : text);
+/**
+ * A reader's word as it goes inside a sentence: isolated when it runs the other way than the
+ * sentence (a Latin word in Persian, a Persian word in English), so that a list of them keeps its order.
+ */
+const inline = (text: string, language: Language): string => ((language === "fa") !== startsRtl(text) ? isolate(text) : text);
 
 export function describeDigest({ t, language, prefs }: Pick<SettingsView, "t" | "language" | "prefs">): string {
   const { digest } = prefs;
