@@ -1,6 +1,6 @@
 import type { DigestMode } from "../store/chat-record.js";
 import { canonicalTimeZone } from "../time.js";
-import { MAX_MUTED_WORDS, MAX_MUTED_WORD_LENGTH, normalizeMutedWord } from "./words.js";
+import { MAX_MUTED_WORDS, MAX_MUTED_WORD_LENGTH, normalizeMutedWord, normalizeText } from "./words.js";
 
 /**
  * What readers type after /digest, /quiet, /timezone, /mute and /unmute, read into preferences or
@@ -77,12 +77,32 @@ let zonesByCity: Map<string, string> | undefined;
 /** The last part of every zone Node knows, squashed (`new york`, `New_York` → `newyork`): for suggestions only. */
 const squash = (text: string): string => text.toLowerCase().replace(/[\s_-]+/g, "");
 
+/** Cities Persian readers often live in, as they write them: IANA names hold only Latin ones. */
+const PERSIAN_CITIES: Readonly<Record<string, string>> = {
+  تهران: "Asia/Tehran",
+  کابل: "Asia/Kabul",
+  دوشنبه: "Asia/Dushanbe",
+  دبی: "Asia/Dubai",
+  استانبول: "Europe/Istanbul",
+  لندن: "Europe/London",
+  پاریس: "Europe/Paris",
+  برلین: "Europe/Berlin",
+  استکهلم: "Europe/Stockholm",
+  تورنتو: "America/Toronto",
+  ونکوور: "America/Vancouver",
+  نیویورک: "America/New_York",
+  لسآنجلس: "America/Los_Angeles",
+  سیدنی: "Australia/Sydney",
+};
+
 function cityZone(typed: string): string | undefined {
   if (!zonesByCity) {
     zonesByCity = new Map();
     for (const zone of Intl.supportedValuesOf("timeZone")) zonesByCity.set(squash(zone.split("/").at(-1) ?? zone), zone);
+    // Persian names compared as muted words are (ي/ی, ZWNJ and spaces do not matter).
+    for (const [city, zone] of Object.entries(PERSIAN_CITIES)) zonesByCity.set(squash(normalizeText(city)), zone);
   }
-  return zonesByCity.get(squash(typed));
+  return zonesByCity.get(squash(normalizeText(typed)));
 }
 
 /**

@@ -314,8 +314,11 @@ describe("bad input", () => {
       `«${FSI}25:00${PDI}» ساعت درستی نیست. آن را ۲۴ساعته و به شکل ${FSI}HH:MM${PDI} بنویسید، مثلاً ${FSI}07:30${PDI} یا ${FSI}21:00${PDI}.`,
     );
     expect(await sayFa("/digest daily")).toBe(`چه ساعتی؟ مثلاً ${FSI}/digest daily 08:00${PDI} (۲۴ساعته، به وقت منطقه‌ی زمانی شما).`);
+    expect(await sayFa("/timezone مریخ")).toBe(
+      `منطقه‌ی زمانی «${FSI}مریخ${PDI}» را نمی‌شناسم. یک نام ${FSI}IANA${PDI} بفرستید، مانند ${FSI}Asia/Tehran${PDI}، ${FSI}Europe/London${PDI} یا ${FSI}America/New_York${PDI}.`,
+    );
     expect(await sayFa("/timezone تهران")).toBe(
-      `منطقه‌ی زمانی «${FSI}تهران${PDI}» را نمی‌شناسم. یک نام ${FSI}IANA${PDI} بفرستید، مانند ${FSI}Asia/Tehran${PDI}، ${FSI}Europe/London${PDI} یا ${FSI}America/New_York${PDI}.`,
+      `منطقه‌ی زمانی «${FSI}تهران${PDI}» را نمی‌شناسم. منظورتان ${FSI}/timezone Asia/Tehran${PDI} بود؟`,
     );
     expect(await sayFa("/quiet ۰۷:۰۰-۰۷:۰۰")).toBe(
       `بازه‌ای از ۰۷:۰۰ تا ۰۷:۰۰ طولی ندارد. دو ساعت متفاوت بدهید، مثلاً ${FSI}/quiet 23:00-07:00${PDI}.`,

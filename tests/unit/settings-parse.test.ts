@@ -61,6 +61,7 @@ describe("/timezone", () => {
     expect(parseZone("asia/tehran")).toEqual({ kind: "ok", zone: "Asia/Tehran" });
     expect(parseZone("UTC")).toEqual({ kind: "ok", zone: "UTC" });
     expect(parseZone("Asia/Calcutta").kind).toBe("ok");
+    expect(parseZone("US/Eastern")).toEqual({ kind: "ok", zone: "America/New_York" });
   });
 
   it("refuses anything else, and suggests the zone of a city typed alone", () => {
@@ -69,6 +70,9 @@ describe("/timezone", () => {
     expect(parseZone("+03:30")).toEqual({ kind: "unknown", typed: "+03:30" });
     expect(parseZone("tehran")).toEqual({ kind: "unknown", typed: "tehran", suggestion: "Asia/Tehran" });
     expect(parseZone("new york")).toEqual({ kind: "unknown", typed: "new york", suggestion: "America/New_York" });
+    expect(parseZone("تهران")).toEqual({ kind: "unknown", typed: "تهران", suggestion: "Asia/Tehran" });
+    expect(parseZone("لس\u200cآنجلس")).toMatchObject({ suggestion: "America/Los_Angeles" });
+    expect(parseZone("لس آنجلس")).toMatchObject({ suggestion: "America/Los_Angeles" });
   });
 });
 
