@@ -6,6 +6,7 @@ import { groups } from "./features/groups.js";
 import { help } from "./features/help.js";
 import { language } from "./features/language.js";
 import { membership } from "./features/membership.js";
+import { settings } from "./features/settings.js";
 import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
 
@@ -21,6 +22,8 @@ export function createBot(token: string, services: BotServices, config: BotConfi
   bot.use(admin);
   bot.use(subscriptions);
   bot.use(language);
+  // Before channels: /settings alone is the reader's menu, /settings @channel a channel's settings.
+  bot.use(settings);
   bot.use(channels);
   bot.use(groups);
   bot.use(membership);

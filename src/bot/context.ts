@@ -3,13 +3,19 @@ import type { Language, Messages } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
+import type { PreferencesService } from "../preferences/service.js";
 import type { ChatRecord } from "../store/chat-record.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
+import type { Clock } from "../time.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
 export interface BotServices {
   readonly subscriptions: SubscriptionService;
   readonly channels: ChannelService;
+  /** Readers' digests, quiet hours, time zone, article languages and muted words (/settings and its commands). */
+  readonly preferences: PreferencesService;
+  /** What time it is for readers' schedules (the local time /timezone shows). */
+  readonly clock: Clock;
   /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
   readonly operators?: OperatorService;
   readonly logger: Logger;

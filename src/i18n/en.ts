@@ -1,5 +1,7 @@
 import { formatCount as count, plural } from "./format.js";
 
+const words = (n: number) => `${count(n, "en")} ${plural(n, "en", { one: "word", other: "words" })}`;
+
 /**
  * Every string the bot sends (to readers, chat admins and operators), in English. A translation is
  * another object of the same type (see `Messages`), so a missing key is a type error, not a blank
@@ -30,6 +32,14 @@ export const en = {
       "/mysubs: what you follow",
       "/stop: stop everything",
       "/language: English or فارسی",
+      "",
+      "Your own way of receiving the news:",
+      "/settings: your settings with buttons",
+      "/digest off | hourly | daily 08:00: each article at once, or one digest an hour or a day",
+      "/quiet 23:00-07:00 | off: hours without messages",
+      "/timezone Europe/London: the time zone of your times",
+      "/mute word…, /unmute word…: skip articles that contain these words",
+      "/filters: your muted words and settings",
       "/help: this message",
       "",
       "For your channel or group (make me an administrator there first):",
@@ -77,6 +87,7 @@ export const en = {
   groupSubscriptions: (titles: string) => `This chat receives: ${titles}.`,
   groupNothing: "This chat receives nothing yet. An administrator can send /subscribe world.",
   settingsUsage: [
+    "/settings alone: your own settings as a reader.",
     "Change how posts look in a chat you administer:",
     "/settings @channel photo on|off",
     "/settings @channel preview on|off",
@@ -88,6 +99,89 @@ export const en = {
   languagePrompt: "Which language shall I write to you in? Tap a button, or send /language en or /language fa.",
   languageChanged: "From now on I write to you in English.",
   unknownLanguage: (word: string) => `I don't know the language "${word}". I write in English (/language en) and Persian (/language fa).`,
+  /** A reader's own way of receiving the news (src/bot/features/settings.ts, src/bot/settings-menu.ts). */
+  prefs: {
+    digestInstant: "each article as soon as it is published",
+    digestHourly: "one digest every hour",
+    digestDaily: (time: string) => `one digest a day at ${time}`,
+    quietNone: "none",
+    quietWindow: (from: string, to: string) => `${from}–${to}`,
+    languagesAll: "all languages",
+    languagesOnly: (names: string) => `only ${names}`,
+    languageNames: { en: "English", fa: "Persian" },
+    zone: (zone: string, time: string) => `${zone} (now ${time})`,
+    mutedNone: "none",
+    summary: (delivery: string, quiet: string, languages: string, zone: string, muted: string) =>
+      [
+        "⚙️ Your settings",
+        `📬 Delivery: ${delivery}`,
+        `🌙 Quiet hours: ${quiet}`,
+        `🌐 Article languages: ${languages}`,
+        `🕰 Time zone: ${zone}`,
+        `🔇 Muted words: ${muted}`,
+      ].join("\n"),
+    filtersHint: "Change them with /settings; /mute word and /unmute word change the muted words.",
+    needStart: "Follow a category first (/categories): your settings are kept with what you follow.",
+    digestSet: (delivery: string) => `✅ Delivery: ${delivery}.`,
+    digestUsage: [
+      "How shall I deliver your news?",
+      "/digest off: each article as soon as it is published",
+      "/digest hourly: one digest every hour",
+      "/digest daily 08:00: one digest a day at that time (24-hour clock, your time zone)",
+      "Or choose in /settings.",
+    ].join("\n"),
+    digestNeedsTime: "At what time? For example /digest daily 08:00 (24-hour clock, your time zone).",
+    badTime: (typed: string) => `"${typed}" is not a time of day. Write it as HH:MM on a 24-hour clock, for example 07:30 or 21:00.`,
+    quietSet: (window: string) =>
+      `🌙 Quiet hours: ${window}. Nothing is sent then; what arrives meanwhile comes as one digest when they end.`,
+    quietOff: "🔔 Quiet hours are off.",
+    quietUsage: [
+      "/quiet 23:00-07:00: nothing is sent in that window (your time zone); what arrives meanwhile comes as one digest when it ends.",
+      "/quiet off: no quiet hours.",
+    ].join("\n"),
+    quietZero: (time: string) =>
+      `A window from ${time} to ${time} has no length. Give two different times, for example /quiet 23:00-07:00.`,
+    timezoneSet: (zone: string, time: string) => `🕰 Your time zone is now ${zone}; it is ${time} there.`,
+    timezoneUsage: (zone: string, time: string) =>
+      `Your time zone is ${zone} (it is ${time} there). Change it with an IANA name, for example /timezone Europe/London or /timezone Asia/Tehran.`,
+    unknownZone: (typed: string) =>
+      `I don't know the time zone "${typed}". Use an IANA name such as Asia/Tehran, Europe/London or America/New_York.`,
+    unknownZoneSuggestion: (typed: string, suggestion: string) =>
+      `I don't know the time zone "${typed}". Did you mean /timezone ${suggestion}?`,
+    muted: (list: string) => `🔇 Muted: ${list}. Articles with these words in their title or summary are not sent to you.`,
+    alreadyMuted: (list: string) => `Already muted: ${list}.`,
+    muteUsage: (max: number, maxLength: number) =>
+      `Tell me which words: /mute football cricket, or phrases between commas: /mute climate change, football. Up to ${words(max)}, ${count(maxLength, "en")} characters each.`,
+    muteTooLong: (entry: string, maxLength: number) =>
+      `"${entry}" is too long: a muted word has at most ${count(maxLength, "en")} characters. Nothing was muted.`,
+    muteNotAWord: (entry: string) => `"${entry}" has no letter or digit to look for. Nothing was muted.`,
+    muteTooMany: (have: number, room: number, max: number) =>
+      `You can mute up to ${words(max)} and you have ${count(have, "en")}, so ${room > 0 ? `only ${words(room)} more fit` : "no more fit"}. Nothing was muted; /unmute some first.`,
+    unmuted: (list: string) => `🔔 Unmuted: ${list}.`,
+    notMuted: (list: string) => `Not muted: ${list}.`,
+    unmuteUsage: "Tell me which words: /unmute football. /filters lists your muted words.",
+    menu: {
+      delivery: "📬 Delivery",
+      quiet: "🌙 Quiet hours",
+      languages: "🌐 Article languages",
+      zone: "🕰 Time zone",
+      muted: "🔇 Muted words",
+      back: "↩️ Back",
+      instant: "Each article",
+      hourly: "Hourly",
+      daily: (time: string) => `Daily ${time}`,
+      quietOff: "Off",
+      languagesAll: "All languages",
+      languageOnly: (name: string) => `Only ${name}`,
+      digestHint: "Another time: /digest daily HH:MM",
+      quietHint: "Another window: /quiet 23:30-06:30",
+      languagesHint: "Articles in the other languages are not sent to you.",
+      zoneHint: "Another zone: /timezone Europe/Paris (any IANA name)",
+      mutedHint: (max: number) => `Mute a word: /mute word. Unmute it: /unmute word. Up to ${words(max)}.`,
+      saved: "✅ Saved",
+      stale: "This button is out of date; nothing was changed. Send /settings for a fresh menu.",
+    },
+  },
   /** The operators' commands, in the chats of ADMIN_CHAT_IDS (src/bot/features/admin.ts); HTML. */
   admin: {
     subscribersHeader: "<b>Subscribers</b>",
@@ -115,11 +209,17 @@ export const en = {
     subscribe: "Follow categories: /subscribe world",
     unsubscribe: "Stop following categories",
     mysubs: "What you follow",
+    settings: "Your settings: digests, quiet hours, languages, time zone",
+    digest: "Each article at once, or digests: /digest daily 08:00",
+    quiet: "Hours without messages: /quiet 23:00-07:00",
+    timezone: "Your time zone: /timezone Europe/London",
+    mute: "Skip articles with a word: /mute football",
+    unmute: "Stop skipping a word",
+    filters: "Your muted words and settings",
     stop: "Stop all messages",
     link: "Link a channel or group you administer",
     unlink: "Unlink a channel or group",
     channels: "The channels and groups you linked",
-    settings: "How posts look in your channel",
     language: "English or فارسی",
     help: "How this bot works",
   },

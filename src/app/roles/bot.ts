@@ -32,7 +32,11 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           ingestor: runtime.ingestor,
         })
       : undefined;
-  const bot = createBot(config.botToken, { subscriptions, channels, operators, logger }, { client: { apiRoot: config.telegramApiRoot } });
+  const bot = createBot(
+    config.botToken,
+    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock },
+    { client: { apiRoot: config.telegramApiRoot } },
+  );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
   runtime.botStatus.starting();
   bot.api.config.use(trackBotConnection(runtime.botStatus));
