@@ -20,7 +20,7 @@ export const DEFAULT_INLINE_WINDOW_DAYS = 7;
 /** Telegram shows at most 50 results per answer. */
 export const PAGE_SIZE = 50;
 /** Words of an article indexed at most (title first, then summary): bounds the index's memory. */
-export const MAX_INDEXED_WORDS = 48;
+export const MAX_INDEXED_WORDS = 24;
 /** A query's words searched at most; the longest are kept (they narrow the most). */
 export const MAX_QUERY_WORDS = 8;
 /** Longer "words" are not words a reader types: not indexed, not searched. */
