@@ -2,8 +2,9 @@
   Inline search: the newest articles holding every query word, hour by hour from the newest.
 
   Input:
-    KEYS[(h-1)*W + w]   the SET of seqs of word w in hour h (hours newest first), h = 1..H, w = 1..W
-    KEYS[H*W + h]       the HASH seq -> article id of hour h
+    KEYS[1..n]   H*W SETs, then H HASHes: for each hour h = 1..H (newest first), the SET of seqs
+                 of each query word w = 1..W in that hour (at (h-1)*W + w); then each hour's HASH
+                 seq -> article id (at H*W + h)
 
     ARGV[1] W, the number of words (1..8)
     ARGV[2] H, the number of hours
