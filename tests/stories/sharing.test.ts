@@ -98,6 +98,25 @@ describe("inline mode", () => {
     expect((results[0]!.input_message_content as { message_text: string }).message_text).toContain('">Read more</a>');
   });
 
+  it("pages through more than Telegram's 50 results with next_offset", async () => {
+    const s = await sharingStack("inline-pages");
+    const ali = s.telegram.addUser({ id: 5251, first_name: "Ali" });
+    for (let n = 1; n <= 55; n++) expect((await s.publish(article(["economy"], { title: `Market report ${n}` }))).status).toBe(202);
+    const first = await inline(s, ali, "market REPORT");
+    expect(first.results).toHaveLength(50);
+    expect(first.results[0]!.title).toBe("Market report 55");
+    expect(first.answer.next_offset).not.toBe("");
+    const second = await inline(s, ali, "market report", first.answer.next_offset);
+    expect(second.results.map((r) => r.title)).toEqual([
+      "Market report 5",
+      "Market report 4",
+      "Market report 3",
+      "Market report 2",
+      "Market report 1",
+    ]);
+    expect(second.answer.next_offset).toBe("");
+  });
+
   it("answers hostile, emoji-only and 256-character queries with results or none, never an error", async () => {
     const s = await sharingStack("inline-hostile");
     const ali = s.telegram.addUser({ id: 5301, first_name: "Ali" });
