@@ -10,7 +10,10 @@ import tseslint from "typescript-eslint";
 const LAYERS = [
   { name: "foundation", members: ["ids", "log", "time", "config/", "telegram/"] },
   { name: "storage", members: ["redis", "queues", "store/", "i18n/"] },
-  { name: "domain", members: ["ingest/", "format/", "preferences/", "delivery/", "channels/", "subscriptions/", "feeds/", "ops/"] },
+  {
+    name: "domain",
+    members: ["ingest/", "format/", "preferences/", "delivery/", "channels/", "subscriptions/", "feeds/", "ops/", "sharing/"],
+  },
   { name: "interfaces", members: ["bot/", "http/", "cli/", "sandbox/"] },
   { name: "app", members: ["app/"] },
   { name: "entry point", members: ["main"] },

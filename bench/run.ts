@@ -491,6 +491,27 @@ async function importRows(): Promise<void> {
   }
 }
 
+// 8. Inline: search over a window of 100,000 articles (issue 15).
+async function inline(): Promise<void> {
+  const { benchInline } = await import("./inline.js");
+  const prefix = uniquePrefix("bench-inline");
+  try {
+    const figures = await benchInline(redis, prefix, CATEGORIES_FILE, log);
+    results.inline_p50_ms = figures.p50Ms;
+    results.inline_p95_ms = figures.p95Ms;
+    results.inline_max_ms = figures.maxMs;
+    results.inline_index_mb = figures.indexMb;
+    results.inline_index_keys = figures.indexKeys;
+    results.inline_bytes_per_article = figures.bytesPerArticle;
+    results.inline_write_ms_per_article = figures.writeMsPerArticle;
+    for (const [kind, { p95, results: count }] of Object.entries(figures.byKind)) {
+      log(`inline: ${kind.padEnd(24)} p95 ${p95.toFixed(2)} ms, ${count.toFixed(1)} results on average`);
+    }
+  } finally {
+    await dropPrefix(prefix, REDIS_URL);
+  }
+}
+
 const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
@@ -518,11 +539,18 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["latency_p50_ms", "6. latency: ingest→first send p50 (ms)", (v) => v <= 150, "≤ 150"],
   ["latency_p95_ms", "6. latency: ingest→first send p95 (ms)", () => undefined, ""],
   ["import_rows_per_s", "7. import: subscriber rows per second", () => undefined, ""],
+  ["inline_p50_ms", "8. inline: query p50 over 100,000 articles (ms)", () => undefined, ""],
+  ["inline_p95_ms", "8. inline: query p95 over 100,000 articles (ms)", (v) => v <= 50, "≤ 50"],
+  ["inline_max_ms", "8. inline: query max (ms)", () => undefined, ""],
+  ["inline_index_mb", "8. inline: index Redis memory (MB)", () => undefined, ""],
+  ["inline_bytes_per_article", "8. inline: index bytes per article", () => undefined, ""],
+  ["inline_index_keys", "8. inline: index keys", () => undefined, ""],
+  ["inline_write_ms_per_article", "8. inline: store + index write per article, 500 in flight (ms)", () => undefined, ""],
 ];
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
-const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows };
+const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows, inline };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {

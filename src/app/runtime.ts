@@ -10,6 +10,7 @@ import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
 import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis.js";
 import { clearSandboxData } from "../sandbox/start.js";
+import { SearchIndex } from "../sharing/search-index.js";
 import { ChatStore } from "../store/chats.js";
 import { keys as keyLayout, type Keys } from "../store/keys.js";
 import { SYSTEM_CLOCK, type Clock } from "../time.js";
@@ -67,7 +68,14 @@ export async function createRuntime(
   }
   const keys = keyLayout(config.keyPrefix);
   const queues = openQueues(redis, config.keyPrefix);
-  const ingestor = new Ingestor({ redis, keys, categories: loaded, queues, logger });
+  const ingestor = new Ingestor({
+    redis,
+    keys,
+    categories: loaded,
+    queues,
+    logger,
+    index: new SearchIndex(redis, keys, config.inlineWindowDays),
+  });
   const store = new ChatStore(redis, config.keyPrefix);
   const clock = options.clock ?? SYSTEM_CLOCK;
   return {

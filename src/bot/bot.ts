@@ -7,6 +7,7 @@ import { help } from "./features/help.js";
 import { language } from "./features/language.js";
 import { membership } from "./features/membership.js";
 import { settings } from "./features/settings.js";
+import { sharing } from "./features/sharing.js";
 import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
 
@@ -27,6 +28,7 @@ export function createBot(token: string, services: BotServices, config: BotConfi
   bot.use(channels);
   bot.use(groups);
   bot.use(membership);
+  bot.use(sharing);
   bot.use(help);
   bot.catch((error) => {
     services.logger.error({ err: error.error, update: error.ctx.update.update_id }, "a bot handler failed");

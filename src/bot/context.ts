@@ -5,6 +5,7 @@ import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
 import type { PreferencesService } from "../preferences/service.js";
 import type { ChatRecord } from "../store/chat-record.js";
+import type { SharingService } from "../sharing/service.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 import type { Clock } from "../time.js";
 
@@ -19,6 +20,8 @@ export interface BotServices {
   /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
   readonly operators?: OperatorService;
   readonly logger: Logger;
+  /** Inline mode and the share button's choices (issue 15). */
+  readonly sharing?: SharingService;
 }
 
 export type BotContext = Context & {

@@ -28,6 +28,8 @@ export interface OperatorCli {
   readonly prefix: string;
   readonly categoriesFile: string;
   readonly feedInterval: number;
+  /** INLINE_WINDOW_DAYS: how long articles published here stay in the inline search index; default 7. */
+  readonly inlineWindowDays?: number;
   readonly logger: Logger;
   readonly now?: () => number;
 }

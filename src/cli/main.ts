@@ -84,6 +84,7 @@ async function runCommand(name: string, command: Command, args: readonly string[
         prefix: config.keyPrefix,
         categoriesFile: config.categoriesFile,
         feedInterval: config.feedInterval,
+        inlineWindowDays: config.inlineWindowDays,
         logger: createLogger(level, process.stderr),
       },
       process.env,

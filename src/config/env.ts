@@ -18,6 +18,10 @@ export function isSandboxKeyPrefix(prefix: string): boolean {
 }
 export type Role = (typeof ROLE_NAMES)[number];
 
+/** The networks the share button offers (SHARE_NETWORKS), in the order the choices are shown. */
+export const SHARE_NETWORK_NAMES = ["telegram", "x", "facebook"] as const;
+export type ShareNetwork = (typeof SHARE_NETWORK_NAMES)[number];
+
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
@@ -94,6 +98,26 @@ const envFields = z.object({
       ),
     )
     .optional(),
+  // Sharing (issue 15): how far back inline mode searches, the share button and its networks.
+  INLINE_WINDOW_DAYS: z.coerce
+    .number({ error: "must be a number of days" })
+    .int()
+    .min(1)
+    .max(14, "must be at most 14: articles are kept 14 days")
+    .default(7),
+  SHARE_BUTTONS: flag.default(true),
+  SHARE_NETWORKS: z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(",")
+          .map((n) => n.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(z.enum(SHARE_NETWORK_NAMES, { error: `must be a comma list of ${SHARE_NETWORK_NAMES.join(", ")}` })))
+    .default([...SHARE_NETWORK_NAMES]),
 });
 
 /** Every variable Bulletin reads (deployment files are checked against this list). */
@@ -165,6 +189,12 @@ export interface Config {
   readonly adminChatIds: readonly number[] | undefined;
   /** DEFAULT_TIMEZONE: the IANA zone of readers who did not choose one (canonical spelling). */
   readonly defaultTimezone: string;
+  /** INLINE_WINDOW_DAYS: how many days of articles inline mode searches (and the index keeps). */
+  readonly inlineWindowDays: number;
+  /** SHARE_BUTTONS: a "Share…" button under articles delivered to private chats. */
+  readonly shareButtons: boolean;
+  /** SHARE_NETWORKS: the choices behind the share button; none turns the button off too. */
+  readonly shareNetworks: readonly ShareNetwork[];
 }
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -201,6 +231,9 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     metricsToken: env.METRICS_TOKEN,
     adminChatIds: env.ADMIN_CHAT_IDS,
     defaultTimezone: env.DEFAULT_TIMEZONE,
+    inlineWindowDays: env.INLINE_WINDOW_DAYS,
+    shareButtons: env.SHARE_BUTTONS,
+    shareNetworks: env.SHARE_NETWORKS,
   };
 }
 
@@ -210,10 +243,18 @@ export interface CliConfig {
   readonly keyPrefix: string;
   readonly categoriesFile: string;
   readonly feedInterval: number;
+  readonly inlineWindowDays: number;
   readonly logLevel: string;
 }
 
-const cliFields = envFields.pick({ REDIS_URL: true, KEY_PREFIX: true, CATEGORIES_FILE: true, FEED_INTERVAL: true, LOG_LEVEL: true });
+const cliFields = envFields.pick({
+  REDIS_URL: true,
+  KEY_PREFIX: true,
+  CATEGORIES_FILE: true,
+  FEED_INTERVAL: true,
+  LOG_LEVEL: true,
+  INLINE_WINDOW_DAYS: true,
+});
 
 export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
   const env = parseEnv(cliFields, source);
@@ -222,6 +263,7 @@ export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
     keyPrefix: env.KEY_PREFIX,
     categoriesFile: env.CATEGORIES_FILE,
     feedInterval: env.FEED_INTERVAL,
+    inlineWindowDays: env.INLINE_WINDOW_DAYS,
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -6,6 +6,7 @@ import { formatArticle, formatDigest, hashtagWords, type ArticleMessage } from "
 import { messagesFor } from "../i18n/index.js";
 import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
+import { shareKeyboard } from "../sharing/share.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
 import {
@@ -80,6 +81,8 @@ export interface DelivererDeps {
   readonly timings: Timings;
   readonly logger: Logger;
   readonly paidBroadcast: boolean;
+  /** SHARE_BUTTONS (issue 15): a "Share…" button under single articles sent to private chats. */
+  readonly shareButtons?: boolean;
   readonly pacing?: PacingOptions;
 }
 
@@ -297,9 +300,14 @@ export class Deliverer {
       const message = this.formatted(article, record.language, withPhoto && settings.photo, settings);
       const seqs = [...plan.skipped, plan.item.seq];
       const threads = topicsFor(record, article);
+      const share = this.deps.shareButtons && record.kind === "private" && !article.announcement;
       const send = async (api: Api) => {
         for (const thread of threads) {
-          const where = { ...common, ...(thread === undefined ? {} : { message_thread_id: thread }) };
+          const where = {
+            ...common,
+            ...(thread === undefined ? {} : { message_thread_id: thread }),
+            ...(share ? { reply_markup: shareKeyboard(messages) } : {}),
+          };
           if (message.kind === "photo") await api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
           else {
             const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };

@@ -203,6 +203,14 @@ export const en = {
     announceUsage: "Usage: /announce <text> — a service message to every reader, sent through the same rate-limited delivery.",
     announced: (id: string) => `📢 Announcement ${id} queued: every reader gets it once, at the pace Telegram allows.`,
   },
+  sharing: {
+    /** The one button under a delivered article; pressed, it turns into the networks' buttons. */
+    share: "↗️ Share…",
+    networks: { telegram: "Telegram", x: "X", facebook: "Facebook" },
+    notAnArticle: "There is no article in this message to share.",
+    /** Inline mode with no result: the line Telegram shows above the (empty) results. */
+    noResults: "No recent article matches. Open the bot",
+  },
   commandDescriptions: {
     start: "Start and choose categories",
     categories: "Choose categories with buttons",

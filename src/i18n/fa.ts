@@ -207,6 +207,12 @@ export const fa: Messages = {
     announceUsage: `روش استفاده: ${i("/announce <text>")}؛ پیامی همگانی برای همه‌ی خوانندگان، با همان ارسال محدودشده‌ی خبرها.`,
     announced: (id: string) => `📢 اطلاعیه‌ی ${i(id)} در صف است: هر خواننده یک بار، با سرعتی که تلگرام اجازه می‌دهد، آن را می‌گیرد.`,
   },
+  sharing: {
+    share: "↗️ هم‌رسانی…",
+    networks: { telegram: "تلگرام", x: "ایکس", facebook: "فیس‌بوک" },
+    notAnArticle: "در این پیام خبری برای هم‌رسانی نیست.",
+    noResults: "خبر تازه‌ای پیدا نشد. ربات را باز کنید",
+  },
   commandDescriptions: {
     start: "شروع و انتخاب دسته‌ها",
     categories: "انتخاب دسته‌ها با دکمه",

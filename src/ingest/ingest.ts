@@ -6,6 +6,7 @@ import type { Logger } from "../log.js";
 import { JOB_NAMES, type Queues } from "../queues.js";
 import type { Keys } from "../store/keys.js";
 import { acceptArticle } from "../store/scripts/accept-article.js";
+import type { SearchIndex } from "../sharing/search-index.js";
 import { articleInputSchema, type ArticleInput, type ArticleSource, type StoredArticle } from "./article.js";
 
 /** How long an accepted article and its dedupe marks are kept. */
@@ -53,6 +54,8 @@ export interface IngestDeps {
   readonly queues: Pick<Queues, "fanout">;
   readonly logger: Logger;
   readonly now?: () => number;
+  /** The inline search index, written right after acceptance; absent, articles are not searchable inline. */
+  readonly index?: SearchIndex;
 }
 
 /**
@@ -153,6 +156,7 @@ export class Ingestor {
     }
     const { seq } = acceptance;
     await this.enqueueFanout(id);
+    await this.indexForInline({ ...article, seq });
     this.logger.info({ id, seq, source, categories: slugs, priority: article.priority }, "article accepted");
     return { status: "accepted", id, seq };
   }
@@ -164,6 +168,15 @@ export class Ingestor {
   private async ensureFannedOut(id: ArticleId): Promise<void> {
     const fanned = await this.deps.redis.hget(this.deps.keys.article(id), "fanned");
     if (fanned === null) await this.enqueueFanout(id);
+  }
+
+  /** Inline search is a convenience: an index write that fails is logged, never an ingest error (the article is accepted). */
+  private async indexForInline(article: Omit<StoredArticle, "seq"> & { seq: number }): Promise<void> {
+    try {
+      await this.deps.index?.add(article);
+    } catch (error) {
+      this.logger.warn({ err: error, id: article.id }, "article not indexed for inline search");
+    }
   }
 
   private async enqueueFanout(id: ArticleId): Promise<void> {

@@ -67,6 +67,17 @@ export function keys(prefix: string) {
     sendsInMinute: (unixMinute: number) => `${prefix}:sends:${unixMinute}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
+    /**
+     * Inline search (src/sharing/search-index.ts), under the tag `{inline}`: per hour of arrival
+     * (epoch hour), a SET of article seqs per normalized word and a HASH seq → article id; each
+     * key expires when its hour leaves the search window.
+     */
+    inline: {
+      word: (hour: number, word: string) => `${prefix}:{inline}:w:${hour}:${word}`,
+      ids: (hour: number) => `${prefix}:{inline}:ids:${hour}`,
+      /** Every inline key matches this (what the bench measures). */
+      pattern: `${prefix}:{inline}:*`,
+    },
   };
 }
 

@@ -42,6 +42,9 @@ describe("loadConfig", () => {
       roles: ["bot", "workers", "http", "feeds"],
       logLevel: "info",
       defaultTimezone: "Asia/Tehran",
+      inlineWindowDays: 7,
+      shareButtons: true,
+      shareNetworks: ["telegram", "x", "facebook"],
     };
 
     it("gives every variable but BOT_TOKEN its contract default", () => {
@@ -70,6 +73,9 @@ describe("loadConfig", () => {
         "ROLES",
         "LOG_LEVEL",
         "DEFAULT_TIMEZONE",
+        "INLINE_WINDOW_DAYS",
+        "SHARE_BUTTONS",
+        "SHARE_NETWORKS",
       ];
       expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, ""])) })).toEqual(defaults);
       expect(loadConfig({ BOT_TOKEN, ...Object.fromEntries(names.map((n) => [n, "  "])) })).toEqual(defaults);
@@ -98,6 +104,9 @@ describe("loadConfig", () => {
         ROLES: "http",
         LOG_LEVEL: "debug",
         DEFAULT_TIMEZONE: "Europe/London",
+        INLINE_WINDOW_DAYS: "3",
+        SHARE_BUTTONS: "false",
+        SHARE_NETWORKS: "x, telegram",
       }),
     ).toEqual({
       botToken: BOT_TOKEN,
@@ -114,6 +123,25 @@ describe("loadConfig", () => {
       roles: ["http"],
       logLevel: "debug",
       defaultTimezone: "Europe/London",
+      inlineWindowDays: 3,
+      shareButtons: false,
+      shareNetworks: ["x", "telegram"],
+    });
+  });
+
+  describe("sharing (issue 15)", () => {
+    it("keeps the inline window within the 14 days articles are kept", () => {
+      expect(problemsOf({ BOT_TOKEN, INLINE_WINDOW_DAYS: "15" })).toEqual([
+        "INLINE_WINDOW_DAYS: must be at most 14: articles are kept 14 days",
+      ]);
+      expect(problemsOf({ BOT_TOKEN, INLINE_WINDOW_DAYS: "0" })).toHaveLength(1);
+      expect(problemsOf({ BOT_TOKEN, INLINE_WINDOW_DAYS: "week" })).toEqual(["INLINE_WINDOW_DAYS: must be a number of days"]);
+    });
+
+    it("names the networks it knows when SHARE_NETWORKS has another", () => {
+      expect(problemsOf({ BOT_TOKEN, SHARE_NETWORKS: "telegram,instagram" })).toEqual([
+        "SHARE_NETWORKS.1: must be a comma list of telegram, x, facebook",
+      ]);
     });
   });
 

@@ -22,6 +22,7 @@ import { BotCommands } from "./commands.js";
 import { EventHub } from "./events.js";
 import { Faults } from "./faults.js";
 import { Records, waitForCount, waitUntil } from "./inspection.js";
+import { InlineQueries } from "./inline.js";
 import { FloodLimits } from "./limits.js";
 import { Messages } from "./messages.js";
 import { BotApiServer } from "./server.js";
@@ -35,6 +36,8 @@ import type {
   FakeTelegramListener,
   FakeTelegramOptions,
   FaultOptions,
+  InlineAnswer,
+  InlineQueryOptions,
   MemberRights,
   MenuPlace,
   MemberStatus,
@@ -67,6 +70,7 @@ export class FakeTelegram {
   private readonly updates: UpdateQueue;
   private readonly callbacks: CallbackQueries;
   private readonly simulation: UserSimulation;
+  private readonly inline: InlineQueries;
   private readonly commands = new BotCommands();
   private closed = false;
 
@@ -82,7 +86,7 @@ export class FakeTelegram {
       username: options.botUsername ?? "bulletin_test_bot",
       can_join_groups: true,
       can_read_all_group_messages: false,
-      supports_inline_queries: false,
+      supports_inline_queries: options.inlineMode ?? false,
       can_connect_to_business: false,
       has_main_web_app: false,
       has_topics_enabled: false,
@@ -109,6 +113,7 @@ export class FakeTelegram {
     this.updates = new UpdateQueue(this.events);
     this.callbacks = new CallbackQueries(this.events);
     this.simulation = new UserSimulation(this.world, this.updates, this.callbacks);
+    this.inline = new InlineQueries(this.world, this.updates, this.events, options.inlineMode ?? false);
     const messages = new Messages(this.world, this.topics, this.limits, this.records, this.events, recordMessages);
     this.server = new BotApiServer(server, {
       token,
@@ -118,6 +123,7 @@ export class FakeTelegram {
         ...this.commands.methods(),
         ...messages.methods(),
         ...this.callbacks.methods(),
+        ...this.inline.methods(),
         ...new ChatQueries(this.world).methods(),
       },
       faults: this.faults,
@@ -312,6 +318,27 @@ export class FakeTelegram {
   }
 
   /** The user presses an inline button with `data` under one of the bot's messages. */
+  /** The user types `@bot <query>` (in the chat `options.chatType` says): an inline_query update; its id is `queryId`. */
+  userTypesInline(user: User, query: string, options: InlineQueryOptions = {}): { update: Update; queryId: string } {
+    return this.inline.userTypes(user, query, options);
+  }
+
+  /** The bot's answer to inline query `queryId`, once it answered. */
+  inlineAnswer(queryId: string): InlineAnswer | undefined {
+    return this.inline.answerOf(queryId);
+  }
+
+  /** Waits for the bot's answer to inline query `queryId`. */
+  async waitForInlineAnswer(queryId: string, timeoutMs = 5000): Promise<InlineAnswer> {
+    await this.waitFor(() => this.inline.answerOf(queryId) !== undefined, { timeoutMs, message: `an answer to inline query ${queryId}` });
+    return this.inline.answerOf(queryId)!;
+  }
+
+  /** The user picks a result of an answered inline query in `chatId`: its message appears there, from the user via the bot. */
+  userPicksInlineResult(user: User, queryId: string, resultId: string, chatId: number): Message {
+    return this.inline.userPicks(user, queryId, resultId, chatId);
+  }
+
   userPresses(user: User, message: SentMessage | Message, data: string): Update {
     return this.simulation.userPresses(user, message, data);
   }

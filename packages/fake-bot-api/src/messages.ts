@@ -223,7 +223,11 @@ export function messageObject(state: ChatState, m: SentMessage, bot: User): Mess
   const message: Message = { message_id: m.message_id, date: m.date, chat };
   // Channel posts carry the channel as sender; everywhere else the bot is `from`.
   if (chat.type === "channel") message.sender_chat = chat;
-  else message.from = bot;
+  if (m.sender) {
+    // A user's message sent through the bot's inline mode.
+    message.from = m.sender;
+    message.via_bot = bot;
+  } else if (chat.type !== "channel") message.from = bot;
   // A topic message replies to the topic's forum_topic_created message, as in Telegram.
   const root = m.message_thread_id === undefined ? undefined : topicRoot(state, m.message_thread_id);
   if (m.message_thread_id !== undefined) message.message_thread_id = m.message_thread_id;

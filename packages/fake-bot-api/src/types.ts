@@ -8,6 +8,7 @@ import type {
   ChatMemberMember,
   ChatMemberRestricted,
   InlineKeyboardMarkup,
+  InlineQueryResult,
   LinkPreviewOptions,
   MessageEntity,
   PhotoSize,
@@ -48,6 +49,8 @@ export interface FakeTelegramOptions {
    */
   strictChats?: boolean;
   limits?: Partial<FakeTelegramLimits>;
+  /** The bot answers inline queries (@BotFather /setinline): getMe says so and users can type `@bot …`. Default false. */
+  inlineMode?: boolean;
   /** Delay of every answer, in ms. Default 0. */
   latencyMs?: number;
   /** false keeps only counters and send timestamps (no message bodies, no call log). Default true. */
@@ -78,6 +81,8 @@ export interface SentMessage {
   photo?: PhotoSize[];
   reply_markup?: InlineKeyboardMarkup;
   link_preview_options?: LinkPreviewOptions;
+  /** A user's message sent "via @bot" (a picked inline result, method "inline"); absent for the bot's own. */
+  sender?: User;
   message_thread_id?: number;
   allow_paid_broadcast?: boolean;
   /** Unix seconds, as in Message.date. */
@@ -87,6 +92,26 @@ export interface SentMessage {
   /** How many times editMessageText / editMessageReplyMarkup changed it. */
   edits: number;
   editedAt?: number;
+}
+
+/** The bot's answer to an inline query (answerInlineQuery), as accepted. */
+export interface InlineAnswer {
+  inline_query_id: string;
+  /** What the user had typed. */
+  query: string;
+  results: InlineQueryResult[];
+  next_offset: string;
+  cache_time?: number;
+  is_personal?: boolean;
+  /** ms timestamp of acceptance. */
+  at: number;
+}
+
+export interface InlineQueryOptions {
+  /** The page asked for (the answer's next_offset); default "". */
+  offset?: string;
+  /** Where the user types: Telegram's chat_type of the inline query. Default "sender" (their chat with the bot). */
+  chatType?: "sender" | "private" | "group" | "supergroup" | "channel";
 }
 
 export interface RecordedCall {

@@ -3,10 +3,13 @@ import { createBot } from "../../bot/bot.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { ChannelService } from "../../channels/service.js";
+import { ArticleCache } from "../../delivery/articles.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
 import { trackBotConnection } from "../../ops/health.js";
 import { OperatorService } from "../../ops/service.js";
 import { openOperatorQueues } from "../../queues.js";
+import { SearchIndex } from "../../sharing/search-index.js";
+import { SharingService } from "../../sharing/service.js";
 import { SubscriptionService } from "../../subscriptions/service.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole, Tuning } from "./index.js";
@@ -32,9 +35,15 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           ingestor: runtime.ingestor,
         })
       : undefined;
+  const sharing = new SharingService({
+    index: new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
+    articles: new ArticleCache(runtime.redis, runtime.keys),
+    categories: runtime.categories,
+    networks: config.shareNetworks,
+  });
   const bot = createBot(
     config.botToken,
-    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock },
+    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock, sharing },
     { client: { apiRoot: config.telegramApiRoot } },
   );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
@@ -46,7 +55,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   await bot.init();
   await publishCommands(bot.api);
   const polling = bot.start({
-    allowed_updates: ["message", "callback_query", "my_chat_member"],
+    allowed_updates: ["message", "callback_query", "my_chat_member", "inline_query"],
     onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),
   });
   polling.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));

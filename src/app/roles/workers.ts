@@ -42,6 +42,7 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     timings,
     logger,
     paidBroadcast: config.paidBroadcast,
+    shareButtons: config.shareButtons && config.shareNetworks.length > 0,
     pacing: tuning.pacing ?? DEFAULT_PACING,
   });
   const fanout = new Fanout({

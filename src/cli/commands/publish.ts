@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Ingestor, type IngestOutcome } from "../../ingest/ingest.js";
 import { openQueues } from "../../queues.js";
+import { DEFAULT_INLINE_WINDOW_DAYS, SearchIndex } from "../../sharing/search-index.js";
 import { EXIT, UsageError, categoriesOf, guarded, keysOf, type ExitCode, type OperatorCli } from "../context.js";
 
 export const PUBLISH_USAGE = `Usage: publish (--url <url> --title <text> --category <slug> [--category <slug>…] [--summary <text>]
@@ -115,7 +116,9 @@ export async function runPublishCommand(args: readonly string[], cli: OperatorCl
     const categories = categoriesOf(cli);
     const queues = openQueues(cli.redis, cli.prefix);
     try {
-      const ingestor = new Ingestor({ redis: cli.redis, keys: keysOf(cli), categories, queues, logger: cli.logger });
+      const keys = keysOf(cli);
+      const index = new SearchIndex(cli.redis, keys, cli.inlineWindowDays ?? DEFAULT_INLINE_WINDOW_DAYS);
+      const ingestor = new Ingestor({ redis: cli.redis, keys, categories, queues, logger: cli.logger, index });
       const reported: Reported[] = [];
       for (const [index, article] of articles.entries()) reported.push({ index, outcome: await ingestor.ingest(article, "cli") });
       const refused = reported.filter((r) => r.outcome.status === "invalid" || r.outcome.status === "unknown-category");
