@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 import { canonicalTimeZone } from "../time.js";
@@ -17,6 +18,22 @@ export function isSandboxKeyPrefix(prefix: string): boolean {
   return prefix.startsWith(SANDBOX_KEY_PREFIX);
 }
 export type Role = (typeof ROLE_NAMES)[number];
+
+/**
+ * Whether a listening address or a name in a Host header is this machine only: `localhost`,
+ * 127.0.0.0/8, ::1 (bracketed or not) and their IPv4-mapped forms. 0.0.0.0 and :: are every
+ * interface, so not loopback.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (name === "localhost" || name === "localhost.") return true;
+  if (!ipaddr.isValid(name)) return false;
+  const address = ipaddr.process(name);
+  return address.range() === "loopback";
+}
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
@@ -126,6 +143,19 @@ const envSchema = envFields
       }
     },
     { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "KEY_PREFIX" || issue.path?.[0] === "SANDBOX") },
+  )
+  .superRefine(
+    (env, ctx) => {
+      // The sandbox's page publishes and steers readers without a password: this machine only.
+      if (env.SANDBOX === true && !isLoopbackHost(env.HTTP_HOST)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["HTTP_HOST"],
+          message: `must be a loopback address (127.0.0.1, ::1 or localhost) in the sandbox, not ${env.HTTP_HOST}: its page has no password`,
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "HTTP_HOST" || issue.path?.[0] === "SANDBOX") },
   )
   .superRefine(
     (env, ctx) => {
