@@ -39,10 +39,26 @@ const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/**
+ * The words of the placeholders that example files, READMEs and tutorials put where a secret goes
+ * ("replace-with-…", "change-me", "your-token-…", "a-long-random-secret"): long enough for the
+ * length rules, and known to anyone who read the same file.
+ */
+const PLACEHOLDER = /replace|change[-_ ]?me|your[-_ ]|placeholder|a-long-random-secret|example|xxxxxxxxxx/i;
+
+/** A secret (token, password) that is not a known placeholder. */
+function ownSecret<T extends z.ZodString>(schema: T) {
+  return schema.refine((value) => !PLACEHOLDER.test(value), {
+    message: "is a placeholder from an example, not a secret: set a secret of your own (openssl rand -hex 32 makes one)",
+  });
+}
+
 const envFields = z.object({
-  BOT_TOKEN: z
-    .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
-    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
+  BOT_TOKEN: ownSecret(
+    z
+      .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
+  ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" }).optional(),
   KEY_PREFIX: z
@@ -51,7 +67,7 @@ const envFields = z.object({
     .default("bulletin"),
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   HTTP_PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65_535).default(3000),
-  INGEST_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  INGEST_TOKEN: ownSecret(z.string().min(16, "must be at least 16 characters")).optional(),
   CATEGORIES_FILE: z.string().min(1).default("config/categories.json"),
   SEND_RATE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(FREE_SEND_RATE),
   PAID_BROADCAST: flag.default(false),
@@ -92,8 +108,8 @@ const envFields = z.object({
     .string()
     .regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'")
     .optional(),
-  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  ADMIN_PASSWORD: ownSecret(z.string().min(12, "must be at least 12 characters")).optional(),
+  METRICS_TOKEN: ownSecret(z.string().min(16, "must be at least 16 characters")).optional(),
   ADMIN_CHAT_IDS: z
     .string()
     .transform((s) =>
