@@ -10,7 +10,7 @@ import type { SubscriptionService } from "../subscriptions/service.js";
 export interface BotServices {
   readonly subscriptions: SubscriptionService;
   readonly channels: ChannelService;
-  /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
+  /** The operators' commands (ADMIN_USER_IDS); absent when no operator is configured. */
   readonly operators?: OperatorService;
   readonly logger: Logger;
 }

@@ -53,6 +53,19 @@ function ownSecret<T extends z.ZodString>(schema: T) {
   });
 }
 
+/** A comma list of Telegram ids, each matching `pattern`. */
+function idList(message: string, pattern: RegExp) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(pattern, message).transform(Number)));
+}
+
 const envFields = z.object({
   BOT_TOKEN: ownSecret(
     z
@@ -110,23 +123,10 @@ const envFields = z.object({
     .optional(),
   ADMIN_PASSWORD: ownSecret(z.string().min(12, "must be at least 12 characters")).optional(),
   METRICS_TOKEN: ownSecret(z.string().min(16, "must be at least 16 characters")).optional(),
-  ADMIN_CHAT_IDS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(",")
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^-?[1-9]\d{0,14}$/, "must be a comma list of Telegram chat ids (integers)")
-          .transform(Number),
-      ),
-    )
-    .optional(),
+  // Operators (issue 16): people by their Telegram user id, in their private chat with the bot.
+  ADMIN_USER_IDS: idList("must be a comma list of Telegram user ids (positive integers)", /^[1-9]\d{0,14}$/).optional(),
+  // Kept from issue 6: a private chat's id is its person's user id. A group's would make all its members operators.
+  ADMIN_CHAT_IDS: idList("must be a comma list of Telegram chat ids (integers)", /^-?[1-9]\d{0,14}$/).optional(),
 });
 
 /** Every variable Bulletin reads (deployment files are checked against this list). */
@@ -175,6 +175,20 @@ const envSchema = envFields
   )
   .superRefine(
     (env, ctx) => {
+      for (const id of env.ADMIN_CHAT_IDS ?? []) {
+        if (id < 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["ADMIN_CHAT_IDS"],
+            message: `${id} is a group or channel: every member would be an operator; list the operators' user ids in ADMIN_USER_IDS`,
+          });
+        }
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_CHAT_IDS") },
+  )
+  .superRefine(
+    (env, ctx) => {
       if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
         const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
         ctx.addIssue({
@@ -207,8 +221,11 @@ export interface Config {
   readonly admin: { readonly user: string; readonly password: string } | undefined;
   /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
-  /** ADMIN_CHAT_IDS: the chats whose messages may use the admin commands; unset, none. */
-  readonly adminChatIds: readonly number[] | undefined;
+  /**
+   * The operators allowed the admin commands, by Telegram user id: ADMIN_USER_IDS and the private
+   * chats of ADMIN_CHAT_IDS (the same ids); unset, nobody.
+   */
+  readonly adminUserIds: readonly number[] | undefined;
   /** DEFAULT_TIMEZONE: the IANA zone of readers who did not choose one (canonical spelling). */
   readonly defaultTimezone: string;
 }
@@ -245,7 +262,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
     metricsToken: env.METRICS_TOKEN,
-    adminChatIds: env.ADMIN_CHAT_IDS,
+    adminUserIds:
+      env.ADMIN_USER_IDS === undefined && env.ADMIN_CHAT_IDS === undefined
+        ? undefined
+        : [...new Set([...(env.ADMIN_USER_IDS ?? []), ...(env.ADMIN_CHAT_IDS ?? [])])],
     defaultTimezone: env.DEFAULT_TIMEZONE,
   };
 }

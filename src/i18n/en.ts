@@ -88,7 +88,7 @@ export const en = {
   languagePrompt: "Which language shall I write to you in? Tap a button, or send /language en or /language fa.",
   languageChanged: "From now on I write to you in English.",
   unknownLanguage: (word: string) => `I don't know the language "${word}". I write in English (/language en) and Persian (/language fa).`,
-  /** The operators' commands, in the chats of ADMIN_CHAT_IDS (src/bot/features/admin.ts); HTML. */
+  /** The operators' commands, to the operators of ADMIN_USER_IDS (src/bot/features/admin.ts); HTML. */
   admin: {
     subscribersHeader: "<b>Subscribers</b>",
     subscribers: (category: string, subscribers: number) => `${category}: ${count(subscribers, "en")}`,

@@ -17,11 +17,11 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
   const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
   const { config } = runtime;
-  const operatorQueues = config.adminChatIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
+  const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
   const operators =
-    config.adminChatIds && operatorQueues
+    config.adminUserIds && operatorQueues
       ? new OperatorService({
-          adminChatIds: config.adminChatIds,
+          adminUserIds: config.adminUserIds,
           redis: runtime.redis,
           prefix: config.keyPrefix,
           keys: runtime.keys,
