@@ -22,6 +22,8 @@ export interface Tuning {
   readonly inFlight?: { readonly min: number; readonly max: number };
   /** What time it is for digests and quiet hours: stories move it instead of waiting (in-process only). */
   readonly clock?: Clock;
+  /** How long one reading of /metrics is served (default METRICS_CACHE_MS), on which clock. */
+  readonly metricsCache?: { readonly ttlMs?: number; readonly now?: () => number };
 }
 
 export interface RunningRole {
@@ -40,7 +42,7 @@ export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {
     case "workers":
       return startWorkers(runtime, tuning);
     case "http":
-      return startHttp(runtime, sandbox);
+      return startHttp(runtime, tuning, sandbox);
     case "feeds":
       return startFeedsRole(runtime);
   }
