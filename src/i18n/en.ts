@@ -58,6 +58,7 @@ export const en = {
   chatNotFound: (ref: string) =>
     `I can't find ${ref}. Add me to it first (as an administrator of a channel), then try again with its @username or its id.`,
   userNotAdmin: (title: string) => `You are not an administrator of ${title}, so you can't change what it receives.`,
+  userCannotPost: (title: string) => `You are an administrator of ${title} but may not post there, so you can't choose what it posts.`,
   botNotInChat: (title: string) => `I am not in ${title}. Add me to it (as an administrator of a channel) first.`,
   botCannotPost: (title: string) => `I can't post in ${title}: make me an administrator who may post messages.`,
   linked: (title: string, titles: string) => `✅ ${title} now receives: ${titles}.`,
