@@ -11,8 +11,14 @@ import { configProblems } from "../support/config-problems.js";
 const BOT_TOKEN = "123456789:AAF-test-token-for-config-tests_x";
 const operator = { id: 500, is_bot: false, first_name: "Operator" };
 const privateChat = { id: 500, type: "private" as const, first_name: "Operator" };
-const command = (extra: Partial<Message> = {}): Message =>
-  ({ message_id: 1, date: 0, chat: privateChat, from: operator, text: "/pause", ...extra });
+const command = (extra: Partial<Message> = {}): Message => ({
+  message_id: 1,
+  date: 0,
+  chat: privateChat,
+  from: operator,
+  text: "/pause",
+  ...extra,
+});
 const operators = new Set([500]);
 
 describe("who may use the operators' commands", () => {
