@@ -3,9 +3,24 @@ import pretty from "pino-pretty";
 
 export type { Logger };
 
-/** The one logger of a process, writing JSON lines; components take `logger.child({ component })`. */
+/**
+ * A bot token (`<bot id>:<secret>`), with or without the `bot` of a Bot API path. grammY's network
+ * errors carry the request URL (…/bot<token>/sendMessage), and pino prints nested errors whole.
+ */
+const BOT_TOKEN_PATTERN = /(bot)?(\d{3,20}):[A-Za-z0-9_-]{20,}/g;
+
+/** `text` with every bot token's secret replaced: `bot123456789:<redacted>` keeps which bot it was. */
+export function redactTokens(text: string): string {
+  return text.replace(BOT_TOKEN_PATTERN, (_match, bot: string | undefined, id: string) => `${bot ?? ""}${id}:<redacted>`);
+}
+
+/**
+ * The one logger of a process, writing JSON lines; components take `logger.child({ component })`.
+ * Every line is redacted as written (after serialisation), so no field, nesting or message can
+ * carry a bot token out.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, base: { app: "bulletin" } }, destination);
+  return pino({ level, base: { app: "bulletin" }, hooks: { streamWrite: redactTokens } }, destination);
 }
 
 /**

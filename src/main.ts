@@ -5,6 +5,7 @@ import { startBulletin } from "./app/app.js";
 import { loadConfig, type Role } from "./config/env.js";
 import { ConfigError } from "./config/errors.js";
 import { createLogger, createReadableLogger } from "./log.js";
+import { networkErrorCode } from "./telegram/errors.js";
 import { SandboxClock } from "./sandbox/clock.js";
 import { sandboxEnv, sandboxRequested } from "./sandbox/mode.js";
 import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
@@ -41,7 +42,7 @@ export async function main(only?: readonly Role[]): Promise<void> {
       return exitWithProblems(new ConfigError([`BOT_TOKEN: Telegram refused the token (${error.description}); check it with @BotFather`]));
     }
     if (error instanceof HttpError) {
-      return exitWithProblems(new ConfigError([`TELEGRAM_API_ROOT: cannot reach ${config.telegramApiRoot} (${String(error.error)})`]));
+      return exitWithProblems(new ConfigError([`TELEGRAM_API_ROOT: cannot reach ${config.telegramApiRoot} (${networkErrorCode(error)})`]));
     }
     return exitWithProblems(error);
   }

@@ -27,6 +27,12 @@ export interface StartOptions {
 }
 
 /**
+ * How long a graceful stop may wait for sends in flight: below compose's (and Kubernetes') 30 s
+ * grace, so that Bulletin, not a SIGKILL, decides what happens to the work it holds.
+ */
+export const SHUTDOWN_DEADLINE_MS = 25_000;
+
+/**
  * The HTTP server first: a port that turns out busy after all (ensureCanListen checked it) stops
  * start-up before the bot and the workers take any work.
  */
@@ -58,7 +64,22 @@ export async function startBulletin(config: Config, logger: Logger, options: Sta
       stopped ??= (async () => {
         // Intake first (HTTP, bot, feeds), then the workers finish what they hold, then connections close.
         const order: Role[] = ["http", "bot", "feeds", "workers"];
-        for (const name of order) await Promise.all(roles.filter((r) => r.role === name).map((r) => r.stop()));
+        const graceful = (async () => {
+          for (const name of order) await Promise.all(roles.filter((r) => r.role === name).map((r) => r.stop()));
+        })();
+        const deadlineMs = options.tuning?.shutdownDeadlineMs ?? SHUTDOWN_DEADLINE_MS;
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), deadlineMs)));
+        const outcome = await Promise.race([graceful.then(() => "done" as const), late]);
+        clearTimeout(timer);
+        if (outcome === "late") {
+          logger.warn(
+            { deadlineMs },
+            "shutdown deadline passed with work in flight: its jobs go back to the queue (BullMQ's stalled check) for the next process",
+          );
+          await Promise.allSettled(roles.map((r) => r.abort?.() ?? Promise.resolve()));
+          graceful.catch(() => undefined);
+        }
         await runtime.close();
         logger.info("stopped");
       })();

@@ -61,6 +61,7 @@ export async function createRuntime(
   };
   const redis = connect();
   await ensureAnswers(redis, resolved.url);
+  await ensureNoEviction(redis, resolved.url, logger);
   // The sandbox's built-in Bot API forgets its readers and channels when it stops: their data goes too.
   if (options.emptySandbox) {
     const removed = await clearSandboxData(redis, config.keyPrefix);
@@ -112,6 +113,30 @@ async function ensureAnswers(redis: Redis, url: string): Promise<void> {
       `REDIS_URL: nothing answers at ${redactRedisUrl(url)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`,
     ]);
   }
+}
+
+/**
+ * BullMQ needs maxmemory-policy noeviction: a Redis that evicts keys under memory pressure drops
+ * queued jobs, cursors and subscriptions without a word. A managed Redis that forbids CONFIG is
+ * trusted (with a warning), since its policy cannot be read.
+ */
+async function ensureNoEviction(redis: Redis, url: string, logger: Logger): Promise<void> {
+  let policy: string | undefined;
+  try {
+    const answer = (await redis.config("GET", "maxmemory-policy")) as unknown;
+    policy = Array.isArray(answer) && typeof answer[1] === "string" ? answer[1] : undefined;
+  } catch (error) {
+    logger.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "cannot read Redis's maxmemory-policy (CONFIG GET refused); it must be noeviction",
+    );
+    return;
+  }
+  if (policy === undefined || policy === "noeviction") return;
+  redis.disconnect();
+  throw new ConfigError([
+    `REDIS_URL: maxmemory-policy is ${policy} at ${redactRedisUrl(url)}; Bulletin needs noeviction (evicted keys lose queued work and readers): set maxmemory-policy noeviction in its configuration`,
+  ]);
 }
 
 function stopChild(child: ChildProcess | undefined): void {

@@ -17,7 +17,7 @@ export interface BotServices {
   readonly preferences: PreferencesService;
   /** What time it is for readers' schedules (the local time /timezone shows). */
   readonly clock: Clock;
-  /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
+  /** The operators' commands (ADMIN_USER_IDS); absent when no operator is configured. */
   readonly operators?: OperatorService;
   readonly logger: Logger;
   /** Inline mode and the share button's choices (issue 15). */

@@ -3,7 +3,10 @@ import type { ChatMember } from "grammy/types";
 export type ChatType = "group" | "supergroup" | "channel";
 
 /** What stands in the way of steering a chat: the person asking, or the bot itself. */
-export type MissingRight = "user-not-admin" | "bot-not-in-chat" | "bot-cannot-post";
+export type MissingRight = "user-not-admin" | "user-cannot-post" | "bot-not-in-chat" | "bot-cannot-post";
+
+/** The rights that are the asking user's own (the others are the bot's). */
+export const USER_RIGHTS: ReadonlySet<MissingRight> = new Set(["user-not-admin", "user-cannot-post"]);
 
 export type RightsVerdict = { readonly ok: true } | { readonly ok: false; readonly missing: readonly MissingRight[] };
 
@@ -13,12 +16,14 @@ export function isAdmin(member: ChatMember | undefined): boolean {
 
 /**
  * Pure: may this user steer this chat, and can the bot post there? The user must be its creator or
- * an administrator now; in a channel the bot must be an administrator allowed to post, in a group
- * a member allowed to send messages.
+ * an administrator now, and in a channel an administrator allowed to post (choosing what a channel
+ * posts is posting: an admin who may only edit or delete may not); in a channel the bot must be an
+ * administrator allowed to post, in a group a member allowed to send messages.
  */
 export function judgeRights(type: ChatType, user: ChatMember | undefined, bot: ChatMember | undefined): RightsVerdict {
   const missing: MissingRight[] = [];
   if (!isAdmin(user)) missing.push("user-not-admin");
+  else if (type === "channel" && user?.status === "administrator" && user.can_post_messages !== true) missing.push("user-cannot-post");
   const botProblem = botCannotPost(type, bot);
   if (botProblem) missing.push(botProblem);
   return missing.length === 0 ? { ok: true } : { ok: false, missing };

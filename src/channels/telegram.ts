@@ -43,8 +43,17 @@ export async function checkRights(api: Api, chat: { id: ChatId; type: ChatType }
 /** The reply that names what is missing. */
 export function refusal(verdict: Exclude<RightsVerdict, { ok: true }>, title: string, t: Messages): string {
   return verdict.missing
-    .map((missing) =>
-      missing === "user-not-admin" ? t.userNotAdmin(title) : missing === "bot-not-in-chat" ? t.botNotInChat(title) : t.botCannotPost(title),
-    )
+    .map((missing) => {
+      switch (missing) {
+        case "user-not-admin":
+          return t.userNotAdmin(title);
+        case "user-cannot-post":
+          return t.userCannotPost(title);
+        case "bot-not-in-chat":
+          return t.botNotInChat(title);
+        case "bot-cannot-post":
+          return t.botCannotPost(title);
+      }
+    })
     .join("\n");
 }

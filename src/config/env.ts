@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 import { canonicalTimeZone } from "../time.js";
@@ -21,15 +22,59 @@ export type Role = (typeof ROLE_NAMES)[number];
 /** The networks the share button offers (SHARE_NETWORKS), in the order the choices are shown. */
 export const SHARE_NETWORK_NAMES = ["telegram", "x", "facebook"] as const;
 export type ShareNetwork = (typeof SHARE_NETWORK_NAMES)[number];
+/**
+ * Whether a listening address or a name in a Host header is this machine only: `localhost`,
+ * 127.0.0.0/8, ::1 (bracketed or not) and their IPv4-mapped forms. 0.0.0.0 and :: are every
+ * interface, so not loopback.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const name = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1");
+  if (name === "localhost" || name === "localhost.") return true;
+  if (!ipaddr.isValid(name)) return false;
+  const address = ipaddr.process(name);
+  return address.range() === "loopback";
+}
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
+/**
+ * The words of the placeholders that example files, READMEs and tutorials put where a secret goes
+ * ("replace-with-…", "change-me", "your-token-…", "a-long-random-secret"): long enough for the
+ * length rules, and known to anyone who read the same file.
+ */
+const PLACEHOLDER = /replace|change[-_ ]?me|your[-_ ]|placeholder|a-long-random-secret|example|xxxxxxxxxx/i;
+
+/** A secret (token, password) that is not a known placeholder. */
+function ownSecret<T extends z.ZodString>(schema: T) {
+  return schema.refine((value) => !PLACEHOLDER.test(value), {
+    message: "is a placeholder from an example, not a secret: set a secret of your own (openssl rand -hex 32 makes one)",
+  });
+}
+
+/** A comma list of Telegram ids, each matching `pattern`. */
+function idList(message: string, pattern: RegExp) {
+  return z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(pattern, message).transform(Number)));
+}
+
 const envFields = z.object({
-  BOT_TOKEN: z
-    .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
-    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
+  BOT_TOKEN: ownSecret(
+    z
+      .string({ error: "is required: the bot's token from @BotFather (like 123456:ABC-DEF…)" })
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
+  ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" }).optional(),
   KEY_PREFIX: z
@@ -38,7 +83,7 @@ const envFields = z.object({
     .default("bulletin"),
   HTTP_HOST: z.string().min(1).default("127.0.0.1"),
   HTTP_PORT: z.coerce.number({ error: "must be a port number" }).int().min(0).max(65_535).default(3000),
-  INGEST_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  INGEST_TOKEN: ownSecret(z.string().min(16, "must be at least 16 characters")).optional(),
   CATEGORIES_FILE: z.string().min(1).default("config/categories.json"),
   SEND_RATE: z.coerce.number({ error: "must be a number" }).positive("must be above 0").default(FREE_SEND_RATE),
   PAID_BROADCAST: flag.default(false),
@@ -79,25 +124,12 @@ const envFields = z.object({
     .string()
     .regex(/^[^:\s]{1,64}$/, "must be 1 to 64 characters without spaces or ':'")
     .optional(),
-  ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-  ADMIN_CHAT_IDS: z
-    .string()
-    .transform((s) =>
-      s
-        .split(",")
-        .map((id) => id.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(
-        z
-          .string()
-          .regex(/^-?[1-9]\d{0,14}$/, "must be a comma list of Telegram chat ids (integers)")
-          .transform(Number),
-      ),
-    )
-    .optional(),
+  ADMIN_PASSWORD: ownSecret(z.string().min(12, "must be at least 12 characters")).optional(),
+  METRICS_TOKEN: ownSecret(z.string().min(16, "must be at least 16 characters")).optional(),
+  // Operators (issue 16): people by their Telegram user id, in their private chat with the bot.
+  ADMIN_USER_IDS: idList("must be a comma list of Telegram user ids (positive integers)", /^[1-9]\d{0,14}$/).optional(),
+  // Kept from issue 6: a private chat's id is its person's user id. A group's would make all its members operators.
+  ADMIN_CHAT_IDS: idList("must be a comma list of Telegram chat ids (integers)", /^-?[1-9]\d{0,14}$/).optional(),
   // Sharing (issue 15): how far back inline mode searches, the share button and its networks.
   INLINE_WINDOW_DAYS: z.coerce
     .number({ error: "must be a number of days" })
@@ -153,6 +185,33 @@ const envSchema = envFields
   )
   .superRefine(
     (env, ctx) => {
+      // The sandbox's page publishes and steers readers without a password: this machine only.
+      if (env.SANDBOX === true && !isLoopbackHost(env.HTTP_HOST)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["HTTP_HOST"],
+          message: `must be a loopback address (127.0.0.1, ::1 or localhost) in the sandbox, not ${env.HTTP_HOST}: its page has no password`,
+        });
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "HTTP_HOST" || issue.path?.[0] === "SANDBOX") },
+  )
+  .superRefine(
+    (env, ctx) => {
+      for (const id of env.ADMIN_CHAT_IDS ?? []) {
+        if (id < 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["ADMIN_CHAT_IDS"],
+            message: `${id} is a group or channel: every member would be an operator; list the operators' user ids in ADMIN_USER_IDS`,
+          });
+        }
+      }
+    },
+    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_CHAT_IDS") },
+  )
+  .superRefine(
+    (env, ctx) => {
       if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
         const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
         ctx.addIssue({
@@ -185,8 +244,11 @@ export interface Config {
   readonly admin: { readonly user: string; readonly password: string } | undefined;
   /** METRICS_TOKEN: when set, GET /metrics needs `Authorization: Bearer <token>`. */
   readonly metricsToken: string | undefined;
-  /** ADMIN_CHAT_IDS: the chats whose messages may use the admin commands; unset, none. */
-  readonly adminChatIds: readonly number[] | undefined;
+  /**
+   * The operators allowed the admin commands, by Telegram user id: ADMIN_USER_IDS and the private
+   * chats of ADMIN_CHAT_IDS (the same ids); unset, nobody.
+   */
+  readonly adminUserIds: readonly number[] | undefined;
   /** DEFAULT_TIMEZONE: the IANA zone of readers who did not choose one (canonical spelling). */
   readonly defaultTimezone: string;
   /** INLINE_WINDOW_DAYS: how many days of articles inline mode searches (and the index keeps). */
@@ -229,7 +291,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     admin:
       env.ADMIN_USER !== undefined && env.ADMIN_PASSWORD !== undefined ? { user: env.ADMIN_USER, password: env.ADMIN_PASSWORD } : undefined,
     metricsToken: env.METRICS_TOKEN,
-    adminChatIds: env.ADMIN_CHAT_IDS,
+    adminUserIds:
+      env.ADMIN_USER_IDS === undefined && env.ADMIN_CHAT_IDS === undefined
+        ? undefined
+        : [...new Set([...(env.ADMIN_USER_IDS ?? []), ...(env.ADMIN_CHAT_IDS ?? [])])],
     defaultTimezone: env.DEFAULT_TIMEZONE,
     inlineWindowDays: env.INLINE_WINDOW_DAYS,
     shareButtons: env.SHARE_BUTTONS,

@@ -25,12 +25,48 @@ export interface AdminCredentials {
   readonly password: string;
 }
 
+/** How long a rendered scrape is served again: each render reads Redis (a SCARD per shard and category). */
+export const METRICS_CACHE_MS = 5000;
+
+/**
+ * Who may read /metrics: anyone (the server listens on loopback and no METRICS_TOKEN is set), the
+ * holders of METRICS_TOKEN, or nobody (the server listens off loopback without a token).
+ */
+export type MetricsAccess = { readonly open: true } | { readonly token: string } | { readonly closed: true };
+
+/** METRICS_TOKEN and where the server listens → who may read /metrics. */
+export function metricsAccess(token: string | undefined, listensOnLoopback: boolean): MetricsAccess {
+  if (token) return { token };
+  return listensOnLoopback ? { open: true } : { closed: true };
+}
+
+/**
+ * One rendering of the metrics serves every scrape for `ttlMs`, and scrapes that arrive while it
+ * renders wait for it: a burst of scrapes costs Redis one reading. A failed rendering is not kept.
+ */
+export function cachedRender(render: () => Promise<string>, ttlMs: number, now: () => number): () => Promise<string> {
+  let kept: { readonly text: Promise<string>; readonly at: number } | undefined;
+  return () => {
+    const time = now();
+    if (kept && time - kept.at < ttlMs) return kept.text;
+    const text = render();
+    const entry = { text, at: time };
+    kept = entry;
+    text.catch(() => {
+      if (kept === entry) kept = undefined;
+    });
+    return text;
+  };
+}
+
 /** The operators' endpoints of the HTTP server: /readyz, /metrics and the queue dashboard. */
 export interface OperatorRoutes {
   readonly readiness: () => Promise<Readiness>;
   readonly metrics: BulletinMetrics;
-  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
-  readonly metricsToken: string | undefined;
+  /** Who may read /metrics (metricsAccess). */
+  readonly metricsAccess: MetricsAccess;
+  /** How long one reading of the metrics is served (METRICS_CACHE_MS), on which clock. */
+  readonly metricsCache?: { readonly ttlMs?: number; readonly now?: () => number };
   readonly dashboard: {
     readonly queues: readonly Queue<unknown>[];
     /** ADMIN_USER / ADMIN_PASSWORD; without them the dashboard is not mounted. */
@@ -67,16 +103,28 @@ export function registerOperatorRoutes(app: BulletinHttp, routes: OperatorRoutes
       .send({ status: readiness.ready ? "ready" : "not ready", problems: readiness.problems, checks: readiness.checks });
   });
 
+  const access = routes.metricsAccess;
+  const render = cachedRender(
+    () => withTimeout(routes.metrics.render(), METRICS_TIMEOUT_MS),
+    routes.metricsCache?.ttlMs ?? METRICS_CACHE_MS,
+    routes.metricsCache?.now ?? Date.now,
+  );
   app.get("/metrics", async (request, reply) => {
-    if (routes.metricsToken) {
+    if ("closed" in access) {
+      return reply
+        .status(401)
+        .header("www-authenticate", "Bearer")
+        .send({ error: "/metrics is off: the server listens off loopback and no METRICS_TOKEN is set" });
+    }
+    if ("token" in access) {
       const token = bearerToken(request.headers.authorization);
-      if (!token || !secretMatches(token, routes.metricsToken)) {
+      if (!token || !secretMatches(token, access.token)) {
         return reply.status(401).header("www-authenticate", "Bearer").send({ error: "missing or wrong bearer token (METRICS_TOKEN)" });
       }
     }
     let text: string;
     try {
-      text = await withTimeout(routes.metrics.render(), METRICS_TIMEOUT_MS);
+      text = await render();
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, "metrics: cannot read Redis");
       return reply.status(503).header("content-type", "text/plain; charset=utf-8").send("# cannot read Bulletin's metrics from Redis\n");

@@ -68,6 +68,7 @@ export const en = {
   chatNotFound: (ref: string) =>
     `I can't find ${ref}. Add me to it first (as an administrator of a channel), then try again with its @username or its id.`,
   userNotAdmin: (title: string) => `You are not an administrator of ${title}, so you can't change what it receives.`,
+  userCannotPost: (title: string) => `You are an administrator of ${title} but may not post there, so you can't choose what it posts.`,
   botNotInChat: (title: string) => `I am not in ${title}. Add me to it (as an administrator of a channel) first.`,
   botCannotPost: (title: string) => `I can't post in ${title}: make me an administrator who may post messages.`,
   linked: (title: string, titles: string) => `✅ ${title} now receives: ${titles}.`,
@@ -182,7 +183,7 @@ export const en = {
       stale: "This button is out of date; nothing was changed. Send /settings for a fresh menu.",
     },
   },
-  /** The operators' commands, in the chats of ADMIN_CHAT_IDS (src/bot/features/admin.ts); HTML. */
+  /** The operators' commands, to the operators of ADMIN_USER_IDS (src/bot/features/admin.ts); HTML. */
   admin: {
     subscribersHeader: "<b>Subscribers</b>",
     subscribers: (category: string, subscribers: number) => `${category}: ${count(subscribers, "en")}`,

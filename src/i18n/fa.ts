@@ -72,6 +72,8 @@ export const fa: Messages = {
   chatNotFound: (ref: string) =>
     `${i(ref)} را پیدا نمی‌کنم. اول مرا به آن اضافه کنید (در کانال، به‌عنوان مدیر)، بعد دوباره با نام کاربری (@) یا شناسه‌اش امتحان کنید.`,
   userNotAdmin: (title: string) => `شما مدیر ${i(title)} نیستید، پس نمی‌توانید تعیین کنید چه چیزی دریافت کند.`,
+  userCannotPost: (title: string) =>
+    `شما مدیر ${i(title)} هستید اما اجازه‌ی فرستادن پست در آن را ندارید، پس نمی‌توانید تعیین کنید چه چیزی در آن منتشر شود.`,
   botNotInChat: (title: string) => `من در ${i(title)} نیستم. اول مرا به آن اضافه کنید (در کانال، به‌عنوان مدیر).`,
   botCannotPost: (title: string) => `نمی‌توانم در ${i(title)} پست بگذارم: مرا مدیر کنید و اجازه‌ی فرستادن پیام بدهید.`,
   linked: (title: string, titles: string) => `✅ از این پس ${i(title)} دریافت می‌کند: ${titles}.`,

@@ -1,3 +1,4 @@
+import type { Message } from "grammy/types";
 import type { Categories } from "../config/categories.js";
 import type { Ingestor } from "../ingest/ingest.js";
 import type { BulletinQueueName, OperatorQueues } from "../queues.js";
@@ -16,8 +17,8 @@ import {
 } from "./stats.js";
 
 export interface OperatorServiceDeps {
-  /** ADMIN_CHAT_IDS: the only chats the operators' commands answer in. */
-  readonly adminChatIds: readonly number[];
+  /** ADMIN_USER_IDS (and ADMIN_CHAT_IDS' private chats): the operators, by Telegram user id. */
+  readonly adminUserIds: readonly number[];
   readonly redis: Redis;
   readonly prefix: string;
   readonly keys: Keys;
@@ -40,16 +41,34 @@ export interface Overview {
 /** What /pause and /resume act on: fan-out and delivery (feeds go on collecting articles). */
 export const SENDING_QUEUES: readonly BulletinQueueName[] = ["fanout", "delivery"];
 
+/**
+ * Pure: whether a message is an operator's own command. Written by a listed person (not a bot), in
+ * their private chat with the bot (in a group, anyone could read and repeat it), and in their own
+ * words: not forwarded, not sent on behalf of a chat (sender_chat), not through an inline bot.
+ */
+export function operatorMayAct(message: Message, operators: ReadonlySet<number>): boolean {
+  const { from, chat } = message;
+  if (!from || from.is_bot || !operators.has(from.id)) return false;
+  if (chat.type !== "private" || chat.id !== from.id) return false;
+  return (
+    message.sender_chat === undefined &&
+    message.forward_origin === undefined &&
+    message.is_automatic_forward !== true &&
+    message.via_bot === undefined
+  );
+}
+
 /** The operators' commands in Telegram (src/bot/features/admin.ts) act through this. */
 export class OperatorService {
   private readonly admins: ReadonlySet<number>;
 
   constructor(private readonly deps: OperatorServiceDeps) {
-    this.admins = new Set(deps.adminChatIds);
+    this.admins = new Set(deps.adminUserIds);
   }
 
-  isAdminChat(chat: number): boolean {
-    return this.admins.has(chat);
+  /** Whether `message` is an operator's own command (operatorMayAct). */
+  isOperatorCommand(message: Message): boolean {
+    return operatorMayAct(message, this.admins);
   }
 
   async overview(): Promise<Overview> {

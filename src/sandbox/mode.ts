@@ -1,4 +1,4 @@
-import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import { SANDBOX_KEY_PREFIX, isLoopbackHost, isSandboxKeyPrefix } from "../config/env.js";
 import type { SandboxTelegram } from "./start.js";
 
 /**
@@ -6,12 +6,31 @@ import type { SandboxTelegram } from "./start.js";
  * http role serves the page); everything else is Bulletin as usual.
  */
 
-/** SANDBOX=true, or no BOT_TOKEN at all (SANDBOX=false keeps the usual "BOT_TOKEN is required"). */
+/**
+ * SANDBOX=true; or, with SANDBOX unset, no BOT_TOKEN at all on a developer's machine: the HTTP server
+ * on loopback (HTTP_HOST unset or a loopback address). A server set to listen on the network (the
+ * Docker image's 0.0.0.0) that lost its token gets the usual "BOT_TOKEN is required" instead, as
+ * does SANDBOX=false.
+ */
 export function sandboxRequested(env: NodeJS.ProcessEnv): boolean {
   const flag = env.SANDBOX?.trim().toLowerCase();
   if (flag === "true" || flag === "1" || flag === "yes") return true;
   if (flag === "false" || flag === "0" || flag === "no") return false;
-  return (env.BOT_TOKEN ?? "").trim() === "";
+  const host = env.HTTP_HOST?.trim() ?? "";
+  return (env.BOT_TOKEN ?? "").trim() === "" && (host === "" || isLoopbackHost(host));
+}
+
+/**
+ * Whether a request's Host header names this machine (localhost, 127.0.0.1, [::1], with any port).
+ * A web page whose name an attacker points at 127.0.0.1 (DNS rebinding) sends its own name: the
+ * sandbox does not answer it.
+ */
+export function hostHeaderIsLoopback(header: string | undefined): boolean {
+  const host = (header ?? "").trim();
+  const bracketed = /^(\[[^\]]*\])(?::\d+)?$/.exec(host);
+  if (bracketed?.[1]) return isLoopbackHost(bracketed[1]);
+  const plain = /^([^:]+)(?::\d+)?$/.exec(host);
+  return plain?.[1] !== undefined && isLoopbackHost(plain[1]);
 }
 
 /** The deployments' default KEY_PREFIX: a sandbox started with it (say from a copied .env) is the default sandbox. */

@@ -21,6 +21,7 @@ import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { loadSandboxPage, type PageAsset } from "./page.js";
 import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
+import { hostHeaderIsLoopback } from "./mode.js";
 import { setTelegramLimits } from "./start.js";
 import { isolate } from "../i18n/bidi.js";
 import { SandboxConflictError, SandboxState } from "./state.js";
@@ -124,6 +125,13 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   const { telegram } = deps;
   const state = new SandboxState(telegram, deps.categories, { clock: deps.clock, zone: deps.timezone });
   const streams = new Set<ServerResponse>();
+
+  // Every route of a sandbox's server, Bulletin's own included: only requests addressed to loopback.
+  app.addHook("onRequest", async (request, reply) => {
+    if (hostHeaderIsLoopback(request.headers.host)) return;
+    logger.warn({ host: request.headers.host }, "sandbox: refused a request addressed to a name that is not loopback");
+    return reply.status(403).send({ error: "the sandbox answers only on loopback names (localhost, 127.0.0.1, [::1])" });
+  });
 
   // ----- counters: read while somebody watches ----------------------------------------------
   let last: Counters | undefined;

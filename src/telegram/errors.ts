@@ -50,6 +50,20 @@ export function classifySendError(error: unknown): SendFailure {
   if (error instanceof GrammyError) {
     return classifyApiError({ error_code: error.error_code, description: error.description, parameters: error.parameters });
   }
-  if (error instanceof HttpError) return { kind: "transient", description: `network: ${String(error.error)}` };
+  if (error instanceof HttpError) return { kind: "transient", description: `network: ${networkErrorCode(error)}` };
   return { kind: "transient", description: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * A network failure by its code (ECONNREFUSED, ETIMEDOUT, ENOTFOUND…): the text of the underlying
+ * fetch error names the request URL, and so the bot token in its path (…/bot<token>/sendMessage).
+ */
+export function networkErrorCode(error: HttpError): string {
+  const cause: unknown = error.error;
+  if (typeof cause === "object" && cause !== null) {
+    const { code, name, type } = cause as { code?: unknown; name?: unknown; type?: unknown };
+    if (typeof code === "string" && /^[A-Z0-9_]{2,40}$/.test(code)) return code;
+    if (name === "AbortError" || type === "aborted") return "timeout";
+  }
+  return "network error";
 }

@@ -1,4 +1,4 @@
-/** /stats, /pause and /resume in Telegram: answered in the admins' chats, invisible elsewhere. */
+/** /stats, /pause and /resume in Telegram: answered to the operators (by user id) in their private chat, invisible elsewhere. */
 import { Bot } from "grammy";
 import { Redis } from "ioredis";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -48,7 +48,7 @@ beforeEach(async () => {
   bot = new Bot<BotContext>(telegram.token, { client: { apiRoot: telegram.apiRoot } });
   const categories = loadCategories(CATEGORIES_FILE);
   const operators = new OperatorService({
-    adminChatIds: [500],
+    adminUserIds: [500],
     redis,
     prefix,
     keys: keyLayout(prefix),
@@ -126,6 +126,33 @@ describe("admin commands", () => {
     expect(paused[1]!.text).toMatch(/^⏸ صف .* متوقف شد/);
     telegram.userSends(admin, "/resume");
     await telegram.waitForMessages(admin.id, 3);
+  });
+
+  it("do not obey an operator's command forwarded by the operator, nor one sent in a group the operator is in", async () => {
+    const admin = telegram.addUser({ id: 500, first_name: "Operator" });
+    const reader = telegram.addUser({ id: 501, first_name: "Reader" });
+    // A reader writes "/pause"; the operator forwards it to the bot: the words are not the operator's.
+    const chat = { id: admin.id, type: "private" as const, first_name: "Operator" };
+    telegram.queueUpdate({
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        from: admin,
+        text: "/pause",
+        entities: [{ type: "bot_command", offset: 0, length: 6 }],
+        forward_origin: { type: "user", sender_user: reader, date: Math.floor(Date.now() / 1000) },
+      },
+    });
+    const [answer] = await telegram.waitForMessages(admin.id, 1);
+    expect(answer!.text).toBe("Sorry, I don't know that command.");
+    // In a group, even the operator's own /pause is everyone's to read and to copy: not obeyed there.
+    const group = telegram.addChat({ id: -100777, type: "supergroup", title: "Ops room" });
+    telegram.setMember(group.id, admin, "administrator");
+    telegram.setBotMember(group.id, "member");
+    telegram.userSendsInChat(admin, group.id, "/pause");
+    await telegram.waitForMessages(group.id, 1);
+    expect(await queues.byName("delivery").isPaused()).toBe(false);
   });
 
   it("give everyone else no hint that they exist", async () => {

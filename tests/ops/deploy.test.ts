@@ -130,8 +130,10 @@ describe("deploy/docker-compose.yml", () => {
 describe("deploy/Dockerfile", () => {
   const dockerfile = readFileSync(join(DEPLOY, "Dockerfile"), "utf8");
 
-  it("copies only what exists and starts src/main.ts on Node 20", () => {
-    expect(dockerfile).toMatch(/^FROM node:20/m);
+  it("copies only what exists and starts src/main.ts on a Node LTS still supported (Node 20 ended in April 2026)", () => {
+    expect(dockerfile).toMatch(/^FROM node:24-bookworm-slim$/m);
+    // The code itself keeps running on Node 20.19+.
+    expect(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"))).toMatchObject({ engines: { node: ">=20.19" } });
     for (const match of dockerfile.matchAll(/^COPY (.+) \S+$/gm)) {
       for (const source of match[1]!.split(/\s+/)) expect(existsSync(join(ROOT, source)), `COPY ${source}`).toBe(true);
     }

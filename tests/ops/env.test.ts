@@ -20,7 +20,7 @@ describe("operators' configuration", () => {
     const config = loadConfig({ BOT_TOKEN });
     expect(config.admin).toBeUndefined();
     expect(config.metricsToken).toBeUndefined();
-    expect(config.adminChatIds).toBeUndefined();
+    expect(config.adminUserIds).toBeUndefined();
   });
 
   it("takes the dashboard's user and password together, and the metrics token", () => {
@@ -29,11 +29,11 @@ describe("operators' configuration", () => {
       ADMIN_USER: "ops",
       ADMIN_PASSWORD: "a-long-password",
       METRICS_TOKEN: "scrape-token-0123456789",
-      ADMIN_CHAT_IDS: "42, -1001234567890",
+      ADMIN_CHAT_IDS: "42, 1234567890",
     });
     expect(config.admin).toEqual({ user: "ops", password: "a-long-password" });
     expect(config.metricsToken).toBe("scrape-token-0123456789");
-    expect(config.adminChatIds).toEqual([42, -1001234567890]);
+    expect(config.adminUserIds).toEqual([42, 1234567890]);
   });
 
   it("says in one line each what is wrong", () => {
@@ -51,7 +51,15 @@ describe("operators' configuration", () => {
 
   it("lists every variable for the deployment files", () => {
     expect(ENV_NAMES).toEqual(
-      expect.arrayContaining(["BOT_TOKEN", "REDIS_URL", "ADMIN_USER", "ADMIN_PASSWORD", "METRICS_TOKEN", "ADMIN_CHAT_IDS"]),
+      expect.arrayContaining([
+        "BOT_TOKEN",
+        "REDIS_URL",
+        "ADMIN_USER",
+        "ADMIN_PASSWORD",
+        "METRICS_TOKEN",
+        "ADMIN_CHAT_IDS",
+        "ADMIN_USER_IDS",
+      ]),
     );
   });
 });

@@ -54,6 +54,19 @@ describe("a channel admin", () => {
     expect(s.telegram.messagesTo(CHANNEL)).toHaveLength(0);
   });
 
+  it("is refused when they administer the channel without the right to post in it (issue 16)", async () => {
+    const { s, say } = await withChannel("nopost");
+    stack = s;
+    const moderator = s.telegram.addUser({ id: 7004, first_name: "Moderator" });
+    s.telegram.setMember(CHANNEL, moderator.id, "administrator", { can_post_messages: false, can_delete_messages: true });
+    expect(await say(moderator, "/link @regional_news politics")).toBe(
+      "You are an administrator of Regional News but may not post there, so you can't choose what it posts.",
+    );
+    await s.publish(article(["politics"], { title: "Should not be posted" }));
+    await sleep(800);
+    expect(s.telegram.messagesTo(CHANNEL)).toHaveLength(0);
+  });
+
   it("is refused once they lost their admin rights", async () => {
     const { s, hamid, say } = await withChannel("demoted");
     stack = s;

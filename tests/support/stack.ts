@@ -66,6 +66,8 @@ export interface StackOptions {
 /** Fast pacing so stories finish quickly; the real intervals are tested where they matter. */
 export const FAST_TUNING: Tuning = {
   pacing: { privateMs: 300, groupMs: 300, leaseMs: 5000, retryDelayMs: 300 },
+  // Stories poll /metrics until counts arrive: each scrape reads Redis afresh.
+  metricsCache: { ttlMs: 0 },
 };
 
 /** Fake Telegram + Bulletin (all roles, one process) on a fresh key prefix. */

@@ -118,9 +118,17 @@ describe("what a failed grammY call means for delivery", () => {
     expect(classifySendError(grammyError(400, "Bad Request: chat not found"))).toEqual({ kind: "chat-gone", reason: "not-found" });
   });
 
-  it("a network failure is transient and says what went wrong", () => {
-    const error = new HttpError("Network request for 'sendMessage' failed!", new Error("connect ECONNREFUSED 127.0.0.1:443"));
-    expect(classifySendError(error)).toEqual({ kind: "transient", description: "network: Error: connect ECONNREFUSED 127.0.0.1:443" });
+  it("a network failure is transient and says what went wrong by its code, not its text (which names the URL and the token)", () => {
+    const cause = Object.assign(new Error("request to https://api.telegram.org/bot1:secret/sendMessage failed"), { code: "ECONNREFUSED" });
+    expect(classifySendError(new HttpError("Network request for 'sendMessage' failed!", cause))).toEqual({
+      kind: "transient",
+      description: "network: ECONNREFUSED",
+    });
+    const timeout = Object.assign(new Error("The operation was aborted"), { name: "AbortError" });
+    expect(classifySendError(new HttpError("Network request for 'sendMessage' failed!", timeout))).toEqual({
+      kind: "transient",
+      description: "network: timeout",
+    });
   });
 
   it("any other error is transient with its message", () => {

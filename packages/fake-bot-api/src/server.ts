@@ -21,6 +21,12 @@ import type { RecordedCall } from "./types.js";
 
 const ROUTE = /^\/bot([^/?]+)\/([A-Za-z]+)\/?(?:\?(.*))?$/;
 
+/**
+ * The largest request body read: Telegram's limit for an uploaded photo (10 MB). A larger body is
+ * answered 413 as Telegram does, and not kept: the sandbox's Bot API listens to any local program.
+ */
+export const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
 /** A Bot API method: its result, or a thrown ApiFailure. */
 export type Handler = (params: Params, call: CallContext) => unknown;
 
@@ -101,9 +107,28 @@ export class BotApiServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => this.dispatch(req, res, chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8")));
+    let size = 0;
+    let tooLarge = Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES;
+    if (tooLarge) return this.refuseLarge(req, res);
+    req.on("data", (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      tooLarge = true;
+      chunks.length = 0;
+      this.refuseLarge(req, res);
+    });
+    req.on("end", () => {
+      if (!tooLarge) this.dispatch(req, res, chunks.length === 0 ? "" : Buffer.concat(chunks).toString("utf8"));
+    });
     req.on("error", () => res.destroy());
+  }
+
+  /** 413 as Telegram answers it; the rest of the body is read and dropped, then the connection closes. */
+  private refuseLarge(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    res.setHeader("connection", "close");
+    this.reply(res, failureOutcome(new ApiFailure(413, "Request Entity Too Large")));
   }
 
   private dispatch(req: IncomingMessage, res: ServerResponse, body: string): void {

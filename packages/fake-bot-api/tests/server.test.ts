@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { Api, HttpError } from "grammy";
 import { FakeTelegram } from "../src/index.js";
+import { MAX_BODY_BYTES } from "../src/server.js";
 import { apiError, useFakeTelegram } from "./support.js";
 
 let tg: FakeTelegram;
@@ -33,6 +34,20 @@ describe("identity and routing", () => {
     const upper = await fetch(`${tg.apiRoot}/bot${tg.token}/GETME`);
     expect(upper.status).toBe(200);
     expect(await upper.json()).toMatchObject({ ok: true, result: { username: "bulletin_test_bot" } });
+  });
+
+  it("answers 413 to a body over 10 MiB (Telegram's photo upload limit) without keeping it in memory", async () => {
+    const huge = "x".repeat(MAX_BODY_BYTES + 1);
+    const answer = await fetch(`${tg.apiRoot}/bot${tg.token}/sendMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ chat_id: 777, text: huge }),
+    });
+    expect(answer.status).toBe(413);
+    expect(await answer.json()).toEqual({ ok: false, error_code: 413, description: "Request Entity Too Large" });
+    expect(tg.messagesTo(777)).toHaveLength(0);
+    // The server goes on answering.
+    expect((await api.getMe()).is_bot).toBe(true);
   });
 
   it("accepts urlencoded bodies and query strings like Telegram", async () => {

@@ -20,11 +20,11 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
   const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
   const { config } = runtime;
-  const operatorQueues = config.adminChatIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
+  const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
   const operators =
-    config.adminChatIds && operatorQueues
+    config.adminUserIds && operatorQueues
       ? new OperatorService({
-          adminChatIds: config.adminChatIds,
+          adminUserIds: config.adminUserIds,
           redis: runtime.redis,
           prefix: config.keyPrefix,
           keys: runtime.keys,
@@ -49,10 +49,12 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
   runtime.botStatus.starting();
   bot.api.config.use(trackBotConnection(runtime.botStatus));
+  // One getMe, before auto-retry, which retries network errors forever (as bot.init() does): an
+  // unreachable TELEGRAM_API_ROOT or a refused token stops start-up with one line instead of hanging.
+  bot.botInfo = await bot.api.getMe();
   // Replies wait out a 429 instead of failing, and count towards the chat's pace.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
-  await bot.init();
   await publishCommands(bot.api);
   const polling = bot.start({
     allowed_updates: ["message", "callback_query", "my_chat_member", "inline_query"],

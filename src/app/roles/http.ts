@@ -1,4 +1,5 @@
-import { DASHBOARD_PATH } from "../../http/operators.js";
+import { isLoopbackHost } from "../../config/env.js";
+import { DASHBOARD_PATH, metricsAccess } from "../../http/operators.js";
 import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";
 import { fetchPolicyOf } from "../../feeds/fetch.js";
@@ -8,7 +9,7 @@ import { openOperatorQueues } from "../../queues.js";
 import { registerSandbox, type SandboxDeps } from "../../sandbox/routes.js";
 import type { Sandbox } from "../../sandbox/start.js";
 import type { Runtime } from "../runtime.js";
-import type { RunningRole } from "./index.js";
+import type { RunningRole, Tuning } from "./index.js";
 
 /** What registerSandbox needs, from the process's runtime. */
 function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
@@ -25,8 +26,9 @@ function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
 }
 
 /** The http role: the ingest API, health, metrics, the queue dashboard and, in a sandbox, its page. */
-export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<RunningRole> {
+export async function startHttp(runtime: Runtime, tuning: Tuning, sandbox?: Sandbox): Promise<RunningRole> {
   const { config } = runtime;
+  const access = metricsAccess(config.metricsToken, isLoopbackHost(config.http.host));
   const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
   const app = buildHttpServer({
     ingestor: runtime.ingestor,
@@ -43,7 +45,8 @@ export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<Ru
         queues: queues.all,
         feedInterval: config.feedInterval,
       }),
-      metricsToken: config.metricsToken,
+      metricsAccess: access,
+      ...(tuning.metricsCache ? { metricsCache: tuning.metricsCache } : {}),
       dashboard: { queues: queues.all, credentials: config.admin },
     },
   });
@@ -65,6 +68,8 @@ export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<Ru
   if (!sandbox) {
     if (!config.ingestToken) runtime.logger.warn("INGEST_TOKEN is not set: POST /api/articles refuses every request");
     if (!config.admin) runtime.logger.warn(`ADMIN_USER and ADMIN_PASSWORD are not set: the queue dashboard at ${DASHBOARD_PATH} is off`);
+    if ("closed" in access)
+      runtime.logger.warn(`METRICS_TOKEN is not set and HTTP_HOST ${config.http.host} is not loopback: /metrics is off`);
   }
   return {
     role: "http",

@@ -22,6 +22,10 @@ export interface Tuning {
   readonly inFlight?: { readonly min: number; readonly max: number };
   /** What time it is for digests and quiet hours: stories move it instead of waiting (in-process only). */
   readonly clock?: Clock;
+  /** How long one reading of /metrics is served (default METRICS_CACHE_MS), on which clock. */
+  readonly metricsCache?: { readonly ttlMs?: number; readonly now?: () => number };
+  /** How long a graceful stop may take before the process gives up on sends in flight (default SHUTDOWN_DEADLINE_MS). */
+  readonly shutdownDeadlineMs?: number;
 }
 
 export interface RunningRole {
@@ -30,6 +34,11 @@ export interface RunningRole {
   readonly url?: string;
   /** Stop taking work, finish what is in flight. */
   stop(): Promise<void>;
+  /**
+   * The shutdown deadline passed while stop() waits (a send Telegram does not answer): keep what is
+   * done (counters), leave the rest to be taken over. The process exits after this.
+   */
+  abort?(): Promise<void>;
 }
 
 /** Starts one role (ROLES) in this process: each lives in a file of its own next to this one. */
@@ -40,7 +49,7 @@ export async function startRole(role: Role, runtime: Runtime, tuning: Tuning = {
     case "workers":
       return startWorkers(runtime, tuning);
     case "http":
-      return startHttp(runtime, sandbox);
+      return startHttp(runtime, tuning, sandbox);
     case "feeds":
       return startFeedsRole(runtime);
   }

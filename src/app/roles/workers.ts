@@ -91,5 +91,12 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
       await Promise.all([fanoutWorker.close(), deliveryWorker.close()]);
       await Promise.all([stats.flush(), timings.flush()]);
     },
+    // The jobs still active stay so in Redis: once this process is gone their locks lapse and BullMQ's
+    // stalled check hands them to another worker, which sends what was not sent (a chat's cursor
+    // moves only after Telegram accepted, so only the sends left hanging may repeat).
+    async abort() {
+      stopping = true;
+      await Promise.all([stats.flush(), timings.flush()]);
+    },
   };
 }

@@ -5,8 +5,9 @@ import { DELIVERY_EVENTS } from "../../ops/stats.js";
 import type { BotContext, BotServices } from "../context.js";
 
 /**
- * The operators' commands in Telegram: /stats, /pause, /resume and /announce, for the chats in ADMIN_CHAT_IDS
- * only. In any other chat the update passes on untouched, so the bot answers these commands as it
+ * The operators' commands in Telegram: /stats, /pause, /resume and /announce, for the operators of
+ * ADMIN_USER_IDS only, in their private chat, in their own words (operatorMayAct). Anything else
+ * passes on untouched, so the bot answers these commands as it
  * answers any text it does not know: nobody else learns they exist. Mounted before the features
  * that answer unknown commands; it is not in the command menu.
  */
@@ -15,7 +16,8 @@ export const admin = new Composer<BotContext>();
 type AdminContext = BotContext & { readonly services: BotServices & { readonly operators: OperatorService } };
 
 const inAdminChat = admin.filter(
-  (ctx): ctx is AdminContext => ctx.chat !== undefined && ctx.services.operators?.isAdminChat(ctx.chat.id) === true,
+  (ctx): ctx is AdminContext =>
+    ctx.chat !== undefined && ctx.message !== undefined && ctx.services.operators?.isOperatorCommand(ctx.message) === true,
 );
 
 const loggerOf = (ctx: BotContext) => ctx.services.logger.child({ component: "admin-commands" });

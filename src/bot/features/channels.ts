@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import { checkRights, parseChatReference, refusal, resolveChat } from "../../channels/telegram.js";
+import { USER_RIGHTS } from "../../channels/rights.js";
 import type { ChatRef } from "../../channels/service.js";
 import { chatId, userId } from "../../ids.js";
 import { settingsOf, subscribedSlugs } from "../../store/chat-record.js";
@@ -19,7 +20,7 @@ async function steerableChat(ctx: BotContext, reference: string | number, needBo
     return undefined;
   }
   const verdict = await checkRights(ctx.api, chat, userId(ctx.from!.id), ctx.me.id);
-  const blocking = verdict.ok ? [] : verdict.missing.filter((m) => needBot || m === "user-not-admin");
+  const blocking = verdict.ok ? [] : verdict.missing.filter((m) => needBot || USER_RIGHTS.has(m));
   if (blocking.length > 0) {
     await ctx.reply(refusal({ ok: false, missing: blocking }, chat.title, ctx.t));
     return undefined;

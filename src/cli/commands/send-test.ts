@@ -4,6 +4,7 @@ import { formatArticle, hashtagWords } from "../../format/article.js";
 import { messagesFor, supportedLanguage } from "../../i18n/index.js";
 import { chatId } from "../../ids.js";
 import { settingsOf } from "../../store/chat-record.js";
+import { networkErrorCode } from "../../telegram/errors.js";
 import { EXIT, UsageError, categoriesOf, guarded, storeOf, type ExitCode, type OperatorCli } from "../context.js";
 
 export const SEND_TEST_USAGE = `Usage: send-test <chat_id> [--category <slug>] [--photo <image url>] [--language <code>]
@@ -89,7 +90,7 @@ export async function runSendTestCommand(args: readonly string[], cli: OperatorC
         return EXIT.failed;
       }
       if (error instanceof HttpError) {
-        io.stderr(`send-test: cannot reach ${telegram.apiRoot} (${String(error.error)})\n`);
+        io.stderr(`send-test: cannot reach ${telegram.apiRoot} (${networkErrorCode(error)})\n`);
         return EXIT.failed;
       }
       throw error;
