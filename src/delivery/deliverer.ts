@@ -8,14 +8,7 @@ import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
-import {
-  DEFAULT_SETTINGS,
-  decodeChatRecord,
-  encodeChatRecord,
-  settingsOf,
-  type ChatRecord,
-  type ChatSettings,
-} from "../store/chat-record.js";
+import { DEFAULT_SETTINGS, encodeChatRecord, settingsOf, type ChatRecord, type ChatSettings } from "../store/chat-record.js";
 import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
@@ -38,6 +31,7 @@ import {
   type LogRead,
 } from "./plan.js";
 import type { AdaptivePool } from "./pool.js";
+import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
 
@@ -202,10 +196,12 @@ export class Deliverer {
   }
 
   private async plan(chats: readonly Readable[]): Promise<Visit[]> {
-    const records = chats.map((chat) => {
-      const record = decodeChatRecord(chat.encoded);
-      return { ...chat, record, queries: logQueries(record) };
-    });
+    const { sound, corrupt } = decodeRecords(chats);
+    for (const { chat, reason } of corrupt) {
+      this.deps.stats.count("corrupt_record");
+      this.logger.warn({ chat, reason }, "chat record is corrupt; the chat is skipped, the others are delivered");
+    }
+    const records = sound.map((entry) => ({ ...entry, queries: logQueries(entry.record) }));
     const queries = new Map<string, LogQuery>();
     for (const entry of records) for (const q of entry.queries) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);

@@ -1,0 +1,56 @@
+/**
+ * One chat's trouble stays that chat's: a corrupt record, a group's flood limit, a forum topic's
+ * 429 or a slow answer never costs other chats (or other topics) their articles, nor sends twice.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { categorySlug, chatId, type ChatId } from "../../src/ids.js";
+import type { ChatKind } from "../../src/store/chat-record.js";
+import { SHARDS, shardOf } from "../../src/store/keys.js";
+import { parsePrometheus, valueOf } from "../ops/prometheus.js";
+import { article, startStack, type Stack } from "../support/stack.js";
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+/** `count` chats subscribed to `slug`, `step` ids apart (a step of SHARDS puts them all in one shard). */
+async function chats(s: Stack, slug: string, firstId: number, count: number, kind: ChatKind = "private", step = 1): Promise<ChatId[]> {
+  const ids = Array.from({ length: count }, (_, i) => chatId(firstId + i * step));
+  for (const id of ids) {
+    if (kind === "private") s.telegram.addUser({ id, first_name: `Reader ${id}` });
+    else s.telegram.addChat({ id, type: kind, title: `Chat ${id}` });
+  }
+  await s.bulletin.runtime.store.importChats(
+    ids.map((id) => ({
+      id,
+      record: { kind, language: "en", active: true, subscriptions: [{ slug: categorySlug(slug), since: 0 }], cursor: 0, sentAhead: [] },
+    })),
+  );
+  return ids;
+}
+
+const titlesTo = (s: Stack, id: number) => s.telegram.messagesTo(id).map((m) => m.text?.split("\n")[0]);
+
+describe("a corrupt chat record", () => {
+  it("is skipped and counted; every other reader of its shard gets the article", async () => {
+    stack = await startStack({ name: "corrupt" });
+    const s = stack;
+    const readers = await chats(s, "world", 90_001, 6, "private", SHARDS);
+    const broken = readers[2]!;
+    await s.bulletin.runtime.redis.hset(s.bulletin.runtime.keys.chats(shardOf(broken)), String(broken), "p|en|1|world|zz!|");
+    await s.publish(article(["world"], { title: "Despite one broken record" }));
+    const others = readers.filter((id) => id !== broken);
+    await s.telegram.waitFor(() => others.every((id) => s.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 10_000,
+      message: "every reader with a sound record",
+    });
+    await sleep(300);
+    for (const id of others) expect(titlesTo(s, id)).toEqual(["Despite one broken record"]);
+    expect(s.telegram.messagesTo(broken)).toEqual([]);
+    const families = parsePrometheus(await (await fetch(`${s.httpUrl}/metrics`)).text());
+    expect(valueOf(families, "bulletin_corrupt_records_total")).toBeGreaterThanOrEqual(1);
+  });
+});
