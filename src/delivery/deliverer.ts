@@ -15,6 +15,7 @@ import { shardOf, type Keys } from "../store/keys.js";
 import { BatchedScript, type BatchOf } from "../store/script.js";
 import { claimChat } from "../store/scripts/claim-chat.js";
 import { commitDelivery } from "../store/scripts/commit-delivery.js";
+import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
@@ -30,6 +31,7 @@ import {
   type LogQuery,
   type LogRead,
 } from "./plan.js";
+import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
 import type { AdaptivePool } from "./pool.js";
 import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
@@ -374,7 +376,18 @@ export class Deliverer {
       switch (failure.kind) {
         case "rate-limited":
           this.deps.stats.count("rate_limited");
-          this.logger.warn({ chat: visit.chat, retryAfter: failure.retryAfterSeconds }, "Telegram asked to slow down; every sender pauses");
+          if ((await this.floodScope(visit.chat)) === "chat") {
+            // The chat's own flood limit (a group's 20 a minute): it alone waits, without holding a send.
+            this.logger.info(
+              { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
+              "the chat is over its own flood limit; it alone waits",
+            );
+            return this.giveBack(visit, failure.retryAfterSeconds * 1000);
+          }
+          this.logger.warn(
+            { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
+            "Telegram asked the bot to slow down (429s for several chats); every sender pauses",
+          );
           await this.deps.budget.pause(failure.retryAfterSeconds);
           if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, failure.retryAfterSeconds * 1000);
           await this.extendClaim(visit, failure.retryAfterSeconds * 1000);
@@ -461,6 +474,12 @@ export class Deliverer {
   private async skipTo(chat: ChatId, seq: number): Promise<void> {
     await this.deps.store.update(chat, (current) => current && applyDelivered(current, [seq], false));
     await this.deferVisit(chat, 0);
+  }
+
+  /** Notes the chat's 429 where every process sees it, and tells whether it is the chat's alone or global. */
+  private async floodScope(chat: ChatId): Promise<FloodScope> {
+    const refused = await noteRateLimit.run(this.deps.redis, [this.deps.keys.budget.recentRateLimits], [String(chat), FLOOD_RULE.windowMs]);
+    return floodScope(chat, refused);
   }
 
   private async extendClaim(visit: Visit, waitMs: number): Promise<void> {

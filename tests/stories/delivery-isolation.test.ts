@@ -3,6 +3,7 @@
  * 429 or a slow answer never costs other chats (or other topics) their articles, nor sends twice.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
 import { categorySlug, chatId, type ChatId } from "../../src/ids.js";
 import type { ChatKind } from "../../src/store/chat-record.js";
@@ -52,5 +53,34 @@ describe("a corrupt chat record", () => {
     expect(s.telegram.messagesTo(broken)).toEqual([]);
     const families = parsePrometheus(await (await fetch(`${s.httpUrl}/metrics`)).text());
     expect(valueOf(families, "bulletin_corrupt_records_total")).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe("a group over its own flood limit", () => {
+  it("waits alone: every reader keeps getting the article meanwhile, and the group gets it once when its limit allows", async () => {
+    // The group takes one post in 4 s (Telegram: 20 a minute) and Bulletin paces groups faster than
+    // that, so its post is answered 429 with the group's own retry_after.
+    stack = await startStack({ name: "group-flood", telegram: { limits: { groupChat: { count: 1, windowMs: 4000 } } } });
+    const s = stack;
+    // The group's shard comes before the readers', so its 429 arrives while most readers still wait.
+    const group = (await chats(s, "world", -SHARDS * 61 + 3, 1, "supergroup"))[0]!;
+    const readers = await chats(s, "world", SHARDS * 3 + 9000, 30);
+    await new Api(s.telegram.token, { apiRoot: s.telegram.apiRoot }).sendMessage(group, "The group's own chatter");
+    await s.publish(article(["world"], { title: "Everyone's news" }));
+    await s.telegram.waitFor(() => readers.every((id) => s.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 15_000,
+      message: "every reader",
+    });
+    const [, post] = await s.telegram.waitForMessages(group, 2, 15_000);
+    await sleep(500);
+    const refused = s.telegram.calls("sendMessage").filter((c) => c.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((c) => c.params.chat_id === group)).toBe(true);
+    // No reader waited for the group's retry_after.
+    const lastReader = Math.max(...readers.map((id) => s.telegram.messagesTo(id)[0]!.sentAt));
+    expect(lastReader).toBeLessThan(refused[0]!.at + 3000);
+    expect(lastReader).toBeLessThan(post!.sentAt);
+    for (const id of readers) expect(titlesTo(s, id)).toEqual(["Everyone's news"]);
+    expect(titlesTo(s, group)).toEqual(["The group's own chatter", "Everyone's news"]);
   });
 });

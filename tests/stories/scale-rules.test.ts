@@ -87,18 +87,19 @@ describe("one send budget for every delivery process", () => {
     expect(perSecond).toBeGreaterThan(8);
   });
 
-  it("a 429 pauses every process for retry_after, not just the one that got it", async () => {
+  it("429s for several chats at once pause every process for retry_after, not just the one that got them", async () => {
     world = await World.open("pause", { latencyMs: 10, limits: { perSecond: null, retryAfter: 2 } }, { SEND_RATE: "20" });
     const readers = await world.readers("world", 20_000, 60);
     await world.start(2, FAST_PACING);
     await world.publish("Paused", ["world"]);
     await world.telegram.waitFor(() => world!.telegram.accepted >= 10, { timeoutMs: 10_000, message: "10 sends" });
-    world.telegram.failNext(1, 429);
+    // Three chats refused in a row: the bot's global limit, not one chat's own (FLOOD_RULE).
+    world.telegram.failNext(3, 429);
     await world.telegram.waitFor(() => readers.every((id) => world!.telegram.messagesTo(id).length >= 1), {
       timeoutMs: 30_000,
-      message: "every reader despite the 429",
+      message: "every reader despite the 429s",
     });
-    const refused = world.telegram.calls("sendMessage").find((c) => c.status === 429)!;
+    const refused = world.telegram.calls("sendMessage").filter((c) => c.status === 429)[2]!;
     const duringPause = world.telegram.sendTimestamps().filter((t) => t > refused.at + 100 && t < refused.at + 1900);
     expect(duringPause).toEqual([]);
     expect(readers.every((id) => world!.telegram.messagesTo(id).length === 1)).toBe(true);
