@@ -43,6 +43,11 @@ const LOG_READ_LIMIT = 50;
 const PLAN_BATCH = 128;
 /** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
 const SEND_LEASE_MS = 30_000;
+/**
+ * How long a delivery request to Telegram may take (grammY's default is 500 s): below the claim's
+ * lease, so a send ends before its claim could, even if a renewal of the claim is lost.
+ */
+export const SEND_TIMEOUT_MS = 20_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
 const TRANSIENT_RETRIES = 3;
 const VISIT_BUCKET_MS = 50;
@@ -357,7 +362,7 @@ export class Deliverer {
       const started = performance.now();
       let failure: SendFailure | undefined;
       try {
-        await rendered.send(this.deps.api);
+        await this.whileClaimed(visit, () => rendered!.send(this.deps.api));
       } catch (error) {
         failure = classifySendError(error);
       }
@@ -474,6 +479,26 @@ export class Deliverer {
   private async skipTo(chat: ChatId, seq: number): Promise<void> {
     await this.deps.store.update(chat, (current) => current && applyDelivered(current, [seq], false));
     await this.deferVisit(chat, 0);
+  }
+
+  /**
+   * Runs `send` with the chat's claim renewed while it waits for Telegram's answer: a slow answer
+   * (the message may be there already) must not let the claim run out, or the next visit would send
+   * the same articles again. Only a crashed process's claim runs out.
+   */
+  private async whileClaimed<T>(visit: Visit, send: () => Promise<T>): Promise<T> {
+    const pace = this.deps.keys.pace(visit.chat);
+    const holdMs = this.paceMs(visit.record) + this.pacing.leaseMs;
+    const renewal = setInterval(() => {
+      this.deps.redis
+        .pexpire(pace, holdMs)
+        .catch((error: unknown) => this.logger.warn({ err: error, chat: visit.chat }, "cannot renew a claim"));
+    }, this.pacing.leaseMs / 3);
+    try {
+      return await send();
+    } finally {
+      clearInterval(renewal);
+    }
   }
 
   /** Notes the chat's 429 where every process sees it, and tells whether it is the chat's alone or global. */

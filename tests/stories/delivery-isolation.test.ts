@@ -17,8 +17,15 @@ afterEach(async () => {
   stack = undefined;
 });
 
-/** `count` chats subscribed to `slug`, `step` ids apart (a step of SHARDS puts them all in one shard). */
-async function chats(s: Stack, slug: string, firstId: number, count: number, kind: ChatKind = "private", step = 1): Promise<ChatId[]> {
+/** `count` chats subscribed to `slugs`, `step` ids apart (a step of SHARDS puts them all in one shard). */
+async function chats(
+  s: Stack,
+  slugs: string | string[],
+  firstId: number,
+  count: number,
+  kind: ChatKind = "private",
+  step = 1,
+): Promise<ChatId[]> {
   const ids = Array.from({ length: count }, (_, i) => chatId(firstId + i * step));
   for (const id of ids) {
     if (kind === "private") s.telegram.addUser({ id, first_name: `Reader ${id}` });
@@ -27,7 +34,14 @@ async function chats(s: Stack, slug: string, firstId: number, count: number, kin
   await s.bulletin.runtime.store.importChats(
     ids.map((id) => ({
       id,
-      record: { kind, language: "en", active: true, subscriptions: [{ slug: categorySlug(slug), since: 0 }], cursor: 0, sentAhead: [] },
+      record: {
+        kind,
+        language: "en",
+        active: true,
+        subscriptions: [slugs].flat().map((slug) => ({ slug: categorySlug(slug), since: 0 })),
+        cursor: 0,
+        sentAhead: [],
+      },
     })),
   );
   return ids;
@@ -82,5 +96,27 @@ describe("a group over its own flood limit", () => {
     expect(lastReader).toBeLessThan(post!.sentAt);
     for (const id of readers) expect(titlesTo(s, id)).toEqual(["Everyone's news"]);
     expect(titlesTo(s, group)).toEqual(["The group's own chatter", "Everyone's news"]);
+  });
+});
+
+describe("a slow answer from Telegram", () => {
+  it("keeps the chat claimed until it comes: the next article follows, the first is never sent twice", async () => {
+    // Claims last 1.5 s here; Telegram takes 2.5 s to answer each send (the message is there at once).
+    stack = await startStack({ name: "slow-send", tuning: { pacing: { privateMs: 300, groupMs: 300, leaseMs: 1500, retryDelayMs: 300 } } });
+    const s = stack;
+    const [reader] = await chats(s, ["world", "economy"], 91_001, 1);
+    s.telegram.latencyMs = 2500;
+    await s.publish(article(["world"], { title: "Slow first" }));
+    await s.telegram.waitForMessages(reader!, 1, 10_000);
+    // Another category's round comes to the reader while the first send still waits for its answer.
+    await s.publish(article(["economy"], { title: "Second" }));
+    await s.telegram.waitFor(() => s.telegram.messagesTo(reader!).some((m) => m.text?.includes("Second")), {
+      timeoutMs: 15_000,
+      message: "the second article",
+    });
+    await sleep(3000);
+    const texts = s.telegram.messagesTo(reader!).map((m) => m.text ?? "");
+    expect(texts.filter((t) => t.includes("Slow first"))).toHaveLength(1);
+    expect(texts.filter((t) => t.includes("Second"))).toHaveLength(1);
   });
 });
