@@ -2,13 +2,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
+import { BatchedScript, type BatchOf } from "../store/script.js";
+import { countPaid } from "../store/scripts/count-paid.js";
 import { grantSlots } from "../store/scripts/grant-slots.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
 
 export interface BudgetOptions {
   /** Messages per second, all processes together. */
   readonly rate: number;
-  /** Count messages above Telegram's free 30/s (paid broadcasts). */
+  /** Count messages sent above Telegram's free 30/s (paid broadcasts). */
   readonly countPaid?: boolean;
 }
 
@@ -23,7 +25,7 @@ const GRANT_AHEAD_MS = 250;
 const GRANT_RETRY_MS = 500;
 
 /**
- * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-4.lua): each
+ * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-2.lua): each
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
  */
@@ -38,6 +40,8 @@ export class SendBudget {
   private readonly logger: Logger;
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
+  /** The paid messages counted in one pipeline per tick (thousands a second with paid broadcasts). */
+  private readonly paidCounts: BatchOf<typeof countPaid>;
 
   constructor(
     private readonly redis: Redis,
@@ -48,6 +52,7 @@ export class SendBudget {
     this.logger = logger.child({ component: "budget" });
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
     this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    this.paidCounts = new BatchedScript(redis, countPaid);
   }
 
   /**
@@ -130,8 +135,8 @@ export class SendBudget {
   private async grant(): Promise<void> {
     const grant = await grantSlots.run(
       this.redis,
-      [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil, this.keys.budget.paidWindow, this.keys.budget.paidMessages],
-      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
+      [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil],
+      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000],
     );
     const now = Date.now();
     if (!grant.granted) {
@@ -147,6 +152,16 @@ export class SendBudget {
     this.pauseLocally(ms);
     await this.redis.set(this.keys.budget.pausedUntil, "1", "PX", ms);
     await this.redis.publish(this.keys.budget.pauseChannel, String(ms));
+  }
+
+  /**
+   * A message Telegram accepted. With paid broadcasts, the ones above the free 30 a second (all
+   * processes, per second of Redis's clock) are counted: each costs Stars. Counted here, when sent,
+   * because a granted slot may go unused (late, paused, or the chat was pacing).
+   */
+  async sent(): Promise<void> {
+    if (!this.options.countPaid) return;
+    await this.paidCounts.run([this.keys.budget.paidWindow, this.keys.budget.paidMessages], [FREE_SEND_RATE]);
   }
 
   async paidMessages(): Promise<number> {

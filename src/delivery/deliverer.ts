@@ -368,7 +368,7 @@ export class Deliverer {
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
-        await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+        await Promise.all([this.commit(visit, rendered.seqs, rendered.outOfOrder), this.deps.budget.sent()]);
         this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
         // One message per visit: what did not fit (a channel's next post, the rest of a long
         // backlog, the articles held back by breaking news) goes out when the chat's pace allows.
