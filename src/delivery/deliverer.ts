@@ -36,6 +36,7 @@ import type { AdaptivePool } from "./pool.js";
 import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
+import { topicsLeft, withTopicSent, withoutTopicProgress } from "./topics.js";
 
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
@@ -114,11 +115,14 @@ interface Visit {
 }
 
 interface Rendered {
-  readonly send: (api: Api) => Promise<unknown>;
+  /** Undefined when nothing is left to send (every topic has the article): only the record moves on. */
+  readonly send: ((api: Api) => Promise<unknown>) | undefined;
   /** The articles the message carries. */
   readonly articles: readonly StoredArticle[];
+  /** The articles the message completes for the chat: none while other topics still wait for it. */
   readonly seqs: readonly number[];
-  readonly outOfOrder: boolean;
+  /** The chat's record once the message was accepted (or given up on). */
+  readonly apply: (record: ChatRecord) => ChatRecord;
   readonly digest: boolean;
 }
 
@@ -129,17 +133,6 @@ const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"],
   "not-found": "chat_gone_not_found",
   forbidden: "chat_gone_forbidden",
 };
-
-/**
- * Where in the chat an article goes: the forum topics its categories are linked to (one post per
- * topic), or the chat itself.
- */
-function topicsFor(record: ChatRecord, article: StoredArticle): (number | undefined)[] {
-  if (record.kind === "private") return [undefined];
-  const matching = record.subscriptions.filter((s) => article.categories.includes(s.slug));
-  const threads = [...new Set(matching.map((s) => s.thread))];
-  return threads.length > 0 ? threads : [undefined];
-}
 
 /**
  * Visits chats: works out what each has pending, sends it within the budget and the chat's pace,
@@ -298,19 +291,23 @@ export class Deliverer {
       // Readers get the defaults; a channel or group gets what its admins chose.
       const settings = record.kind === "private" ? DEFAULT_SETTINGS : settingsOf(record);
       const message = this.formatted(article, record.language, withPhoto && settings.photo, settings);
-      const seqs = [...plan.skipped, plan.item.seq];
-      const threads = topicsFor(record, article);
+      const { seq } = plan.item;
+      const seqs = [...plan.skipped, seq];
+      const complete = (r: ChatRecord) => withoutTopicProgress(applyDelivered(r, seqs, plan.outOfOrder), [seq]);
+      // One post per visit: in a forum, the first topic still waiting for the article; the others
+      // follow at the chat's pace, each with its own slot.
+      const left = topicsLeft(record, seq, article);
+      if (left.length === 0) return { send: undefined, articles: [], seqs, apply: complete, digest: false };
+      const [thread, ...others] = left;
+      const where = { ...common, ...(thread === undefined ? {} : { message_thread_id: thread }) };
       const send = async (api: Api) => {
-        for (const thread of threads) {
-          const where = { ...common, ...(thread === undefined ? {} : { message_thread_id: thread }) };
-          if (message.kind === "photo") await api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
-          else {
-            const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
-            await api.sendMessage(chat, message.html, { ...where, link_preview_options });
-          }
-        }
+        if (message.kind === "photo") return api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
+        const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
+        return api.sendMessage(chat, message.html, { ...where, link_preview_options });
       };
-      return { send, articles: [article], seqs, outOfOrder: plan.outOfOrder, digest: false };
+      if (others.length === 0) return { send, articles: [article], seqs, apply: complete, digest: false };
+      const partly = (r: ChatRecord) => withTopicSent(applyDelivered(r, plan.skipped, false), seq, thread);
+      return { send, articles: [article], seqs: [], apply: partly, digest: false };
     }
     const digest = formatDigest(
       plan.items.map((i) => i.article),
@@ -320,7 +317,8 @@ export class Deliverer {
     const last = included[included.length - 1]!.seq;
     const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
     const send = (api: Api) => api.sendMessage(chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
-    return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
+    const apply = (r: ChatRecord) => applyDelivered(r, seqs, false);
+    return { send, articles: included.map((i) => i.article), seqs, apply, digest: included.length > 1 };
   }
 
   /** An article formatted once per language (and channel settings), not once per reader. */
@@ -349,8 +347,13 @@ export class Deliverer {
         this.deps.stats.count("expired_article", visit.expired);
         this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
       }
-      await this.commit(visit, visit.plan.skipped, false);
+      await this.commit(visit, (r) => applyDelivered(r, visit.plan.skipped, false));
       if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
+      return;
+    }
+    if (!rendered.send) {
+      await this.commit(visit, rendered.apply);
+      if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, 0);
       return;
     }
     let rateLimited = 0;
@@ -362,16 +365,18 @@ export class Deliverer {
       const started = performance.now();
       let failure: SendFailure | undefined;
       try {
-        await this.whileClaimed(visit, () => rendered!.send(this.deps.api));
+        const send = rendered.send;
+        if (send) await this.whileClaimed(visit, () => send(this.deps.api));
       } catch (error) {
         failure = classifySendError(error);
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
-        await Promise.all([this.commit(visit, rendered.seqs, rendered.outOfOrder), this.deps.budget.sent()]);
+        await Promise.all([this.commit(visit, rendered.apply), this.deps.budget.sent()]);
         this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
-        // One message per visit: what did not fit (a channel's next post, the rest of a long
-        // backlog, the articles held back by breaking news) goes out when the chat's pace allows.
+        // One message per visit: what did not fit (a channel's next post, the article's next forum
+        // topic, the rest of a long backlog, the articles held back by breaking news) goes out when
+        // the chat's pace allows.
         if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
         this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
         this.deps.stats.count("articles_delivered", rendered.seqs.length);
@@ -434,7 +439,8 @@ export class Deliverer {
             { chat: visit.chat, reason: failure.description, seqs: rendered.seqs },
             "Telegram refused the message; skipping it for this chat",
           );
-          await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+          await this.commit(visit, rendered.apply);
+          if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
           return;
         case "unauthorized":
           throw new Error(`Telegram refused the bot token (${failure.description}); check BOT_TOKEN and TELEGRAM_API_ROOT`);
@@ -442,8 +448,9 @@ export class Deliverer {
     }
   }
 
-  private async commit(visit: Visit, seqs: readonly number[], outOfOrder: boolean): Promise<void> {
-    const after = applyDelivered(visit.record, seqs, outOfOrder);
+  /** Stores `apply(record)`: against the record the plan was made from, else the record as it is now. */
+  private async commit(visit: Visit, apply: (record: ChatRecord) => ChatRecord): Promise<void> {
+    const after = apply(visit.record);
     const applied = await this.commits.run(
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
       [String(visit.chat), visit.encoded, encodeChatRecord(after), this.paceMs(visit.record)],
@@ -451,7 +458,7 @@ export class Deliverer {
     if (!applied) {
       // The record changed while the message was in flight (a subscription, say): apply the
       // delivery to the record as it is now.
-      await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
+      await this.deps.store.update(visit.chat, (current) => current && apply(current));
     }
   }
 

@@ -120,3 +120,69 @@ describe("a slow answer from Telegram", () => {
     expect(texts.filter((t) => t.includes("Second"))).toHaveLength(1);
   });
 });
+
+describe("a forum whose topics are linked to different categories", () => {
+  const FORUM = -1009100;
+  const slugs = ["world", "economy", "politics"];
+
+  /** The forum with a topic per category, linked to it; answers the topics' thread ids. */
+  async function forum(s: Stack): Promise<number[]> {
+    s.telegram.addChat({ id: FORUM, type: "supergroup", title: "Desk", is_forum: true });
+    const topics = ["World", "Economy", "Politics"].map((name) => s.telegram.createTopic(FORUM, name));
+    await s.bulletin.runtime.store.importChats([
+      {
+        id: chatId(FORUM),
+        record: {
+          kind: "supergroup",
+          language: "en",
+          active: true,
+          subscriptions: slugs.map((slug, i) => ({ slug: categorySlug(slug), since: 0, thread: topics[i]! })),
+          cursor: 0,
+          sentAhead: [],
+        },
+      },
+    ]);
+    return topics;
+  }
+
+  const threadsOf = (s: Stack) =>
+    s.telegram
+      .messagesTo(FORUM)
+      .map((p) => p.message_thread_id)
+      .sort((a, b) => a! - b!);
+
+  it("gets an article in each of its topics once, each post in its own turn of the chat's pace", async () => {
+    // The forum takes one post a second (Telegram: 20 a minute); Bulletin paces it a little slower.
+    stack = await startStack({
+      name: "forum-topics",
+      telegram: { limits: { groupChat: { count: 1, windowMs: 1000 } } },
+      tuning: { pacing: { privateMs: 300, groupMs: 1100, leaseMs: 5000, retryDelayMs: 300 } },
+    });
+    const s = stack;
+    const topics = await forum(s);
+    await s.publish(article(slugs, { title: "For every desk" }));
+    await s.telegram.waitFor(() => s.telegram.messagesTo(FORUM).length >= 3, { timeoutMs: 15_000, message: "a post in each topic" });
+    await sleep(2500);
+    const posts = s.telegram.messagesTo(FORUM);
+    expect(threadsOf(s)).toEqual(topics);
+    expect(posts.every((p) => p.text?.startsWith("For every desk"))).toBe(true);
+    for (let i = 1; i < posts.length; i++) expect(posts[i]!.sentAt - posts[i - 1]!.sentAt).toBeGreaterThanOrEqual(1000);
+    expect(s.telegram.rejected429).toBe(0);
+  });
+
+  it("sends a post refused in one topic again in that topic only", async () => {
+    // Telegram's limit for the forum is stricter than Bulletin's pace: the second topic's post is refused.
+    stack = await startStack({
+      name: "forum-429",
+      telegram: { limits: { groupChat: { count: 1, windowMs: 2000 } } },
+      tuning: { pacing: { privateMs: 300, groupMs: 500, leaseMs: 5000, retryDelayMs: 300 } },
+    });
+    const s = stack;
+    const topics = await forum(s);
+    await s.publish(article(slugs, { title: "Refused once" }));
+    await s.telegram.waitFor(() => s.telegram.messagesTo(FORUM).length >= 3, { timeoutMs: 20_000, message: "a post in each topic" });
+    await sleep(2500);
+    expect(s.telegram.rejected429).toBeGreaterThan(0);
+    expect(threadsOf(s)).toEqual(topics);
+  });
+});
