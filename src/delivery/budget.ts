@@ -2,7 +2,6 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
-import { BatchedScript, type BatchOf } from "../store/script.js";
 import { countPaid } from "../store/scripts/count-paid.js";
 import { grantSlots } from "../store/scripts/grant-slots.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
@@ -40,8 +39,9 @@ export class SendBudget {
   private readonly logger: Logger;
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
-  /** The paid messages counted in one pipeline per tick (thousands a second with paid broadcasts). */
-  private readonly paidCounts: BatchOf<typeof countPaid>;
+  /** Messages sent this tick and not counted yet (paid broadcasts), and the count that will take them. */
+  private sentUncounted = 0;
+  private counting: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -52,7 +52,6 @@ export class SendBudget {
     this.logger = logger.child({ component: "budget" });
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
     this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
-    this.paidCounts = new BatchedScript(redis, countPaid);
   }
 
   /**
@@ -159,9 +158,22 @@ export class SendBudget {
    * processes, per second of Redis's clock) are counted: each costs Stars. Counted here, when sent,
    * because a granted slot may go unused (late, paused, or the chat was pacing).
    */
-  async sent(): Promise<void> {
-    if (!this.options.countPaid) return;
-    await this.paidCounts.run([this.keys.budget.paidWindow, this.keys.budget.paidMessages], [FREE_SEND_RATE]);
+  sent(): Promise<void> {
+    if (!this.options.countPaid) return Promise.resolve();
+    this.sentUncounted++;
+    // A tick's sends are counted together: one script call, not one per message at 1,000 a second.
+    this.counting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const sent = this.sentUncounted;
+      this.sentUncounted = 0;
+      this.counting = undefined;
+      try {
+        await countPaid.run(this.redis, [this.keys.budget.paidWindow, this.keys.budget.paidMessages], [FREE_SEND_RATE, sent]);
+      } catch (error) {
+        // A count lost to Redis is not worth failing a delivery that Telegram accepted.
+        this.logger.warn({ err: error, sent }, "cannot count paid messages in Redis");
+      }
+    });
+    return this.counting;
   }
 
   async paidMessages(): Promise<number> {
