@@ -32,6 +32,7 @@ import {
   type LogRead,
 } from "./plan.js";
 import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
+import { SEND_LEASE_MS } from "./lease.js";
 import type { AdaptivePool } from "./pool.js";
 import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
@@ -42,13 +43,6 @@ import { topicsLeft, withTopicSent, withoutTopicProgress } from "./topics.js";
 const LOG_READ_LIMIT = 50;
 /** Chats planned together (one log read and one article lookup for all of them). */
 const PLAN_BATCH = 128;
-/** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
-const SEND_LEASE_MS = 30_000;
-/**
- * How long a delivery request to Telegram may take (grammY's default is 500 s): below the claim's
- * lease, so a send ends before its claim could, even if a renewal of the claim is lost.
- */
-export const SEND_TIMEOUT_MS = 20_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
 const TRANSIENT_RETRIES = 3;
 const VISIT_BUCKET_MS = 50;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PACING, SEND_TIMEOUT_MS } from "../../src/delivery/deliverer.js";
+import { DEFAULT_PACING } from "../../src/delivery/deliverer.js";
+import { SEND_TIMEOUT_MS } from "../../src/delivery/lease.js";
 
 describe("a chat's claim and its send", () => {
   it("a delivery request gives up before the claim it was sent under could run out", () => {
