@@ -37,7 +37,7 @@ import type { AdaptivePool } from "./pool.js";
 import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
-import { topicsLeft, withTopicSent, withoutTopicProgress } from "./topics.js";
+import { topicsLeft, withTopicSent } from "./topics.js";
 
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
@@ -113,11 +113,11 @@ interface Rendered {
   readonly send: ((api: Api) => Promise<unknown>) | undefined;
   /** The articles the message carries. */
   readonly articles: readonly StoredArticle[];
-  /** The articles the message completes for the chat: none while other topics still wait for it. */
   readonly seqs: readonly number[];
-  /** The chat's record once the message was accepted (or given up on). */
-  readonly apply: (record: ChatRecord) => ChatRecord;
+  readonly outOfOrder: boolean;
   readonly digest: boolean;
+  /** A forum post while other topics still wait for the article: only this topic is recorded as done. */
+  readonly topic?: { readonly seq: number; readonly thread: number | undefined };
 }
 
 const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"], DeliveryEvent> = {
@@ -287,11 +287,10 @@ export class Deliverer {
       const message = this.formatted(article, record.language, withPhoto && settings.photo, settings);
       const { seq } = plan.item;
       const seqs = [...plan.skipped, seq];
-      const complete = (r: ChatRecord) => withoutTopicProgress(applyDelivered(r, seqs, plan.outOfOrder), [seq]);
       // One post per visit: in a forum, the first topic still waiting for the article; the others
       // follow at the chat's pace, each with its own slot.
       const left = topicsLeft(record, seq, article);
-      if (left.length === 0) return { send: undefined, articles: [], seqs, apply: complete, digest: false };
+      if (left.length === 0) return { send: undefined, articles: [], seqs, outOfOrder: plan.outOfOrder, digest: false };
       const [thread, ...others] = left;
       const where = { ...common, ...(thread === undefined ? {} : { message_thread_id: thread }) };
       const send = async (api: Api) => {
@@ -299,9 +298,8 @@ export class Deliverer {
         const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
         return api.sendMessage(chat, message.html, { ...where, link_preview_options });
       };
-      if (others.length === 0) return { send, articles: [article], seqs, apply: complete, digest: false };
-      const partly = (r: ChatRecord) => withTopicSent(applyDelivered(r, plan.skipped, false), seq, thread);
-      return { send, articles: [article], seqs: [], apply: partly, digest: false };
+      const topic = others.length > 0 ? { topic: { seq, thread } } : {};
+      return { send, articles: [article], seqs: others.length > 0 ? [] : seqs, outOfOrder: plan.outOfOrder, digest: false, ...topic };
     }
     const digest = formatDigest(
       plan.items.map((i) => i.article),
@@ -311,8 +309,7 @@ export class Deliverer {
     const last = included[included.length - 1]!.seq;
     const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
     const send = (api: Api) => api.sendMessage(chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
-    const apply = (r: ChatRecord) => applyDelivered(r, seqs, false);
-    return { send, articles: included.map((i) => i.article), seqs, apply, digest: included.length > 1 };
+    return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
   }
 
   /** An article formatted once per language (and channel settings), not once per reader. */
@@ -341,12 +338,12 @@ export class Deliverer {
         this.deps.stats.count("expired_article", visit.expired);
         this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
       }
-      await this.commit(visit, (r) => applyDelivered(r, visit.plan.skipped, false));
+      await this.commit(visit, visit.plan.skipped, false);
       if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
       return;
     }
     if (!rendered.send) {
-      await this.commit(visit, rendered.apply);
+      await this.commit(visit, rendered.seqs, rendered.outOfOrder);
       if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, 0);
       return;
     }
@@ -361,12 +358,14 @@ export class Deliverer {
       try {
         const send = rendered.send;
         if (send) await this.whileClaimed(visit, () => send(this.deps.api));
+        // Counted as Telegram accepted it (paid broadcasts); the count never fails a delivery.
+        void this.deps.budget.sent();
       } catch (error) {
         failure = classifySendError(error);
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
-        await Promise.all([this.commit(visit, rendered.apply), this.deps.budget.sent()]);
+        await (rendered.topic ? this.commitTopic(visit, rendered.topic) : this.commit(visit, rendered.seqs, rendered.outOfOrder));
         this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
         // One message per visit: what did not fit (a channel's next post, the article's next forum
         // topic, the rest of a long backlog, the articles held back by breaking news) goes out when
@@ -433,7 +432,7 @@ export class Deliverer {
             { chat: visit.chat, reason: failure.description, seqs: rendered.seqs },
             "Telegram refused the message; skipping it for this chat",
           );
-          await this.commit(visit, rendered.apply);
+          await (rendered.topic ? this.commitTopic(visit, rendered.topic) : this.commit(visit, rendered.seqs, rendered.outOfOrder));
           if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
           return;
         case "unauthorized":
@@ -442,9 +441,8 @@ export class Deliverer {
     }
   }
 
-  /** Stores `apply(record)`: against the record the plan was made from, else the record as it is now. */
-  private async commit(visit: Visit, apply: (record: ChatRecord) => ChatRecord): Promise<void> {
-    const after = apply(visit.record);
+  private async commit(visit: Visit, seqs: readonly number[], outOfOrder: boolean): Promise<void> {
+    const after = applyDelivered(visit.record, seqs, outOfOrder);
     const applied = await this.commits.run(
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
       [String(visit.chat), visit.encoded, encodeChatRecord(after), this.paceMs(visit.record)],
@@ -452,8 +450,17 @@ export class Deliverer {
     if (!applied) {
       // The record changed while the message was in flight (a subscription, say): apply the
       // delivery to the record as it is now.
-      await this.deps.store.update(visit.chat, (current) => current && apply(current));
+      await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
     }
+  }
+
+  /** A forum post in one topic while others still wait for the article: that topic is done. */
+  private async commitTopic(visit: Visit, { seq, thread }: NonNullable<Rendered["topic"]>): Promise<void> {
+    const applied = await this.commits.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, encodeChatRecord(withTopicSent(visit.record, seq, thread)), this.paceMs(visit.record)],
+    );
+    if (!applied) await this.deps.store.update(visit.chat, (current) => current && withTopicSent(current, seq, thread));
   }
 
   /**

@@ -29,14 +29,3 @@ export function withTopicSent(record: ChatRecord, seq: number, thread: number | 
   const threads = [...new Set([...(record.topicsSent?.find((p) => p.seq === seq)?.threads ?? []), progressKey(thread)])];
   return { ...record, topicsSent: [...others, { seq, threads }] };
 }
-
-/** Pure: the record with nothing under way for `seqs` any more (every topic has them, or they were given up). */
-export function withoutTopicProgress(record: ChatRecord, seqs: readonly number[]): ChatRecord {
-  if (!record.topicsSent) return record;
-  const done = new Set(seqs);
-  const rest = record.topicsSent.filter((p) => !done.has(p.seq) && p.seq > record.cursor);
-  if (rest.length > 0) return { ...record, topicsSent: rest };
-  const without = { ...record };
-  delete without.topicsSent;
-  return without;
-}
