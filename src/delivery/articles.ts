@@ -43,7 +43,18 @@ export class ArticleCache {
   }
 }
 
-function parseStored(json: string, seq: number): StoredArticle {
-  const parsed = storedArticleSchema.parse({ ...JSON.parse(json), seq });
-  return { ...parsed, id: articleId(parsed.id), categories: parsed.categories.map(categorySlug) };
+/**
+ * The stored article, or null when it cannot be read back: delivery then passes over it like an
+ * expired one (counted and logged per chat) instead of failing every chat planned with it.
+ */
+function parseStored(json: string, seq: number): StoredArticle | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  const parsed = storedArticleSchema.safeParse(typeof raw === "object" && raw !== null ? { ...raw, seq } : raw);
+  if (!parsed.success) return null;
+  return { ...parsed.data, id: articleId(parsed.data.id), categories: parsed.data.categories.map(categorySlug) };
 }

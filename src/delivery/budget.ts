@@ -2,13 +2,14 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
 import type { Keys } from "../store/keys.js";
+import { countPaid } from "../store/scripts/count-paid.js";
 import { grantSlots } from "../store/scripts/grant-slots.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
 
 export interface BudgetOptions {
   /** Messages per second, all processes together. */
   readonly rate: number;
-  /** Count messages above Telegram's free 30/s (paid broadcasts). */
+  /** Count messages sent above Telegram's free 30/s (paid broadcasts). */
   readonly countPaid?: boolean;
 }
 
@@ -23,7 +24,7 @@ const GRANT_AHEAD_MS = 250;
 const GRANT_RETRY_MS = 500;
 
 /**
- * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-4.lua): each
+ * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-2.lua): each
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
  */
@@ -38,6 +39,9 @@ export class SendBudget {
   private readonly logger: Logger;
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
+  /** Messages sent this tick and not counted yet (paid broadcasts), and the count that will take them. */
+  private sentUncounted = 0;
+  private counting: Promise<void> | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -130,8 +134,8 @@ export class SendBudget {
   private async grant(): Promise<void> {
     const grant = await grantSlots.run(
       this.redis,
-      [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil, this.keys.budget.paidWindow, this.keys.budget.paidMessages],
-      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
+      [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil],
+      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000],
     );
     const now = Date.now();
     if (!grant.granted) {
@@ -147,6 +151,29 @@ export class SendBudget {
     this.pauseLocally(ms);
     await this.redis.set(this.keys.budget.pausedUntil, "1", "PX", ms);
     await this.redis.publish(this.keys.budget.pauseChannel, String(ms));
+  }
+
+  /**
+   * A message Telegram accepted. With paid broadcasts, the ones above the free 30 a second (all
+   * processes, per second of Redis's clock) are counted: each costs Stars. Counted here, when sent,
+   * because a granted slot may go unused (late, paused, or the chat was pacing).
+   */
+  sent(): Promise<void> {
+    if (!this.options.countPaid) return Promise.resolve();
+    this.sentUncounted++;
+    // A tick's sends are counted together: one script call, not one per message at 1,000 a second.
+    this.counting ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const sent = this.sentUncounted;
+      this.sentUncounted = 0;
+      this.counting = undefined;
+      try {
+        await countPaid.run(this.redis, [this.keys.budget.paidWindow, this.keys.budget.paidMessages], [FREE_SEND_RATE, sent]);
+      } catch (error) {
+        // A count lost to Redis is not worth failing a delivery that Telegram accepted.
+        this.logger.warn({ err: error, sent }, "cannot count paid messages in Redis");
+      }
+    });
+    return this.counting;
   }
 
   async paidMessages(): Promise<number> {

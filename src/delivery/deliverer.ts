@@ -9,20 +9,14 @@ import type { StoredArticle } from "../ingest/article.js";
 import { shareKeyboard } from "../sharing/share.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
-import {
-  DEFAULT_SETTINGS,
-  decodeChatRecord,
-  encodeChatRecord,
-  settingsOf,
-  type ChatRecord,
-  type ChatSettings,
-} from "../store/chat-record.js";
+import { DEFAULT_SETTINGS, encodeChatRecord, settingsOf, type ChatRecord, type ChatSettings } from "../store/chat-record.js";
 import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
 import { BatchedScript, type BatchOf } from "../store/script.js";
 import { claimChat } from "../store/scripts/claim-chat.js";
 import { commitDelivery } from "../store/scripts/commit-delivery.js";
+import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
@@ -38,16 +32,18 @@ import {
   type LogQuery,
   type LogRead,
 } from "./plan.js";
+import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
+import { SEND_LEASE_MS } from "./lease.js";
 import type { AdaptivePool } from "./pool.js";
+import { decodeRecords } from "./records.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
+import { topicsLeft, withTopicSent } from "./topics.js";
 
 /** Articles read per category log per visit; a reader further behind gets the rest next time. */
 const LOG_READ_LIMIT = 50;
 /** Chats planned together (one log read and one article lookup for all of them). */
 const PLAN_BATCH = 128;
-/** How long a chat stays claimed by a send in flight (a crashed process's claim runs out by then). */
-const SEND_LEASE_MS = 30_000;
 const MAX_RATE_LIMIT_RETRIES = 10;
 const TRANSIENT_RETRIES = 3;
 const VISIT_BUCKET_MS = 50;
@@ -116,12 +112,15 @@ interface Visit {
 }
 
 interface Rendered {
-  readonly send: (api: Api) => Promise<unknown>;
+  /** Undefined when nothing is left to send (every topic has the article): only the record moves on. */
+  readonly send: ((api: Api) => Promise<unknown>) | undefined;
   /** The articles the message carries. */
   readonly articles: readonly StoredArticle[];
   readonly seqs: readonly number[];
   readonly outOfOrder: boolean;
   readonly digest: boolean;
+  /** A forum post while other topics still wait for the article: only this topic is recorded as done. */
+  readonly topic?: { readonly seq: number; readonly thread: number | undefined };
 }
 
 const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"], DeliveryEvent> = {
@@ -131,17 +130,6 @@ const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"],
   "not-found": "chat_gone_not_found",
   forbidden: "chat_gone_forbidden",
 };
-
-/**
- * Where in the chat an article goes: the forum topics its categories are linked to (one post per
- * topic), or the chat itself.
- */
-function topicsFor(record: ChatRecord, article: StoredArticle): (number | undefined)[] {
-  if (record.kind === "private") return [undefined];
-  const matching = record.subscriptions.filter((s) => article.categories.includes(s.slug));
-  const threads = [...new Set(matching.map((s) => s.thread))];
-  return threads.length > 0 ? threads : [undefined];
-}
 
 /**
  * Visits chats: works out what each has pending, sends it within the budget and the chat's pace,
@@ -205,10 +193,12 @@ export class Deliverer {
   }
 
   private async plan(chats: readonly Readable[]): Promise<Visit[]> {
-    const records = chats.map((chat) => {
-      const record = decodeChatRecord(chat.encoded);
-      return { ...chat, record, queries: logQueries(record) };
-    });
+    const { sound, corrupt } = decodeRecords(chats);
+    for (const { chat, reason } of corrupt) {
+      this.deps.stats.count("corrupt_record");
+      this.logger.warn({ chat, reason }, "chat record is corrupt; the chat is skipped, the others are delivered");
+    }
+    const records = sound.map((entry) => ({ ...entry, queries: logQueries(entry.record) }));
     const queries = new Map<string, LogQuery>();
     for (const entry of records) for (const q of entry.queries) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);
@@ -298,24 +288,26 @@ export class Deliverer {
       // Readers get the defaults; a channel or group gets what its admins chose.
       const settings = record.kind === "private" ? DEFAULT_SETTINGS : settingsOf(record);
       const message = this.formatted(article, record.language, withPhoto && settings.photo, settings);
-      const seqs = [...plan.skipped, plan.item.seq];
-      const threads = topicsFor(record, article);
+      const { seq } = plan.item;
+      const seqs = [...plan.skipped, seq];
+      // One post per visit: in a forum, the first topic still waiting for the article; the others
+      // follow at the chat's pace, each with its own slot.
+      const left = topicsLeft(record, seq, article);
+      if (left.length === 0) return { send: undefined, articles: [], seqs, outOfOrder: plan.outOfOrder, digest: false };
+      const [thread, ...others] = left;
       const share = this.deps.shareButtons && record.kind === "private" && !article.announcement;
-      const send = async (api: Api) => {
-        for (const thread of threads) {
-          const where = {
-            ...common,
-            ...(thread === undefined ? {} : { message_thread_id: thread }),
-            ...(share ? { reply_markup: shareKeyboard(messages) } : {}),
-          };
-          if (message.kind === "photo") await api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
-          else {
-            const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
-            await api.sendMessage(chat, message.html, { ...where, link_preview_options });
-          }
-        }
+      const where = {
+        ...common,
+        ...(thread === undefined ? {} : { message_thread_id: thread }),
+        ...(share ? { reply_markup: shareKeyboard(messages) } : {}),
       };
-      return { send, articles: [article], seqs, outOfOrder: plan.outOfOrder, digest: false };
+      const send = async (api: Api) => {
+        if (message.kind === "photo") return api.sendPhoto(chat, message.photoUrl, { ...where, caption: message.html });
+        const link_preview_options = message.linkPreview && settings.linkPreview ? { url: article.url } : { is_disabled: true };
+        return api.sendMessage(chat, message.html, { ...where, link_preview_options });
+      };
+      const topic = others.length > 0 ? { topic: { seq, thread } } : {};
+      return { send, articles: [article], seqs: others.length > 0 ? [] : seqs, outOfOrder: plan.outOfOrder, digest: false, ...topic };
     }
     const digest = formatDigest(
       plan.items.map((i) => i.article),
@@ -358,6 +350,11 @@ export class Deliverer {
       if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
       return;
     }
+    if (!rendered.send) {
+      await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+      if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, 0);
+      return;
+    }
     let rateLimited = 0;
     let transient = 0;
     let unusedSlot: number | undefined = slot;
@@ -367,16 +364,20 @@ export class Deliverer {
       const started = performance.now();
       let failure: SendFailure | undefined;
       try {
-        await rendered.send(this.deps.api);
+        const send = rendered.send;
+        if (send) await this.whileClaimed(visit, () => send(this.deps.api));
+        // Counted as Telegram accepted it (paid broadcasts); the count never fails a delivery.
+        void this.deps.budget.sent();
       } catch (error) {
         failure = classifySendError(error);
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
-        await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+        await (rendered.topic ? this.commitTopic(visit, rendered.topic) : this.commit(visit, rendered.seqs, rendered.outOfOrder));
         this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
-        // One message per visit: what did not fit (a channel's next post, the rest of a long
-        // backlog, the articles held back by breaking news) goes out when the chat's pace allows.
+        // One message per visit: what did not fit (a channel's next post, the article's next forum
+        // topic, the rest of a long backlog, the articles held back by breaking news) goes out when
+        // the chat's pace allows.
         if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
         this.deps.stats.count(rendered.digest ? "sent_digest" : "sent");
         this.deps.stats.count("articles_delivered", rendered.seqs.length);
@@ -386,7 +387,18 @@ export class Deliverer {
       switch (failure.kind) {
         case "rate-limited":
           this.deps.stats.count("rate_limited");
-          this.logger.warn({ chat: visit.chat, retryAfter: failure.retryAfterSeconds }, "Telegram asked to slow down; every sender pauses");
+          if ((await this.floodScope(visit.chat)) === "chat") {
+            // The chat's own flood limit (a group's 20 a minute): it alone waits, without holding a send.
+            this.logger.info(
+              { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
+              "the chat is over its own flood limit; it alone waits",
+            );
+            return this.giveBack(visit, failure.retryAfterSeconds * 1000);
+          }
+          this.logger.warn(
+            { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
+            "Telegram asked the bot to slow down (429s for several chats); every sender pauses",
+          );
           await this.deps.budget.pause(failure.retryAfterSeconds);
           if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, failure.retryAfterSeconds * 1000);
           await this.extendClaim(visit, failure.retryAfterSeconds * 1000);
@@ -428,7 +440,8 @@ export class Deliverer {
             { chat: visit.chat, reason: failure.description, seqs: rendered.seqs },
             "Telegram refused the message; skipping it for this chat",
           );
-          await this.commit(visit, rendered.seqs, rendered.outOfOrder);
+          await (rendered.topic ? this.commitTopic(visit, rendered.topic) : this.commit(visit, rendered.seqs, rendered.outOfOrder));
+          if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.paceMs(visit.record));
           return;
         case "unauthorized":
           throw new Error(`Telegram refused the bot token (${failure.description}); check BOT_TOKEN and TELEGRAM_API_ROOT`);
@@ -447,6 +460,15 @@ export class Deliverer {
       // delivery to the record as it is now.
       await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
     }
+  }
+
+  /** A forum post in one topic while others still wait for the article: that topic is done. */
+  private async commitTopic(visit: Visit, { seq, thread }: NonNullable<Rendered["topic"]>): Promise<void> {
+    const applied = await this.commits.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, encodeChatRecord(withTopicSent(visit.record, seq, thread)), this.paceMs(visit.record)],
+    );
+    if (!applied) await this.deps.store.update(visit.chat, (current) => current && withTopicSent(current, seq, thread));
   }
 
   /**
@@ -473,6 +495,32 @@ export class Deliverer {
   private async skipTo(chat: ChatId, seq: number): Promise<void> {
     await this.deps.store.update(chat, (current) => current && applyDelivered(current, [seq], false));
     await this.deferVisit(chat, 0);
+  }
+
+  /**
+   * Runs `send` with the chat's claim renewed while it waits for Telegram's answer: a slow answer
+   * (the message may be there already) must not let the claim run out, or the next visit would send
+   * the same articles again. Only a crashed process's claim runs out.
+   */
+  private async whileClaimed<T>(visit: Visit, send: () => Promise<T>): Promise<T> {
+    const pace = this.deps.keys.pace(visit.chat);
+    const holdMs = this.paceMs(visit.record) + this.pacing.leaseMs;
+    const renewal = setInterval(() => {
+      this.deps.redis
+        .pexpire(pace, holdMs)
+        .catch((error: unknown) => this.logger.warn({ err: error, chat: visit.chat }, "cannot renew a claim"));
+    }, this.pacing.leaseMs / 3);
+    try {
+      return await send();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Notes the chat's 429 where every process sees it, and tells whether it is the chat's alone or global. */
+  private async floodScope(chat: ChatId): Promise<FloodScope> {
+    const refused = await noteRateLimit.run(this.deps.redis, [this.deps.keys.budget.recentRateLimits], [String(chat), FLOOD_RULE.windowMs]);
+    return floodScope(chat, refused);
   }
 
   private async extendClaim(visit: Visit, waitMs: number): Promise<void> {

@@ -17,7 +17,8 @@ export type DeliveryEvent =
   | "transient_error"
   | "bad_request"
   | "photo_fallback"
-  | "expired_article";
+  | "expired_article"
+  | "corrupt_record";
 
 const FLUSH_INTERVAL_MS = 250;
 

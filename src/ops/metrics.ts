@@ -52,6 +52,7 @@ export class BulletinMetrics {
   private readonly failed: Counter<"reason">;
   private readonly articlesDelivered: Counter;
   private readonly articlesExpired: Counter;
+  private readonly corruptRecords: Counter;
   private readonly telegram429: Counter;
   private readonly paid: Counter;
   private readonly ingested: Counter<"source" | "outcome">;
@@ -83,6 +84,11 @@ export class BulletinMetrics {
     this.articlesExpired = new Counter({
       name: "bulletin_articles_expired_total",
       help: "Articles skipped for a chat because they expired before it was reached.",
+      registers,
+    });
+    this.corruptRecords = new Counter({
+      name: "bulletin_corrupt_records_total",
+      help: "Chat records that could not be decoded when their chat was visited; the chat is skipped (its id is logged), the others are delivered.",
       registers,
     });
     this.telegram429 = new Counter({
@@ -168,6 +174,7 @@ export class BulletinMetrics {
       this.failed,
       this.articlesDelivered,
       this.articlesExpired,
+      this.corruptRecords,
       this.telegram429,
       this.paid,
       this.ingested,
@@ -186,6 +193,7 @@ export class BulletinMetrics {
     }
     this.articlesDelivered.inc(delivery.articles_delivered);
     this.articlesExpired.inc(delivery.expired_article);
+    this.corruptRecords.inc(delivery.corrupt_record);
     this.telegram429.inc(delivery.rate_limited);
     this.paid.inc(paidMessages);
     for (const source of INGEST_SOURCES) {

@@ -31,6 +31,7 @@ export const DELIVERY_EVENTS: Record<DeliveryEvent, { readonly sent?: "single" |
   bad_request: { failed: "bad_request" },
   photo_fallback: { failed: "photo_refused" },
   expired_article: {},
+  corrupt_record: {},
 };
 
 export const FAILURE_REASONS: readonly string[] = [...new Set(Object.values(DELIVERY_EVENTS).flatMap((e) => (e.failed ? [e.failed] : [])))];

@@ -14,6 +14,15 @@ export interface Subscription {
   readonly thread?: number;
 }
 
+/** An article posted in some of a forum's topics: each topic is its own send. */
+export interface TopicProgress {
+  readonly seq: number;
+  readonly threads: readonly number[];
+}
+
+/** The thread of a post to the chat itself (outside any topic) in a TopicProgress. */
+export const NO_TOPIC = 0;
+
 /** How a channel or group wants its posts; chosen by its admins. */
 export interface ChatSettings {
   readonly photo: boolean;
@@ -69,6 +78,11 @@ export interface ChatRecord {
   readonly cursor: number;
   /** Articles above the cursor already delivered out of order (breaking news). */
   readonly sentAhead: readonly number[];
+  /**
+   * Forums only: articles posted in some of the chat's topics but not yet in all of them, and the
+   * topics that have them (NO_TOPIC: the chat itself); absent when none is under way.
+   */
+  readonly topicsSent?: readonly TopicProgress[];
   /** Channels and groups only; absent means the defaults. */
   readonly settings?: ChatSettings;
   /** Private chats only; absent means the defaults (and costs no byte). */
@@ -156,22 +170,40 @@ function readPrefsToken(prefs: { -readonly [K in keyof ReaderPrefs]: ReaderPrefs
   return true;
 }
 
-/** The record's last field: a channel's settings or a reader's preferences; "" for the defaults. */
-function encodeExtras(record: ChatRecord): string {
-  return [...settingsTokens(record.settings), ...prefsTokens(record.prefs)].join(";");
+/** A forum's posts under way as one token, `ts=<seq>:<thread>.<thread>,…` in base 36; none once the cursor passed them. */
+function topicsToken(record: ChatRecord): string[] {
+  const open = (record.topicsSent ?? []).filter((p) => p.seq > record.cursor && p.threads.length > 0);
+  if (open.length === 0) return [];
+  return [`ts=${open.map((p) => `${base36(p.seq)}:${p.threads.map(base36).join(".")}`).join(",")}`];
 }
 
-function decodeExtras(encoded: string): { settings?: ChatSettings; prefs?: ReaderPrefs } {
+function readTopicsToken(token: string): TopicProgress[] | undefined {
+  const match = /^ts=([0-9a-z:.,]+)$/.exec(token);
+  if (!match) return undefined;
+  return match[1]!.split(",").map((entry) => {
+    const [seq = "", threads = ""] = entry.split(":");
+    return { seq: parseInt(seq, 36), threads: threads === "" ? [] : threads.split(".").map((t) => parseInt(t, 36)) };
+  });
+}
+
+/** The record's last field: a channel's settings, a forum's posts under way or a reader's preferences; "" for the defaults. */
+function encodeExtras(record: ChatRecord): string {
+  return [...settingsTokens(record.settings), ...topicsToken(record), ...prefsTokens(record.prefs)].join(";");
+}
+
+function decodeExtras(encoded: string): { settings?: ChatSettings; prefs?: ReaderPrefs; topicsSent?: TopicProgress[] } {
   if (encoded === "") return {};
   const settings = { ...DEFAULT_SETTINGS };
   const prefs = { ...DEFAULT_PREFS };
   let hasSettings = false;
   let hasPrefs = false;
+  let topicsSent: TopicProgress[] | undefined;
   for (const token of encoded.split(";")) {
     if (readSettingsToken(settings, token)) hasSettings = true;
+    else if (token.startsWith("ts=")) topicsSent = readTopicsToken(token);
     else if (readPrefsToken(prefs, token)) hasPrefs = true;
   }
-  return { ...(hasSettings ? { settings } : {}), ...(hasPrefs ? { prefs } : {}) };
+  return { ...(hasSettings ? { settings } : {}), ...(hasPrefs ? { prefs } : {}), ...(topicsSent ? { topicsSent } : {}) };
 }
 
 /** The preferences with nothing held: `nextDue` left out. */

@@ -58,6 +58,8 @@ export function keys(prefix: string) {
       pauseChannel: `${prefix}:{budget}:paused`,
       paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
+      /** ZSET chat id → time of its latest 429: several chats refused at once mean a global limit. */
+      recentRateLimits: `${prefix}:{budget}:recent429`,
     },
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,

@@ -4,6 +4,7 @@ import { ArticleCache } from "../../delivery/articles.js";
 import { SendBudget } from "../../delivery/budget.js";
 import { DEFAULT_PACING, Deliverer } from "../../delivery/deliverer.js";
 import { Fanout } from "../../delivery/fanout.js";
+import { SEND_TIMEOUT_MS } from "../../delivery/lease.js";
 import { AdaptivePool } from "../../delivery/pool.js";
 import { Rounds } from "../../delivery/rounds.js";
 import { DeliveryStats } from "../../delivery/stats.js";
@@ -14,7 +15,7 @@ import type { Runtime } from "../runtime.js";
 import type { RunningRole, Tuning } from "./index.js";
 
 function telegramApi(runtime: Runtime): Api {
-  return new Api(runtime.config.botToken, { apiRoot: runtime.config.telegramApiRoot });
+  return new Api(runtime.config.botToken, { apiRoot: runtime.config.telegramApiRoot, timeoutSeconds: SEND_TIMEOUT_MS / 1000 });
 }
 
 /** The workers role: fan-out and delivery, sharing one send budget with every other process. */

@@ -102,6 +102,7 @@ function render(stats: Stats): string {
         ["messages sent (digest)", n(delivery.sent_digest)],
         ["articles delivered", n(delivery.articles_delivered)],
         ["articles expired before delivery", n(delivery.expired_article)],
+        ["chat records skipped as corrupt", n(delivery.corrupt_record)],
         ...failures,
         ["paid messages (above 30/s)", n(paidMessages)],
       ],

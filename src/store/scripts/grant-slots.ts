@@ -17,9 +17,9 @@ function decodeGrant(reply: unknown): Grant {
   return unexpectedReply(EXPECTED);
 }
 
-/** grant-slots-4.lua. */
+/** grant-slots-2.lua. */
 export const grantSlots = loadScript<
-  readonly [theoreticalArrival: string, pause: string, paidWindow: string, paidMessages: string],
-  readonly [wanted: number, intervalUs: number, aheadUs: number, freeRate: number, countPaid: 0 | 1],
+  readonly [theoreticalArrival: string, pause: string],
+  readonly [wanted: number, intervalUs: number, aheadUs: number],
   Grant
->(new URL("grant-slots-4.lua", import.meta.url), decodeGrant);
+>(new URL("grant-slots-2.lua", import.meta.url), decodeGrant);

@@ -2,18 +2,15 @@
   The send budget shared by every delivery process, as a GCRA: each grant is a time slot
   `interval` after the previous one, on Redis's clock, so processes on different machines
   interleave without bursting. While a 429's retry_after runs (the pause key), nobody gets a slot.
+  Paid broadcasts are counted when sent (count-paid-2.lua), not here: a granted slot may go unused.
 
   Input:
     KEYS[1] theoretical arrival time, µs
     KEYS[2] pause key (exists while every sender waits)
-    KEYS[3] paid-second window hash
-    KEYS[4] paid messages counter
 
     ARGV[1] slots wanted
     ARGV[2] interval between slots, µs
     ARGV[3] how far ahead slots may be granted, µs
-    ARGV[4] Telegram's free rate, messages per second
-    ARGV[5] 1 to count messages above the free rate as paid, else 0
 
   Output:
     {1, delay µs, delay µs, ...} - the granted slots, as delays from now
@@ -35,19 +32,4 @@ for i = 1, tonumber(ARGV[1]) do
 end
 if #granted == 1 then return {0, tat - now - ahead} end
 redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', 60000)
-if ARGV[5] == '1' then
-  local free = tonumber(ARGV[4])
-  local second = tonumber(redis.call('HGET', KEYS[3], 'second') or '0')
-  local count = tonumber(redis.call('HGET', KEYS[3], 'count') or '0')
-  local paid = 0
-  for i = 2, #granted do
-    local s = math.floor((now + granted[i]) / 1000000)
-    if s ~= second then second = s; count = 0 end
-    count = count + 1
-    if count > free then paid = paid + 1 end
-  end
-  redis.call('HSET', KEYS[3], 'second', string.format('%.0f', second), 'count', count)
-  redis.call('EXPIRE', KEYS[3], 10)
-  if paid > 0 then redis.call('INCRBY', KEYS[4], paid) end
-end
 return granted

@@ -1,0 +1,36 @@
+/**
+ * note-rate-limit-1.lua: every 429 is noted with its chat, and the answer is how many different chats
+ * were refused within the window, which tells one chat's flood limit from the bot's global one.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { keys as keyLayout } from "../../src/store/keys.js";
+import { noteRateLimit } from "../../src/store/scripts/note-rate-limit.js";
+import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
+
+let redis: Redis;
+const prefix = uniquePrefix("rate-limits");
+const keys = keyLayout(prefix);
+beforeAll(() => {
+  redis = new Redis(REDIS_URL);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await dropPrefix(prefix);
+});
+
+const note = (chat: number, windowMs: number) => noteRateLimit.run(redis, [keys.budget.recentRateLimits], [String(chat), windowMs]);
+
+describe("noting 429s", () => {
+  it("counts different chats within the window: one chat refused again is still one, and old refusals drop out", async () => {
+    expect(await note(-100500, 300)).toBe(1);
+    expect(await note(-100500, 300)).toBe(1);
+    expect(await note(42, 300)).toBe(2);
+    expect(await note(43, 300)).toBe(3);
+    await sleep(350);
+    expect(await note(44, 300)).toBe(1);
+    await sleep(350);
+    expect(await redis.exists(keys.budget.recentRateLimits)).toBe(0);
+  });
+});
