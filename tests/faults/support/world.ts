@@ -5,6 +5,7 @@ import { createRuntime } from "../../../src/app/runtime.js";
 import { loadConfig } from "../../../src/config/env.js";
 import { categorySlug, chatId, type ChatId } from "../../../src/ids.js";
 import { createLogger } from "../../../src/log.js";
+import { openQueues } from "../../../src/queues.js";
 import { ChatStore } from "../../../src/store/chats.js";
 import { spawnBulletin, type BulletinProcess } from "../../support/processes.js";
 import { CATEGORIES_FILE, INGEST_TOKEN, REDIS_URL, dropPrefix, uniquePrefix } from "../../support/stack.js";
@@ -122,7 +123,32 @@ export class World {
   }
 
   async waitForAll(ids: readonly ChatId[], timeoutMs: number, message: string): Promise<void> {
-    await this.telegram.waitFor(() => this.outcome(ids).lost === 0, { timeoutMs, message });
+    await this.telegram.waitFor(() => this.outcome(ids).lost === 0, { timeoutMs, intervalMs: 200, message });
+  }
+
+  /**
+   * Waits until no fan-out or delivery job is left (delayed visits included: a dead process's claim
+   * runs out, and its chats are visited again, up to 30 s later), so that every repeat is counted.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const queues = openQueues(this.redis, this.prefix);
+    try {
+      let idleChecks = 0;
+      await this.telegram.waitFor(
+        async () => {
+          const counts = await Promise.all(
+            [queues.fanout, queues.delivery].map((q) => q.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children")),
+          );
+          const busy = counts.some((c) => Object.values(c).some((n) => n > 0));
+          idleChecks = busy ? 0 : idleChecks + 1;
+          return idleChecks >= 3;
+        },
+        { timeoutMs, intervalMs: 500, message: "the queues to empty" },
+      );
+    } finally {
+      await queues.fanout.close();
+      await queues.delivery.close();
+    }
   }
 
   async close(): Promise<void> {
