@@ -5,7 +5,7 @@ import { report, seconds, World } from "./support/world.js";
 const READERS = 5000;
 /** Compose gives a stopping container 30 s before SIGKILL; Bulletin must be out well before. */
 const DEADLINE_MS = 25_000;
-const READY = "fan-out and delivery workers are running";
+const READY = ["fan-out and delivery workers are running"];
 let world: World | undefined;
 const entries: EntryProcess[] = [];
 afterEach(async () => {

@@ -13,9 +13,9 @@ export interface EntryProcess {
 
 /**
  * One of Bulletin's own entry points (`workers/delivery.ts`, `bots/bot.ts`, `src/main.ts`) exactly as
- * `npm run start:workers` runs it, signals and shutdown included; resolves once a log line contains `ready`.
+ * `npm run start:workers` runs it, signals and shutdown included; resolves once its output contains each of `ready`.
  */
-export async function startEntry(entry: string, env: Record<string, string>, ready: string): Promise<EntryProcess> {
+export async function startEntry(entry: string, env: Record<string, string>, ready: readonly string[]): Promise<EntryProcess> {
   const script = fileURLToPath(new URL(`../../../${entry}`, import.meta.url));
   const child = spawn(process.execPath, ["--import", TSX, script], {
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env, LOG_LEVEL: "info" },
@@ -27,7 +27,7 @@ export async function startEntry(entry: string, env: Record<string, string>, rea
     const timer = setTimeout(() => reject(new Error(`${entry} did not start within 30 s:\n${output.slice(-5000)}`)), 30_000);
     const look = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes(ready)) {
+      if (ready.every((line) => output.includes(line))) {
         clearTimeout(timer);
         resolve();
       }
