@@ -19,8 +19,6 @@ export interface WorldOptions {
   /** Default: the shared test Redis. */
   readonly redisUrl?: string;
   readonly telegram?: FakeTelegramOptions;
-  /** The Bot API root Bulletin talks to, when something stands between it and the fake. */
-  readonly apiRoot?: (telegram: FakeTelegram) => string;
   readonly env?: Record<string, string>;
 }
 
@@ -44,12 +42,11 @@ export class World {
     readonly telegram: FakeTelegram,
     readonly prefix: string,
     readonly redisUrl: string,
-    apiRoot: string,
     extraEnv: Record<string, string>,
   ) {
     this.env = {
       BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: apiRoot,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
       REDIS_URL: redisUrl,
       KEY_PREFIX: prefix,
       CATEGORIES_FILE,
@@ -66,8 +63,7 @@ export class World {
 
   static async open(options: WorldOptions): Promise<World> {
     const telegram = await FakeTelegram.start(options.telegram);
-    const apiRoot = options.apiRoot?.(telegram) ?? telegram.apiRoot;
-    return new World(telegram, uniquePrefix(`faults-${options.name}`), options.redisUrl ?? REDIS_URL, apiRoot, options.env ?? {});
+    return new World(telegram, uniquePrefix(`faults-${options.name}`), options.redisUrl ?? REDIS_URL, options.env ?? {});
   }
 
   /** `count` private readers of `slug`, loaded through the store's bulk API. */
