@@ -5,6 +5,7 @@ import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
 import type { ChatRecord } from "../store/chat-record.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
+import type { HandledUpdates } from "./updates.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
 export interface BotServices {
@@ -13,6 +14,8 @@ export interface BotServices {
   /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
   readonly operators?: OperatorService;
   readonly logger: Logger;
+  /** Updates already handled: one received again after a crash is skipped. */
+  readonly updates: HandledUpdates;
 }
 
 export type BotContext = Context & {

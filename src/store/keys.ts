@@ -59,6 +59,11 @@ export function keys(prefix: string) {
       paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
     },
+    /**
+     * STRING, expiring: the bot handled this update (bot/updates.ts), so a repeat after a crash is
+     * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
+     */
+    handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */

@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { createBot } from "../../bot/bot.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
+import { HandledUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
 import { trackBotConnection } from "../../ops/health.js";
@@ -32,7 +33,9 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           ingestor: runtime.ingestor,
         })
       : undefined;
-  const bot = createBot(config.botToken, { subscriptions, channels, operators, logger }, { client: { apiRoot: config.telegramApiRoot } });
+  const updates = new HandledUpdates(runtime.redis, runtime.keys);
+  const services = { subscriptions, channels, operators, logger, updates };
+  const bot = createBot(config.botToken, services, { client: { apiRoot: config.telegramApiRoot } });
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
   runtime.botStatus.starting();
   bot.api.config.use(trackBotConnection(runtime.botStatus));
