@@ -2,6 +2,8 @@ import { afterEach, expect, it } from "vitest";
 import { FlakyTelegram, retryAfterTime, sendsInsideRetryAfter, SLOW_ANSWER_MS } from "./support/flaky-telegram.js";
 import { report, TAKEOVER_TUNING, World } from "./support/world.js";
 
+// Sixty readers, not thousands: at a 429 for a third of the sends, every retry_after pauses the
+// whole bot (the 429s hit many chats, so they count as global), about one pause per two messages.
 const READERS = 60;
 let world: World | undefined;
 let flaky: FlakyTelegram | undefined;

@@ -82,7 +82,7 @@ it("Redis restarted mid fan-out: no subscription lost, delivery resumes by itsel
     readers: READERS,
     ...outcome,
     seconds: allDelivered,
-    note: `2 processes; Redis away ${((upAt - downAt) / 1000).toFixed(1)} s; claims held then run out after 30 s`,
+    note: `2 processes; Redis away ${((upAt - downAt) / 1000).toFixed(1)} s; ${window.size} sends around it`,
   });
   expect(entries.map((e) => e.child.exitCode)).toEqual([null, null]);
   expect(outcome.lost).toBe(0);

@@ -33,6 +33,8 @@ export class OwnRedis {
     args.push("--maxmemory-policy", "noeviction");
     this.child = spawn("redis-server", args, { stdio: "ignore" });
     const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    // Refused while redis-server starts: the loop below tries again.
+    probe.on("error", () => undefined);
     try {
       for (let attempt = 0; ; attempt++) {
         try {

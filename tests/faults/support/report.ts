@@ -56,7 +56,8 @@ export default function setup(project: TestProject): () => void {
     const rows = text
       .split("\n")
       .filter(Boolean)
-      .map((l) => JSON.parse(l) as Row);
+      .map((l) => JSON.parse(l) as Row)
+      .sort((a, b) => a.scenario.localeCompare(b.scenario, "en", { numeric: true }));
     process.stdout.write(`\nFault suite (npm run test:faults)\n${table(rows)}\n`);
     rmSync(dir, { recursive: true, force: true });
   };
