@@ -10,14 +10,19 @@ import { settings } from "./features/settings.js";
 import { sharing } from "./features/sharing.js";
 import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
+import { onceEach } from "./updates.js";
 
-/** The bot's table of contents: the language of each update, then one composer per feature. */
+/**
+ * The bot's table of contents: each update once (a restart may receive it again), its language,
+ * then one composer per feature.
+ */
 export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
   bot.use((ctx, next) => {
     Object.assign(ctx, { services });
     return next();
   });
+  bot.use(onceEach(services.updates));
   bot.use(languageOfUpdate);
   // Operators' commands first: in their chats they win over the readers' features.
   bot.use(admin);

@@ -8,6 +8,7 @@ import type { ChatRecord } from "../store/chat-record.js";
 import type { SharingService } from "../sharing/service.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 import type { Clock } from "../time.js";
+import type { HandledUpdates } from "./updates.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
 export interface BotServices {
@@ -22,6 +23,8 @@ export interface BotServices {
   readonly logger: Logger;
   /** Inline mode and the share button's choices (issue 15). */
   readonly sharing?: SharingService;
+  /** Updates already handled: one received again after a crash is skipped. */
+  readonly updates: HandledUpdates;
 }
 
 export type BotContext = Context & {

@@ -61,6 +61,11 @@ export function keys(prefix: string) {
       /** ZSET chat id → time of its latest 429: several chats refused at once mean a global limit. */
       recentRateLimits: `${prefix}:{budget}:recent429`,
     },
+    /**
+     * STRING, expiring: the bot handled this update (bot/updates.ts), so a repeat after a crash is
+     * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
+     */
+    handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */

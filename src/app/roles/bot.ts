@@ -2,6 +2,7 @@ import { autoRetry } from "@grammyjs/auto-retry";
 import { createBot } from "../../bot/bot.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
+import { HandledUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
 import { ArticleCache } from "../../delivery/articles.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
@@ -41,9 +42,10 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     categories: runtime.categories,
     networks: config.shareNetworks,
   });
+  const updates = new HandledUpdates(runtime.redis, runtime.keys);
   const bot = createBot(
     config.botToken,
-    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock, sharing },
+    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock, sharing, updates },
     { client: { apiRoot: config.telegramApiRoot } },
   );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
