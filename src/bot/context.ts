@@ -4,6 +4,7 @@ import type { Logger } from "../log.js";
 import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
 import type { ChatRecord } from "../store/chat-record.js";
+import type { FloodGuard } from "./flood.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 
 /** What every handler can reach: the reader's messages in their language and the services. */
@@ -12,6 +13,8 @@ export interface BotServices {
   readonly channels: ChannelService;
   /** The operators' commands (ADMIN_CHAT_IDS); absent when no admin chat is configured. */
   readonly operators?: OperatorService;
+  /** Each user's count of commands and button presses (bot/flood.ts). */
+  readonly flood: FloodGuard;
   readonly logger: Logger;
 }
 

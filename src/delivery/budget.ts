@@ -10,7 +10,14 @@ export interface BudgetOptions {
   readonly rate: number;
   /** Count messages above Telegram's free 30/s (paid broadcasts). */
   readonly countPaid?: boolean;
+  /**
+   * "broadcast" (delivery, the default) or "replies" (the bot's answers to readers): replies may
+   * book slots further ahead than a broadcast ever does, so they get the next free slot at once.
+   */
+  readonly lane?: BudgetLane;
 }
+
+export type BudgetLane = "broadcast" | "replies";
 
 /**
  * Slots are granted a little below the configured rate (HEADROOM) and a slot used more than
@@ -20,16 +27,26 @@ export interface BudgetOptions {
 const HEADROOM = 0.98;
 const LATE_TOLERANCE_MS = 8;
 const GRANT_AHEAD_MS = 250;
+/**
+ * How far ahead a reply may book: past the broadcast's GRANT_AHEAD_MS, so that a reply never
+ * competes with delivery for a slot; bounded, so that a flood of replies waits like anything else.
+ */
+const REPLY_AHEAD_MS = 2000;
 const GRANT_RETRY_MS = 500;
 
 /**
  * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-4.lua): each
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
+ *
+ * Replies first: delivery books at most GRANT_AHEAD_MS ahead, a reply up to REPLY_AHEAD_MS. So a
+ * reply is granted the next free slot in one call (at most GRANT_AHEAD_MS plus the replies before
+ * it away), and the broadcast, finding that slot taken, continues after it: both share one rate.
  */
 export class SendBudget {
   private readonly intervalUs: number;
   private readonly batch: number;
+  private readonly aheadUs: number;
   /** Local times (ms) of slots granted to this process, earliest first. */
   private slots: number[] = [];
   /** Whether a fetch of slots from Redis runs; set and cleared in the same ticks as `waiting` is checked. */
@@ -47,7 +64,10 @@ export class SendBudget {
   ) {
     this.logger = logger.child({ component: "budget" });
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
-    this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    const replies = options.lane === "replies";
+    // A reply takes one slot: a slot kept for a later reply would be lost to everyone when it passes.
+    this.batch = replies ? 1 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    this.aheadUs = (replies ? REPLY_AHEAD_MS : GRANT_AHEAD_MS) * 1000;
   }
 
   /**
@@ -131,7 +151,7 @@ export class SendBudget {
     const grant = await grantSlots.run(
       this.redis,
       [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil, this.keys.budget.paidWindow, this.keys.budget.paidMessages],
-      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
+      [this.batch, this.intervalUs, this.aheadUs, FREE_SEND_RATE, this.options.countPaid ? 1 : 0],
     );
     const now = Date.now();
     if (!grant.granted) {

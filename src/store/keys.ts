@@ -59,6 +59,11 @@ export function keys(prefix: string) {
       paidWindow: `${prefix}:{budget}:window`,
       paidMessages: `${prefix}:{budget}:paid`,
     },
+    /**
+     * STRING counter with the flood window as its TTL: a user's commands and button presses in the
+     * current window (bot/flood.ts).
+     */
+    flood: (user: UserId) => `${prefix}:flood:${user}`,
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */

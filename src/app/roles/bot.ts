@@ -1,8 +1,11 @@
 import { autoRetry } from "@grammyjs/auto-retry";
+import { run } from "@grammyjs/runner";
 import { createBot } from "../../bot/bot.js";
+import { FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { ChannelService } from "../../channels/service.js";
+import { SendBudget } from "../../delivery/budget.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
 import { trackBotConnection } from "../../ops/health.js";
 import { OperatorService } from "../../ops/service.js";
@@ -32,26 +35,35 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           ingestor: runtime.ingestor,
         })
       : undefined;
-  const bot = createBot(config.botToken, { subscriptions, channels, operators, logger }, { client: { apiRoot: config.telegramApiRoot } });
+  const bot = createBot(
+    config.botToken,
+    { subscriptions, channels, operators, flood: new FloodGuard(runtime.redis, runtime.keys), logger },
+    { client: { apiRoot: config.telegramApiRoot } },
+  );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
   runtime.botStatus.starting();
   bot.api.config.use(trackBotConnection(runtime.botStatus));
-  // Replies wait out a 429 instead of failing, and count towards the chat's pace.
+  // Replies take their slot from the send budget ahead of delivery's, and keep the chat's pace;
+  // installed before auto-retry (grammY runs the last installed first), so every retry does too.
+  const budget = new SendBudget(runtime.connect(), runtime.keys, { rate: tuning.sendRate ?? config.sendRate, lane: "replies" }, logger);
+  await budget.listen(runtime.connect());
+  bot.api.config.use(paceReplies({ redis: runtime.redis, keys: runtime.keys, budget, pacing: tuning.pacing ?? DEFAULT_PACING }));
+  // Replies wait out a 429 instead of failing.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
   await bot.init();
   await publishCommands(bot.api);
-  const polling = bot.start({
-    allowed_updates: ["message", "callback_query", "my_chat_member"],
-    onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),
+  await bot.api.deleteWebhook();
+  // Updates are handled concurrently, each chat's in order: a reply waiting for its slot or its
+  // chat's pace holds up no other reader.
+  const runner = run(bot, {
+    runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] }, silent: true },
   });
-  polling.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
+  logger.info({ username: bot.botInfo.username }, `bot @${bot.botInfo.username} is polling for updates`);
   return {
     role: "bot",
     async stop() {
       runtime.botStatus.stopped();
-      await bot.stop();
-      await polling.catch(() => undefined);
+      if (runner.isRunning()) await runner.stop();
       await operatorQueues?.close();
     },
   };

@@ -3,6 +3,10 @@
   `interval` after the previous one, on Redis's clock, so processes on different machines
   interleave without bursting. While a 429's retry_after runs (the pause key), nobody gets a slot.
 
+  Replies first: delivery asks with a short horizon (ARGV[3], 250 ms), the bot's replies with a
+  longer one (2 s) and one slot at a time. However many slots delivery holds, a reply is granted the
+  next free one in this same call, and delivery's next grant starts after it: one rate for both.
+
   Input:
     KEYS[1] theoretical arrival time, µs
     KEYS[2] pause key (exists while every sender waits)
@@ -11,7 +15,7 @@
 
     ARGV[1] slots wanted
     ARGV[2] interval between slots, µs
-    ARGV[3] how far ahead slots may be granted, µs
+    ARGV[3] how far ahead slots may be granted, µs (the caller's lane: broadcast or replies)
     ARGV[4] Telegram's free rate, messages per second
     ARGV[5] 1 to count messages above the free rate as paid, else 0
 
