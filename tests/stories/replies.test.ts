@@ -110,7 +110,12 @@ describe("replies during a broadcast", () => {
     });
     await telegram.waitFor(() => telegram.accepted >= READERS + asked.length, { message: "the broadcast to end", timeoutMs: 30_000 });
 
-    const articleTimes = readers.flatMap((id) => telegram.messagesTo(id).filter((m) => m.text?.includes("Broadcast")).map((m) => m.sentAt));
+    const articleTimes = readers.flatMap((id) =>
+      telegram
+        .messagesTo(id)
+        .filter((m) => m.text?.includes("Broadcast"))
+        .map((m) => m.sentAt),
+    );
     const broadcastEnd = Math.max(...articleTimes);
     expect(articleTimes).toHaveLength(READERS);
     for (const reader of askers) {
