@@ -17,6 +17,8 @@ export interface ReplyPacingDeps {
   /** The send budget shared with delivery, in its replies lane. */
   readonly budget: SendBudget;
   readonly pacing: PacingOptions;
+  /** PAID_BROADCAST: replies are sent as paid too, else one amid a broadcast above 30/s would be refused. */
+  readonly paidBroadcast: boolean;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface ReplyPacingDeps {
  * A 429 pauses every sender, as delivery's does. Installed below auto-retry, so each retry waits
  * its turn again.
  */
-export function paceReplies({ redis, keys, budget, pacing }: ReplyPacingDeps): Transformer {
+export function paceReplies({ redis, keys, budget, pacing, paidBroadcast }: ReplyPacingDeps): Transformer {
   return async (prev, method, payload, signal) => {
     const target = (payload as { chat_id?: unknown }).chat_id;
     if (!SENDING_METHODS.has(method) || typeof target !== "number") return prev(method, payload, signal);
@@ -38,7 +40,7 @@ export function paceReplies({ redis, keys, budget, pacing }: ReplyPacingDeps): T
     await claimPace(redis, key, paceMs, pacing.leaseMs);
     try {
       await budget.take();
-      const result = await prev(method, payload, signal);
+      const result = await prev(method, paidBroadcast ? { ...payload, allow_paid_broadcast: true } : payload, signal);
       if (!result.ok && result.error_code === 429) await budget.pause(result.parameters?.retry_after ?? 1);
       return result;
     } finally {

@@ -126,4 +126,41 @@ describe("replies during a broadcast", () => {
     expect(telegram.rejected429).toBe(0);
     expect(telegram.maxSendsInWindow(1000)).toBeLessThanOrEqual(30);
   });
+
+  it("during a paid broadcast above 30/s, go out as paid too and are not refused", async () => {
+    const READERS = 300;
+    stack = await startStack({
+      name: "replies-paid",
+      telegram: { limits: { perSecond: 30, paidPerSecond: 1000 } },
+      env: { SEND_RATE: "100", PAID_BROADCAST: "true" },
+    });
+    const { telegram } = stack;
+    const redis = new Redis(REDIS_URL);
+    try {
+      await new ChatStore(redis, stack.prefix).importChats(
+        Array.from({ length: READERS }, (_, i) => ({
+          id: chatId(5000 + i),
+          record: {
+            kind: "private" as const,
+            language: "en",
+            active: true,
+            subscriptions: [{ slug: categorySlug("world"), since: 0 }],
+            cursor: 0,
+            sentAhead: [],
+          },
+        })),
+      );
+    } finally {
+      redis.disconnect();
+    }
+    const asker = telegram.addUser({ id: 5999, first_name: "Nima", language_code: "en" });
+    expect((await stack.publish(article(["world"], { title: "Paid" }))).status).toBe(202);
+    await telegram.waitFor(() => telegram.accepted >= 60, { message: "the broadcast to be under way" });
+    telegram.userSends(asker, "/mysubs");
+    const [answer] = await telegram.waitForMessages(asker.id, 1);
+    expect(answer!.text).toBe("You follow no category yet. Send /categories to choose.");
+    expect(answer!.allow_paid_broadcast).toBe(true);
+    await telegram.waitFor(() => telegram.accepted >= READERS + 1, { message: "the broadcast to end", timeoutMs: 15_000 });
+    expect(telegram.rejected429).toBe(0);
+  });
 });

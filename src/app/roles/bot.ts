@@ -45,9 +45,22 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   bot.api.config.use(trackBotConnection(runtime.botStatus));
   // Replies take their slot from the send budget ahead of delivery's, and keep the chat's pace;
   // installed before auto-retry (grammY runs the last installed first), so every retry does too.
-  const budget = new SendBudget(runtime.connect(), runtime.keys, { rate: tuning.sendRate ?? config.sendRate, lane: "replies" }, logger);
+  const budget = new SendBudget(
+    runtime.connect(),
+    runtime.keys,
+    { rate: tuning.sendRate ?? config.sendRate, countPaid: config.paidBroadcast, lane: "replies" },
+    logger,
+  );
   await budget.listen(runtime.connect());
-  bot.api.config.use(paceReplies({ redis: runtime.redis, keys: runtime.keys, budget, pacing: tuning.pacing ?? DEFAULT_PACING }));
+  bot.api.config.use(
+    paceReplies({
+      redis: runtime.redis,
+      keys: runtime.keys,
+      budget,
+      pacing: tuning.pacing ?? DEFAULT_PACING,
+      paidBroadcast: config.paidBroadcast,
+    }),
+  );
   // Replies wait out a 429 instead of failing.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   await bot.init();
