@@ -72,6 +72,8 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member"] }, silent: true },
   });
   logger.info({ username: bot.botInfo.username }, `bot @${bot.botInfo.username} is polling for updates`);
+  // Only a refused token (401) or a second poller (409) stop it; other failures are retried.
+  runner.task()?.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
   return {
     role: "bot",
     async stop() {
