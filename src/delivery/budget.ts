@@ -26,12 +26,11 @@ export type BudgetLane = "broadcast" | "replies";
  */
 const HEADROOM = 0.98;
 const LATE_TOLERANCE_MS = 8;
-const GRANT_AHEAD_MS = 250;
 /**
- * How far ahead a reply may book: past the broadcast's GRANT_AHEAD_MS, so that a reply never
- * competes with delivery for a slot; bounded, so that a flood of replies waits like anything else.
+ * How far ahead each lane may book slots. A reply may book past the broadcast's horizon, so that it
+ * never competes with delivery for a slot; bounded, so that a flood of replies waits like anything else.
  */
-const REPLY_AHEAD_MS = 2000;
+export const LANE_AHEAD_MS: Readonly<Record<BudgetLane, number>> = { broadcast: 250, replies: 2000 };
 const GRANT_RETRY_MS = 500;
 
 /**
@@ -39,9 +38,9 @@ const GRANT_RETRY_MS = 500;
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
  *
- * Replies first: delivery books at most GRANT_AHEAD_MS ahead, a reply up to REPLY_AHEAD_MS. So a
- * reply is granted the next free slot in one call (at most GRANT_AHEAD_MS plus the replies before
- * it away), and the broadcast, finding that slot taken, continues after it: both share one rate.
+ * Replies first: delivery books at most 250 ms ahead, a reply up to 2 s (LANE_AHEAD_MS). So a
+ * reply is granted the next free slot in one call (at most 250 ms plus the replies before it away),
+ * and the broadcast, finding that slot taken, continues after it: both share one rate.
  */
 export class SendBudget {
   private readonly intervalUs: number;
@@ -64,10 +63,10 @@ export class SendBudget {
   ) {
     this.logger = logger.child({ component: "budget" });
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
-    const replies = options.lane === "replies";
+    const lane = options.lane ?? "broadcast";
     // A reply takes one slot: a slot kept for a later reply would be lost to everyone when it passes.
-    this.batch = replies ? 1 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
-    this.aheadUs = (replies ? REPLY_AHEAD_MS : GRANT_AHEAD_MS) * 1000;
+    this.batch = lane === "replies" ? 1 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    this.aheadUs = LANE_AHEAD_MS[lane] * 1000;
   }
 
   /**
