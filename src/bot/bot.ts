@@ -3,7 +3,7 @@ import { Bot, type BotConfig } from "grammy";
 import type { BotContext, BotServices } from "./context.js";
 import { admin } from "./features/admin.js";
 import { channels } from "./features/channels.js";
-import { floodGuard } from "./flood.js";
+import { countUpdate, floodNotice } from "./flood.js";
 import { groups } from "./features/groups.js";
 import { help } from "./features/help.js";
 import { language } from "./features/language.js";
@@ -12,19 +12,20 @@ import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
 
 /**
- * The bot's table of contents: each chat's updates in order, the language of each update, the
- * flood guard, then one composer per feature.
+ * The bot's table of contents: the flood count, each chat's updates in order, the language of each
+ * update, the flood notice, then one composer per feature.
  */
 export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
-  // Updates run concurrently (the runner, app/roles/bot.ts); one chat's wait for the one before.
-  bot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
   bot.use((ctx, next) => {
     Object.assign(ctx, { services });
     return next();
   });
+  bot.use(countUpdate);
+  // Updates run concurrently (the runner, app/roles/bot.ts); one chat's wait for the one before.
+  bot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
   bot.use(languageOfUpdate);
-  bot.use(floodGuard);
+  bot.use(floodNotice);
   // Operators' commands first: in their chats they win over the readers' features.
   bot.use(admin);
   bot.use(subscriptions);

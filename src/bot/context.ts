@@ -29,4 +29,6 @@ export type BotContext = Context & {
   language: Language;
   /** A private chat's record, read once per update (undefined for a new reader and in other chats). */
   chatRecord?: ChatRecord;
+  /** Set when this update went over the user's flood limit: until when (ms) the bot stays quiet to them. */
+  floodQuietUntil?: number;
 };

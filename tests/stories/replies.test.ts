@@ -5,7 +5,7 @@ import { FLOOD_LIMIT } from "../../src/bot/flood.js";
 import { DEFAULT_PACING } from "../../src/delivery/deliverer.js";
 import { categorySlug, chatId } from "../../src/ids.js";
 import { ChatStore } from "../../src/store/chats.js";
-import { REDIS_URL, startStack, article, type Stack } from "../support/stack.js";
+import { FAST_TUNING, REDIS_URL, startStack, article, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -17,7 +17,7 @@ const texts = (stack: Stack, chat: number) => stack.telegram.messagesTo(chat).ma
 
 describe("a reader who hammers the bot", () => {
   it("gets one notice in their language, then silence, while another reader is answered as usual", async () => {
-    stack = await startStack({ name: "flood" });
+    stack = await startStack({ name: "flood", tuning: { ...FAST_TUNING, flood: FLOOD_LIMIT } });
     const { telegram } = stack;
     const hammer = telegram.addUser({ id: 3001, first_name: "Reza", language_code: "fa" });
     const calm = telegram.addUser({ id: 3002, first_name: "Emma", language_code: "en" });
@@ -42,8 +42,23 @@ describe("a reader who hammers the bot", () => {
     expect(texts(stack, hammer.id)).toHaveLength(FLOOD_LIMIT.updates + 1);
   });
 
+  it("is counted as their commands arrive, not as slowly as the answers paced at one a second go out", async () => {
+    stack = await startStack({
+      name: "flood-paced",
+      tuning: { ...FAST_TUNING, pacing: { ...DEFAULT_PACING, leaseMs: 5000, retryDelayMs: 300 }, flood: { updates: 3, windowMs: 3000 } },
+    });
+    const { telegram } = stack;
+    const reader = telegram.addUser({ id: 3004, first_name: "Lea", language_code: "en" });
+    for (let n = 0; n < 8; n++) telegram.userSends(reader, "/mysubs");
+    const messages = await telegram.waitForMessages(reader.id, 4, 10_000);
+    expect(messages.at(-1)!.text).toMatch(/^That's a lot of messages at once\. I'll answer again in \d seconds?\.$/);
+    // Four messages a second apart (answers and notice) outlast the 3 s window: the rest stay unanswered all the same.
+    await sleep(2000);
+    expect(telegram.messagesTo(reader.id)).toHaveLength(4);
+  });
+
   it("pressing buttons over and over: one notice on the button, then quiet answers that only stop the spinner", async () => {
-    stack = await startStack({ name: "flood-buttons" });
+    stack = await startStack({ name: "flood-buttons", tuning: { ...FAST_TUNING, flood: FLOOD_LIMIT } });
     const { telegram } = stack;
     const reader = telegram.addUser({ id: 3003, first_name: "Sam", language_code: "en" });
     telegram.userSends(reader, "/categories");

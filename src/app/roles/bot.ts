@@ -1,7 +1,7 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run } from "@grammyjs/runner";
 import { createBot } from "../../bot/bot.js";
-import { FloodGuard } from "../../bot/flood.js";
+import { FLOOD_LIMIT, FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { ChannelService } from "../../channels/service.js";
@@ -37,7 +37,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
       : undefined;
   const bot = createBot(
     config.botToken,
-    { subscriptions, channels, operators, flood: new FloodGuard(runtime.redis, runtime.keys), logger },
+    { subscriptions, channels, operators, flood: new FloodGuard(runtime.redis, runtime.keys, tuning.flood ?? FLOOD_LIMIT), logger },
     { client: { apiRoot: config.telegramApiRoot } },
   );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
