@@ -61,6 +61,11 @@ export function keys(prefix: string) {
       /** ZSET chat id → time of its latest 429: several chats refused at once mean a global limit. */
       recentRateLimits: `${prefix}:{budget}:recent429`,
     },
+    /**
+     * STRING counter with the flood window as its TTL: a user's commands and button presses in the
+     * current window (bot/flood.ts).
+     */
+    flood: (user: UserId) => `${prefix}:flood:${user}`,
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */
