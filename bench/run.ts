@@ -512,6 +512,79 @@ async function inline(): Promise<void> {
   }
 }
 
+// 8. Replies first: readers asking /mysubs while a 5,000-reader broadcast runs at SEND_RATE=30,
+// the bot and delivery in processes of their own sharing one budget; at 0 ms and 60 ms latency.
+const REPLY_READERS = Number(process.env.BENCH_REPLY_READERS ?? 10);
+const REPLY_INTERVAL_MS = 2000;
+const REPLY_ROUNDS = 15;
+
+async function repliesAt(latencyMs: number): Promise<void> {
+  const READERS = 5000;
+  // Messages are not recorded (a heap full of them would bunch the fake's arrival times when
+  // collected): the askers' replies and the 429s are taken from the fake's events as they happen.
+  const bench = await Bench.open({
+    name: `replies-${latencyMs}`,
+    telegram: { latencyMs, limits: { perSecond: 30, privateChat: true }, recordMessages: false },
+    env: { SEND_RATE: "30" },
+  });
+  try {
+    const readers = await bench.readers("world", 6_000_000, READERS);
+    // Askers spread over the readers: each also gets the broadcast's article, at its turn.
+    const step = Math.floor(READERS / Math.max(1, REPLY_READERS));
+    const askers = Array.from({ length: REPLY_READERS }, (_, i) =>
+      bench.telegram.addUser({ id: readers[i * step]!, first_name: `Reader ${i}`, language_code: "en" }),
+    );
+    const asked = new Map<number, number[]>(askers.map((a) => [a.id, []]));
+    const answered = new Map<number, number[]>(askers.map((a) => [a.id, []]));
+    const rejected: string[] = [];
+    bench.telegram.onEvent((event) => {
+      if (event.type === "message" && event.message.text === "You follow: World.") answered.get(event.chatId)?.push(event.message.sentAt);
+      if (event.type === "rejected" && event.status === 429) rejected.push(`${event.method} to ${event.chatId} at ${Date.now()}`);
+    });
+    await bench.start(1);
+    await bench.start(1, { ROLES: "bot" });
+    await bench.ingest({ url: `https://news.example.com/replies/${latencyMs}`, title: "Replies", categories: ["world"] });
+    await waitFor(() => bench.telegram.accepted >= 60, 60_000, "the broadcast to be under way");
+    const broadcastFrom = Date.now();
+    for (let round = 0; round < REPLY_ROUNDS; round++) {
+      const roundStart = Date.now();
+      for (const [i, asker] of askers.entries()) {
+        // Spread over the interval, as readers do not all type at the same instant.
+        await sleep(Math.max(0, roundStart + (i * REPLY_INTERVAL_MS) / askers.length - Date.now()));
+        asked.get(asker.id)!.push(Date.now());
+        bench.telegram.userSends(asker, "/mysubs");
+      }
+      await sleep(Math.max(0, roundStart + REPLY_INTERVAL_MS - Date.now()));
+    }
+    await waitFor(() => askers.every((a) => answered.get(a.id)!.length === REPLY_ROUNDS), 30_000, "every /mysubs answered");
+    const broadcastTo = Date.now();
+    // One chat's updates are answered in order: the k-th reply answers the k-th /mysubs.
+    const latencies = askers.flatMap((a) => answered.get(a.id)!.map((at, k) => at - asked.get(a.id)![k]!));
+    const times = bench.telegram.sendTimestamps();
+    const suffix = `${latencyMs}ms`;
+    results[`replies_p50_ms_${suffix}`] = percentile(latencies, 50);
+    results[`replies_p95_ms_${suffix}`] = percentile(latencies, 95);
+    results[`replies_max_ms_${suffix}`] = latencies.reduce((a, b) => Math.max(a, b), 0);
+    results[`replies_429_${suffix}`] = bench.telegram.rejected429;
+    results[`replies_max_window_${suffix}`] = bench.telegram.maxSendsInWindow(1000);
+    results[`replies_total_per_s_${suffix}`] = rateBetween(times, broadcastFrom, broadcastTo);
+    log(
+      `  ${suffix}: ${latencies.length} replies, ${bench.telegram.accepted - latencies.length} of ${READERS} articles sent meanwhile, ` +
+        `p95 ${results[`replies_p95_ms_${suffix}`]} ms, ${bench.telegram.rejected429} × 429${rejected.length > 0 ? ` (${rejected.join("; ")})` : ""}`,
+    );
+  } finally {
+    await bench.close();
+  }
+}
+
+async function replies(): Promise<void> {
+  log(
+    `replies: 5000-reader broadcast at SEND_RATE=30 (fake enforcing 30/s and 1/s per chat), ` +
+      `${REPLY_READERS} readers sending /mysubs every ${REPLY_INTERVAL_MS / 1000} s for ${(REPLY_ROUNDS * REPLY_INTERVAL_MS) / 1000} s`,
+  );
+  for (const latencyMs of [0, 60]) await repliesAt(latencyMs);
+}
+
 const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
@@ -546,11 +619,33 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["inline_bytes_per_article", "8. inline: index bytes per article", () => undefined, ""],
   ["inline_index_keys", "8. inline: index keys", () => undefined, ""],
   ["inline_write_ms_per_article", "8. inline: store + index write per article, 500 in flight (ms)", () => undefined, ""],
+  ["replies_p50_ms_0ms", "8. replies (0 ms latency): /mysubs answer p50 (ms)", () => undefined, ""],
+  ["replies_p95_ms_0ms", "8. replies (0 ms latency): /mysubs answer p95 (ms)", (v) => v <= 1500, "≤ 1500"],
+  ["replies_max_ms_0ms", "8. replies (0 ms latency): /mysubs answer max (ms)", () => undefined, ""],
+  ["replies_429_0ms", "8. replies (0 ms latency): 429s", (v) => v === 0, "0"],
+  ["replies_max_window_0ms", "8. replies (0 ms latency): max sends in 1 s", (v) => v <= 30, "≤ 30"],
+  ["replies_total_per_s_0ms", "8. replies (0 ms latency): all sends per s", () => undefined, ""],
+  ["replies_p50_ms_60ms", "8. replies (60 ms latency): /mysubs answer p50 (ms)", () => undefined, ""],
+  ["replies_p95_ms_60ms", "8. replies (60 ms latency): /mysubs answer p95 (ms)", (v) => v <= 1500, "≤ 1500"],
+  ["replies_max_ms_60ms", "8. replies (60 ms latency): /mysubs answer max (ms)", () => undefined, ""],
+  ["replies_429_60ms", "8. replies (60 ms latency): 429s", (v) => v === 0, "0"],
+  ["replies_max_window_60ms", "8. replies (60 ms latency): max sends in 1 s", (v) => v <= 30, "≤ 30"],
+  ["replies_total_per_s_60ms", "8. replies (60 ms latency): all sends per s", () => undefined, ""],
 ];
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
-const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows, inline };
+const steps: Record<string, () => Promise<void>> = {
+  paid,
+  budget,
+  replies,
+  latency,
+  ceiling,
+  scale,
+  backlog,
+  import: importRows,
+  inline,
+};
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {

@@ -1,7 +1,9 @@
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig } from "grammy";
 import type { BotContext, BotServices } from "./context.js";
 import { admin } from "./features/admin.js";
 import { channels } from "./features/channels.js";
+import { countUpdate, floodNotice } from "./flood.js";
 import { groups } from "./features/groups.js";
 import { help } from "./features/help.js";
 import { language } from "./features/language.js";
@@ -13,8 +15,9 @@ import { languageOfUpdate } from "./language.js";
 import { onceEach } from "./updates.js";
 
 /**
- * The bot's table of contents: each update once (a restart may receive it again), its language,
- * then one composer per feature.
+ * The bot's table of contents: each update once (a restart may receive it again), the flood count,
+ * each chat's updates in order, the language of each update, the flood notice, then one composer
+ * per feature.
  */
 export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
@@ -23,7 +26,11 @@ export function createBot(token: string, services: BotServices, config: BotConfi
     return next();
   });
   bot.use(onceEach(services.updates));
+  bot.use(countUpdate);
+  // Updates run concurrently (the runner, app/roles/bot.ts); one chat's wait for the one before.
+  bot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
   bot.use(languageOfUpdate);
+  bot.use(floodNotice);
   // Operators' commands first: in their chats they win over the readers' features.
   bot.use(admin);
   bot.use(subscriptions);

@@ -6,6 +6,7 @@ import type { OperatorService } from "../ops/service.js";
 import type { PreferencesService } from "../preferences/service.js";
 import type { ChatRecord } from "../store/chat-record.js";
 import type { SharingService } from "../sharing/service.js";
+import type { FloodGuard } from "./flood.js";
 import type { SubscriptionService } from "../subscriptions/service.js";
 import type { Clock } from "../time.js";
 import type { HandledUpdates } from "./updates.js";
@@ -20,6 +21,8 @@ export interface BotServices {
   readonly clock: Clock;
   /** The operators' commands (ADMIN_USER_IDS); absent when no operator is configured. */
   readonly operators?: OperatorService;
+  /** Each user's count of commands and button presses (bot/flood.ts). */
+  readonly flood: FloodGuard;
   readonly logger: Logger;
   /** Inline mode and the share button's choices (issue 15). */
   readonly sharing?: SharingService;
@@ -38,4 +41,6 @@ export type BotContext = Context & {
   language: Language;
   /** A private chat's record, read once per update (undefined for a new reader and in other chats). */
   chatRecord?: ChatRecord;
+  /** Set when this update went over the user's flood limit: until when (ms) the bot stays quiet to them. */
+  floodQuietUntil?: number;
 };

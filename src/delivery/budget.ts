@@ -11,7 +11,14 @@ export interface BudgetOptions {
   readonly rate: number;
   /** Count messages sent above Telegram's free 30/s (paid broadcasts). */
   readonly countPaid?: boolean;
+  /**
+   * "broadcast" (delivery, the default) or "replies" (the bot's answers to readers): replies may
+   * book slots further ahead than a broadcast ever does, so they get the next free slot at once.
+   */
+  readonly lane?: BudgetLane;
 }
+
+export type BudgetLane = "broadcast" | "replies";
 
 /**
  * Slots are granted a little below the configured rate (HEADROOM) and a slot used more than
@@ -19,18 +26,33 @@ export interface BudgetOptions {
  * or under the rate even when timers fire late or requests take different paths.
  */
 const HEADROOM = 0.98;
+/**
+ * At Telegram's free rate and below, a second holds only 30 sends, so 2 % leaves 20 ms for sends
+ * that bunch on their way (measured: up to ~25 ms on a busy 2-core machine), and a 429 there
+ * pauses every sender, the readers' answers included. 3 % leaves 31 ms.
+ */
+const FREE_RATE_HEADROOM = 0.97;
 const LATE_TOLERANCE_MS = 8;
-const GRANT_AHEAD_MS = 250;
+/**
+ * How far ahead each lane may book slots. A reply may book past the broadcast's horizon, so that it
+ * never competes with delivery for a slot; bounded, so that a flood of replies waits like anything else.
+ */
+export const LANE_AHEAD_MS: Readonly<Record<BudgetLane, number>> = { broadcast: 250, replies: 2000 };
 const GRANT_RETRY_MS = 500;
 
 /**
  * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-2.lua): each
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
+ *
+ * Replies first: delivery books at most 250 ms ahead, a reply up to 2 s (LANE_AHEAD_MS). So a
+ * reply is granted the next free slot in one call (at most 250 ms plus the replies before it away),
+ * and the broadcast, finding that slot taken, continues after it: both share one rate.
  */
 export class SendBudget {
   private readonly intervalUs: number;
   private readonly batch: number;
+  private readonly aheadUs: number;
   /** Local times (ms) of slots granted to this process, earliest first. */
   private slots: number[] = [];
   /** Whether a fetch of slots from Redis runs; set and cleared in the same ticks as `waiting` is checked. */
@@ -50,8 +72,12 @@ export class SendBudget {
     logger: Logger,
   ) {
     this.logger = logger.child({ component: "budget" });
-    this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * HEADROOM)));
-    this.batch = Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    const headroom = options.rate <= FREE_SEND_RATE ? FREE_RATE_HEADROOM : HEADROOM;
+    this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * headroom)));
+    const lane = options.lane ?? "broadcast";
+    // A reply takes one slot: a slot kept for a later reply would be lost to everyone when it passes.
+    this.batch = lane === "replies" ? 1 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    this.aheadUs = LANE_AHEAD_MS[lane] * 1000;
   }
 
   /**
@@ -135,7 +161,7 @@ export class SendBudget {
     const grant = await grantSlots.run(
       this.redis,
       [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil],
-      [this.batch, this.intervalUs, GRANT_AHEAD_MS * 1000],
+      [this.batch, this.intervalUs, this.aheadUs],
     );
     const now = Date.now();
     if (!grant.granted) {

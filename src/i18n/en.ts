@@ -22,6 +22,8 @@ export const en = {
   categoriesHeader: "Tap a category to follow it (✅) or stop following it (➕ to add):",
   stopped: "You follow nothing now and will get no more messages. Send /categories to come back at any time.",
   stoppedNothing: "You were not following anything. Send /categories to choose.",
+  slowDown: (seconds: number) =>
+    `That's a lot of messages at once. I'll answer again in ${count(seconds, "en")} ${plural(seconds, "en", { one: "second", other: "seconds" })}.`,
   help: (valid: string) =>
     [
       "I deliver the news of the categories you follow.",

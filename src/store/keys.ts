@@ -66,6 +66,11 @@ export function keys(prefix: string) {
      * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
      */
     handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
+    /**
+     * STRING counter with the flood window as its TTL: a user's commands and button presses in the
+     * current window (bot/flood.ts).
+     */
+    flood: (user: UserId) => `${prefix}:flood:${user}`,
     /** SET of the channel and group ids a user linked: what `/channels` lists. */
     linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */

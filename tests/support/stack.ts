@@ -63,11 +63,15 @@ export interface StackOptions {
   readonly tuning?: Tuning;
 }
 
-/** Fast pacing so stories finish quickly; the real intervals are tested where they matter. */
+/**
+ * Fast pacing so stories finish quickly, and a flood limit no story's quick taps reach; the real
+ * intervals and limit are tested where they matter.
+ */
 export const FAST_TUNING: Tuning = {
   pacing: { privateMs: 300, groupMs: 300, leaseMs: 5000, retryDelayMs: 300 },
   // Stories poll /metrics until counts arrive: each scrape reads Redis afresh.
   metricsCache: { ttlMs: 0 },
+  flood: { updates: 1000, windowMs: 10_000 },
 };
 
 /** Fake Telegram + Bulletin (all roles, one process) on a fresh key prefix. */

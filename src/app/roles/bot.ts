@@ -1,10 +1,13 @@
 import { autoRetry } from "@grammyjs/auto-retry";
+import { run } from "@grammyjs/runner";
 import { createBot } from "../../bot/bot.js";
+import { FLOOD_LIMIT, FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { HandledUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
 import { ArticleCache } from "../../delivery/articles.js";
+import { SendBudget } from "../../delivery/budget.js";
 import { DEFAULT_PACING } from "../../delivery/deliverer.js";
 import { trackBotConnection } from "../../ops/health.js";
 import { OperatorService } from "../../ops/service.js";
@@ -45,7 +48,17 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const updates = new HandledUpdates(runtime.redis, runtime.keys);
   const bot = createBot(
     config.botToken,
-    { subscriptions, channels, operators, logger, preferences: runtime.preferences, clock: runtime.clock, sharing, updates },
+    {
+      subscriptions,
+      channels,
+      operators,
+      logger,
+      preferences: runtime.preferences,
+      clock: runtime.clock,
+      sharing,
+      updates,
+      flood: new FloodGuard(runtime.redis, runtime.keys, tuning.flood ?? FLOOD_LIMIT),
+    },
     { client: { apiRoot: config.telegramApiRoot } },
   );
   // /readyz: every getMe/getUpdates answer (or failure) says whether the bot is connected.
@@ -54,21 +67,41 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   // One getMe, before auto-retry, which retries network errors forever (as bot.init() does): an
   // unreachable TELEGRAM_API_ROOT or a refused token stops start-up with one line instead of hanging.
   bot.botInfo = await bot.api.getMe();
-  // Replies wait out a 429 instead of failing, and count towards the chat's pace.
+  // Replies take their slot from the send budget ahead of delivery's, and keep the chat's pace;
+  // installed before auto-retry (grammY runs the last installed first), so every retry does too.
+  const budget = new SendBudget(
+    runtime.connect(),
+    runtime.keys,
+    { rate: tuning.sendRate ?? config.sendRate, countPaid: config.paidBroadcast, lane: "replies" },
+    logger,
+  );
+  await budget.listen(runtime.connect());
+  bot.api.config.use(
+    paceReplies({
+      redis: runtime.redis,
+      keys: runtime.keys,
+      budget,
+      pacing: tuning.pacing ?? DEFAULT_PACING,
+      paidBroadcast: config.paidBroadcast,
+    }),
+  );
+  // Replies wait out a 429 instead of failing.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
-  bot.api.config.use(paceReplies(runtime.redis, runtime.keys, tuning.pacing ?? DEFAULT_PACING));
   await publishCommands(bot.api);
-  const polling = bot.start({
-    allowed_updates: ["message", "callback_query", "my_chat_member", "inline_query"],
-    onStart: (me) => logger.info({ username: me.username }, `bot @${me.username} is polling for updates`),
+  await bot.api.deleteWebhook();
+  // Updates are handled concurrently, each chat's in order: a reply waiting for its slot or its
+  // chat's pace holds up no other reader.
+  const runner = run(bot, {
+    runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member", "inline_query"] }, silent: true },
   });
-  polling.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
+  logger.info({ username: bot.botInfo.username }, `bot @${bot.botInfo.username} is polling for updates`);
+  // Only a refused token (401) or a second poller (409) stop it; other failures are retried.
+  runner.task()?.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
   return {
     role: "bot",
     async stop() {
       runtime.botStatus.stopped();
-      await bot.stop();
-      await polling.catch(() => undefined);
+      if (runner.isRunning()) await runner.stop();
       await operatorQueues?.close();
     },
   };

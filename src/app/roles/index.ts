@@ -1,4 +1,5 @@
 import type { Role } from "../../config/env.js";
+import type { FloodLimit } from "../../bot/flood.js";
 import type { PacingOptions } from "../../delivery/deliverer.js";
 import type { Sandbox } from "../../sandbox/start.js";
 import type { Clock } from "../../time.js";
@@ -11,6 +12,8 @@ import { startWorkers } from "./workers.js";
 /** Knobs tests and benchmarks turn; production runs with the defaults. */
 export interface Tuning {
   readonly pacing?: PacingOptions;
+  /** Each user's commands and presses answered in a window (stories not about floods raise it). */
+  readonly flood?: FloodLimit;
   /** BullMQ: how soon a job of a dead worker is taken over (ms). */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;

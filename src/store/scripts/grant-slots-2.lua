@@ -4,13 +4,17 @@
   interleave without bursting. While a 429's retry_after runs (the pause key), nobody gets a slot.
   Paid broadcasts are counted when sent (count-paid-2.lua), not here: a granted slot may go unused.
 
+  Replies first: delivery asks with a short horizon (ARGV[3], 250 ms), the bot's replies with a
+  longer one (2 s) and one slot at a time. However many slots delivery holds, a reply is granted the
+  next free one in this same call, and delivery's next grant starts after it: one rate for both.
+
   Input:
     KEYS[1] theoretical arrival time, µs
     KEYS[2] pause key (exists while every sender waits)
 
     ARGV[1] slots wanted
     ARGV[2] interval between slots, µs
-    ARGV[3] how far ahead slots may be granted, µs
+    ARGV[3] how far ahead slots may be granted, µs (the caller's lane: broadcast or replies)
 
   Output:
     {1, delay µs, delay µs, ...} - the granted slots, as delays from now
