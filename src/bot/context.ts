@@ -39,6 +39,8 @@ export type BotContext = Context & {
    * their Telegram language; in a group the sender's Telegram language (bot/language.ts).
    */
   language: Language;
+  /** The update was received by a bot process that died before finishing it (bot/updates.ts). */
+  replayed?: boolean;
   /** A private chat's record, read once per update (undefined for a new reader and in other chats). */
   chatRecord?: ChatRecord;
   /** Set when this update went over the user's flood limit: until when (ms) the bot stays quiet to them. */

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import type { MiddlewareFn } from "grammy";
+import type { MiddlewareFn, Transformer } from "grammy";
+import type { Update } from "grammy/types";
 import type { Keys } from "../store/keys.js";
 import type { BotContext } from "./context.js";
 
@@ -7,12 +8,20 @@ import type { BotContext } from "./context.js";
 const MARK_SECONDS = 24 * 60 * 60;
 
 /**
- * The updates this bot has handled. Long polling confirms a batch of updates only with the next
- * getUpdates, so a bot process that dies mid-batch gets the whole batch again after its restart:
- * without these marks a reader's /subscribe, /stop or button press would be applied (and answered)
- * twice. Only the update being handled at the moment of the crash can still repeat.
+ * Each update handled once, none lost, across a crash of the bot process.
+ *
+ * Long polling confirms updates to Telegram with the next getUpdates, and the runner asks for the
+ * next batch while the last one is still being handled: an update is confirmed before it is
+ * handled. So every batch is written to a journal in Redis before getUpdates returns it
+ * (`journalUpdates`), and an update leaves the journal, marked handled, once its handlers are done
+ * (`onceEach`). A restarted bot first handles what the journal still holds (`leftovers`), and skips
+ * an update marked handled (Telegram may send again what was not confirmed). Only the update being
+ * handled at the moment of the crash can be answered twice.
  */
 export class HandledUpdates {
+  /** The ids of the updates `leftovers` handed back. */
+  private readonly replays = new Set<number>();
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
@@ -22,23 +31,58 @@ export class HandledUpdates {
     return (await this.redis.exists(this.keys.handledUpdate(botId, updateId))) === 1;
   }
 
-  async mark(botId: number, updateId: number): Promise<void> {
-    await this.redis.set(this.keys.handledUpdate(botId, updateId), "1", "EX", MARK_SECONDS);
+  /** Keeps `updates` until each is handled. */
+  async journal(botId: number, updates: readonly Update[]): Promise<void> {
+    if (updates.length === 0) return;
+    await this.redis.hset(this.keys.pendingUpdates(botId), ...updates.flatMap((u) => [String(u.update_id), JSON.stringify(u)]));
+  }
+
+  /** The update is handled: out of the journal and marked, in one step. */
+  async finish(botId: number, updateId: number): Promise<void> {
+    await this.redis
+      .multi()
+      .set(this.keys.handledUpdate(botId, updateId), "1", "EX", MARK_SECONDS)
+      .hdel(this.keys.pendingUpdates(botId), String(updateId))
+      .exec();
+  }
+
+  /** The journal's updates, oldest first: those a previous process received and did not finish. */
+  async leftovers(botId: number): Promise<Update[]> {
+    const entries = await this.redis.hvals(this.keys.pendingUpdates(botId));
+    const updates = entries.map((entry) => JSON.parse(entry) as Update).sort((a, b) => a.update_id - b.update_id);
+    for (const update of updates) this.replays.add(update.update_id);
+    return updates;
+  }
+
+  /** Whether the update came back from the journal: its effect may be applied already. */
+  isReplay(updateId: number): boolean {
+    return this.replays.has(updateId);
   }
 }
 
-/** Skips an update handled before; marks each one once its handlers are done (or failed: never retried). */
+/** An API transformer: getUpdates' answer is journaled before the runner sees (and confirms) it. */
+export function journalUpdates(handled: HandledUpdates, botId: number): Transformer {
+  return async (prev, method, payload, signal) => {
+    const result = await prev(method, payload, signal);
+    if (method === "getUpdates" && result.ok) await handled.journal(botId, result.result as Update[]);
+    return result;
+  };
+}
+
+/** Skips an update handled before; finishes each one once its handlers are done (or failed: never retried). */
 export function onceEach(handled: HandledUpdates): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const id = ctx.update.update_id;
     if (await handled.seen(ctx.me.id, id)) {
       ctx.services.logger.info({ update: id }, "update handled before the last restart; skipped");
+      await handled.finish(ctx.me.id, id);
       return;
     }
+    if (handled.isReplay(id)) ctx.replayed = true;
     try {
       await next();
     } finally {
-      await handled.mark(ctx.me.id, id);
+      await handled.finish(ctx.me.id, id);
     }
   };
 }

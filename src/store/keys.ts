@@ -66,6 +66,8 @@ export function keys(prefix: string) {
      * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
      */
     handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
+    /** HASH update id → update (JSON): received from Telegram and not yet handled (bot/updates.ts). */
+    pendingUpdates: (botId: number) => `${prefix}:updates:${botId}:pending`,
     /**
      * STRING counter with the flood window as its TTL: a user's commands and button presses in the
      * current window (bot/flood.ts).

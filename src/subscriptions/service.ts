@@ -69,14 +69,17 @@ export class SubscriptionService {
     return before?.active ? subscribedSlugs(before) : [];
   }
 
-  /** Follows `slug` if the chat does not, stops it if it does; answers the new state. */
-  async toggle(chat: ChatId, slug: CategorySlug, profile: ChatProfile): Promise<boolean> {
+  /**
+   * Follows `slug` or stops following it: as `follow` says, or, without it, the opposite of now.
+   * Answers the new state.
+   */
+  async toggle(chat: ChatId, slug: CategorySlug, profile: ChatProfile, follow?: boolean): Promise<boolean> {
     const currentSeq = await this.store.currentSequence();
-    const { after } = await this.store.update(chat, (record) =>
-      record?.active && subscribedSlugs(record).includes(slug)
-        ? withoutSubscriptions(record, [slug])
-        : withSubscriptions(record, [slug], currentSeq, profile),
-    );
+    const { after } = await this.store.update(chat, (record) => {
+      const following = record?.active === true && subscribedSlugs(record).includes(slug);
+      if ((follow ?? !following) === following) return undefined;
+      return following ? withoutSubscriptions(record, [slug]) : withSubscriptions(record, [slug], currentSeq, profile);
+    });
     return subscribedSlugs(after).includes(slug);
   }
 

@@ -72,7 +72,8 @@ it("the bot killed while readers send commands: no command lost, none applied tw
     seconds: elapsed,
     note: `${READERS * SCRIPT.length} commands; killed after ${killedAt} answers`,
   });
-  // The bot handles one update at a time: only the one it was handling at the kill may repeat
-  // (its reader gets "You already follow" too) or have lost its answer.
-  expect(wrong.length, wrong.join("\n")).toBeLessThanOrEqual(1);
+  // Updates fetched but unfinished at the kill come back from the journal (bot/updates.ts) and are
+  // answered as asked. Only an update whose answer had left but whose mark had not (one Redis round
+  // trip) can be answered twice; the runner handles several chats at once, so a few may be.
+  expect(wrong.length, wrong.join("\n")).toBeLessThanOrEqual(3);
 });

@@ -4,7 +4,7 @@ import { createBot } from "../../bot/bot.js";
 import { FLOOD_LIMIT, FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
 import { paceReplies } from "../../bot/pacing.js";
-import { HandledUpdates } from "../../bot/updates.js";
+import { HandledUpdates, journalUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
 import { ArticleCache } from "../../delivery/articles.js";
 import { SendBudget } from "../../delivery/budget.js";
@@ -89,6 +89,19 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   await publishCommands(bot.api);
   await bot.api.deleteWebhook();
+  // What a previous process received and did not finish comes first; then every batch is journaled
+  // before the runner confirms it to Telegram by asking for the next.
+  const leftovers = await updates.leftovers(bot.botInfo.id);
+  if (leftovers.length > 0) logger.info({ updates: leftovers.length }, "handling the updates a previous process left unfinished");
+  // Started before the runner, so each of them enters its chat's queue ahead of anything newer.
+  const replayed = Promise.all(
+    leftovers.map((update) =>
+      bot
+        .handleUpdate(update)
+        .catch((error: unknown) => logger.error({ err: error, update: update.update_id }, "a left-over update failed")),
+    ),
+  );
+  bot.api.config.use(journalUpdates(updates, bot.botInfo.id));
   // Updates are handled concurrently, each chat's in order: a reply waiting for its slot or its
   // chat's pace holds up no other reader.
   const runner = run(bot, {
@@ -102,6 +115,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     async stop() {
       runtime.botStatus.stopped();
       if (runner.isRunning()) await runner.stop();
+      await replayed;
       await operatorQueues?.close();
     },
   };

@@ -26,8 +26,9 @@ async function subscribeTo(ctx: BotContext, words: readonly string[]): Promise<v
     ctx,
     service.categories,
     [
-      [added, ctx.t.subscribed],
-      [already, ctx.t.alreadySubscribed],
+      // A replayed update (bot/updates.ts) may have been applied by the process that died.
+      [ctx.replayed ? [...added, ...already] : added, ctx.t.subscribed],
+      [ctx.replayed ? [] : already, ctx.t.alreadySubscribed],
     ],
     unknown,
   );
@@ -51,6 +52,20 @@ inPrivate.command("categories", async (ctx) => {
   });
 });
 
+/**
+ * What the press asks for, read from the button as the reader saw it: ➕ follow, ✅ stop. So a
+ * press handled twice (a double tap on an old picker, an update replayed after a crash) lands on
+ * the same state instead of flipping back. Undefined when the button is not found: then it toggles.
+ */
+function intentOf(ctx: BotContext): boolean | undefined {
+  const pressed = ctx.callbackQuery?.message?.reply_markup?.inline_keyboard
+    .flat()
+    .find((button) => "callback_data" in button && button.callback_data === ctx.callbackQuery?.data);
+  if (pressed?.text.startsWith("➕")) return true;
+  if (pressed?.text.startsWith("✅")) return false;
+  return undefined;
+}
+
 inPrivate.callbackQuery(new RegExp(`^${TOGGLE_PREFIX}(.+)$`), async (ctx) => {
   const service = ctx.services.subscriptions;
   const slug = ctx.match[1] ?? "";
@@ -59,7 +74,7 @@ inPrivate.callbackQuery(new RegExp(`^${TOGGLE_PREFIX}(.+)$`), async (ctx) => {
     return;
   }
   const chat = chatId(ctx.chat.id);
-  const following = await service.toggle(chat, slug, profileOf(ctx));
+  const following = await service.toggle(chat, slug, profileOf(ctx), intentOf(ctx));
   const title = service.categories.title(slug, ctx.language);
   await ctx.answerCallbackQuery({ text: following ? ctx.t.toggledOn(title) : ctx.t.toggledOff(title) });
   const followed = await service.subscriptions(chat);
@@ -91,8 +106,8 @@ inPrivate.command("unsubscribe", async (ctx) => {
     ctx,
     service.categories,
     [
-      [removed, ctx.t.unsubscribed],
-      [notSubscribed, ctx.t.notSubscribed],
+      [ctx.replayed ? [...removed, ...notSubscribed] : removed, ctx.t.unsubscribed],
+      [ctx.replayed ? [] : notSubscribed, ctx.t.notSubscribed],
     ],
     unknown,
   );
