@@ -79,10 +79,8 @@ export function isRtlLanguage(code: string | undefined): boolean {
   return RTL_LANGUAGES.has((code ?? "").toLowerCase().split("-")[0] ?? "");
 }
 
-export interface FormatBaleArticleOptions extends FormatArticleOptions {
-  /** `false` leaves the Markdown link out and shows the URL itself (a last resort for an absurdly long URL). */
-  link?: boolean;
-}
+/** How the article's address shows: as the "Read more" link, bare, or not at all (an absurd address that cannot fit). */
+type LinkForm = "link" | "bare" | "none";
 
 /** Below this, a shortened summary says nothing: it is left out instead. */
 const MIN_SUMMARY_UNITS = 40;
@@ -101,7 +99,7 @@ const MIN_TITLE_UNITS = 64;
 export function formatBaleArticle(
   article: BaleFormattableArticle,
   messages: Messages,
-  options: FormatBaleArticleOptions = {},
+  options: FormatArticleOptions = {},
 ): BaleArticleMessage {
   if (article.announcement) {
     const text = neutralizeMarkdown(cutText(`📢 ${cleanText(article.title).trim()}`, BALE_TEXT_LIMIT));
@@ -113,7 +111,7 @@ export function formatBaleArticle(
     title: normalizeTitle(article.title) || url,
     summary: normalizeSummary(article.summary ?? ""),
     url,
-    link: options.link !== false,
+    link: "link",
     linkText,
     hashtags: options.hashtags === false ? [] : baleHashtags(options.hashtagWords ?? article.categories),
     signature: cutText(cleanText(options.signature ?? "").trim(), SIGNATURE_UNITS),
@@ -125,15 +123,16 @@ export function formatBaleArticle(
     const caption = fit(parts, BALE_CAPTION_LIMIT);
     if (caption !== undefined) return { kind: "photo", photoUrl, caption };
   }
-  const text = fit(parts, BALE_TEXT_LIMIT) ?? fit({ ...parts, link: false }, BALE_TEXT_LIMIT) ?? render(minimal(parts, false));
-  return { kind: "text", text: cutText(text, BALE_TEXT_LIMIT) };
+  const text =
+    fit(parts, BALE_TEXT_LIMIT) ?? fit({ ...parts, link: "bare" }, BALE_TEXT_LIMIT) ?? fit({ ...parts, link: "none" }, BALE_TEXT_LIMIT);
+  return { kind: "text", text: text ?? render(minimal({ ...parts, link: "none" })) };
 }
 
 interface Parts {
   title: string;
   summary: string;
   url: string;
-  link: boolean;
+  link: LinkForm;
   linkText: string;
   hashtags: string[];
   signature: string;
@@ -156,22 +155,24 @@ function render(p: Parts): string {
         .join("\n"),
     );
   }
-  const footer = [p.link ? `[${neutralizeMarkdown(p.linkText)}](${markdownLinkTarget(p.url)})` : markdownLinkTarget(p.url)];
+  const footer: string[] = [];
+  if (p.link === "link") footer.push(`[${neutralizeMarkdown(p.linkText)}](${markdownLinkTarget(p.url)})`);
+  if (p.link === "bare") footer.push(markdownLinkTarget(p.url));
   if (p.hashtags.length > 0) footer.push(neutralizeMarkdown(p.hashtags.join(" ")));
   const readerLines = footer.map((line) => (p.readerRtl ? startRtl(line) : line));
   if (p.signature !== "") readerLines.push(neutralizeMarkdown(p.signature));
-  blocks.push(readerLines.join("\n"));
+  if (readerLines.length > 0) blocks.push(readerLines.join("\n"));
   return blocks.join("\n\n");
 }
 
-/** The least an article can be: a one-character title and its link. */
-function minimal(p: Parts, link: boolean): Parts {
-  return { ...p, title: cutText(p.title, 1), summary: "", hashtags: [], signature: "", link };
+/** The least an article can be: a one-character title and its address. */
+function minimal(p: Parts): Parts {
+  return { ...p, title: cutText(p.title, 1), summary: "", hashtags: [], signature: "" };
 }
 
 /** The article's Markdown within `limit` UTF-16 units, or `undefined` when not even its title and link fit. */
 function fit(parts: Parts, limit: number): string | undefined {
-  if (render(minimal(parts, parts.link)).length > limit) return undefined;
+  if (render(minimal(parts)).length > limit) return undefined;
   const p: Parts = { ...parts, hashtags: [...parts.hashtags] };
   const excess = (): number => render(p).length - limit;
 

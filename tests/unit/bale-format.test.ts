@@ -11,6 +11,7 @@ import {
   type BaleArticleMessage,
   type BaleFormattableArticle,
 } from "../../src/format/bale.js";
+import { formatBaleDigest } from "../../src/format/bale-digest.js";
 import { normalizeSummary, normalizeTitle } from "../../src/format/index.js";
 import { startsRtl } from "../../src/i18n/bidi.js";
 import { en } from "../../src/i18n/en.js";
@@ -227,7 +228,7 @@ describe("an article as a Bale message", () => {
     expect(readArticle(message).url).toBe(url);
   });
 
-  it("stays within 4096 for an absurd URL of 2,000 markup characters, showing the URL instead of a link", () => {
+  it("stays within 4096 for an absurd URL of 2,000 markup characters, leaving the link out rather than the article", () => {
     const url = `https://news.example.com/${"_()".repeat(660)}`;
     const message = formatBaleArticle(article({ url }), en);
     expect(sourceOf(message).length).toBeLessThanOrEqual(BALE_TEXT_LIMIT);
@@ -294,5 +295,54 @@ describe("an article as a Bale message", () => {
       const written = asWritten(shown.title);
       expect(written === expected || (written.endsWith("…") && expected.startsWith(written.slice(0, -1).trimEnd()))).toBe(true);
     }
+  });
+});
+
+describe("a digest as a Bale message", () => {
+  it("lists the articles newest first, each title a link, hostile titles shown as written", () => {
+    const items = [
+      { title: "First *old*", url: "https://news.example.com/1" },
+      { title: "[Second](https://evil.example)", url: "https://news.example.com/2_(b)" },
+      { title: "سوم _خبر_", url: "https://news.example.com/3" },
+    ];
+    const digest = formatBaleDigest(items, en);
+    expect(digest.included).toBe(3);
+    const { text, entities } = asBaleShowsIt(digest.text);
+    expect(text.split("\n")[0]).toBe(en.digestHeader(3));
+    expect(entities.map((e) => e.type)).toEqual(["link", "link", "link"]);
+    expect(entities.map((e) => asWritten(text.slice(e.offset, e.offset + e.length)))).toEqual([
+      "سوم _خبر_",
+      "[Second](https://evil.example)",
+      "First *old*",
+    ]);
+    expect(entities.map((e) => decodeURIComponent(e.url!))).toEqual([
+      "https://news.example.com/3",
+      "https://news.example.com/2_(b)",
+      "https://news.example.com/1",
+    ]);
+  });
+
+  it("counts the addresses against 4096, so a long list is split and the rest waits for the next message", () => {
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      title: `Article ${i} ${"about something ".repeat(4)}`,
+      url: `https://news.example.com/world/${i}/${"a".repeat(60)}`,
+    }));
+    const digest = formatBaleDigest(items, fa);
+    expect(digest.text.length).toBeLessThanOrEqual(BALE_TEXT_LIMIT);
+    expect(digest.included).toBeGreaterThan(10);
+    expect(digest.included).toBeLessThan(200);
+    expect(asBaleShowsIt(digest.text).entities).toHaveLength(digest.included);
+    expect(digest.text.startsWith(fa.digestHeader(digest.included))).toBe(true);
+  });
+
+  it("still sends one article whose address alone is too long for a link, as its title", () => {
+    const digest = formatBaleDigest([{ title: "Long", url: `https://news.example.com/${"_()".repeat(660)}` }], en);
+    expect(digest.included).toBe(1);
+    expect(digest.text.length).toBeLessThanOrEqual(BALE_TEXT_LIMIT);
+    expect(asBaleShowsIt(digest.text).entities).toEqual([]);
+  });
+
+  it("gives nothing to send for no articles", () => {
+    expect(formatBaleDigest([], en)).toEqual({ text: "", included: 0 });
   });
 });
