@@ -125,6 +125,7 @@ export function formatBaleArticle(
   }
   const text =
     fit(parts, BALE_TEXT_LIMIT) ?? fit({ ...parts, link: "bare" }, BALE_TEXT_LIMIT) ?? fit({ ...parts, link: "none" }, BALE_TEXT_LIMIT);
+  // Without its address an article always fits (a one-character title is three units): the last fit never fails.
   return { kind: "text", text: text ?? render(minimal({ ...parts, link: "none" })) };
 }
 
