@@ -1,3 +1,4 @@
+import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig } from "grammy";
 import type { BotContext, BotServices } from "./context.js";
 import { admin } from "./features/admin.js";
@@ -9,10 +10,16 @@ import { membership } from "./features/membership.js";
 import { settings } from "./features/settings.js";
 import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
+import { orderingKeys } from "./order.js";
 
-/** The bot's table of contents: the language of each update, then one composer per feature. */
+/**
+ * The bot's table of contents: updates of one chat one after another, the language of each
+ * update, then one composer per feature.
+ */
 export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
+  // Updates run concurrently (runner, webhook requests); a chat's own stay in order.
+  bot.use(sequentialize((ctx: BotContext) => orderingKeys(ctx.update)));
   bot.use((ctx, next) => {
     Object.assign(ctx, { services });
     return next();

@@ -3,6 +3,7 @@ import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import { bearerToken, secretMatches } from "./auth.js";
 import { registerOperatorRoutes, type OperatorRoutes } from "./operators.js";
+import { registerWebhookRoute, type WebhookRoute } from "./webhook.js";
 
 /** The contract: bodies over 1 MiB are refused with 413. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -13,9 +14,11 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** /readyz, /metrics and the queue dashboard (operators.ts); absent in ingest-only tests. */
   readonly operators?: OperatorRoutes;
+  /** Telegram's webhook (WEBHOOK_URL's path), in webhook mode. */
+  readonly webhook?: WebhookRoute;
 }
 
-/** Bulletin's HTTP server: the ingest API, health and the operators' endpoints. */
+/** Bulletin's HTTP server: the ingest API, health, the operators' endpoints and Telegram's webhook. */
 export function buildHttpServer(deps: HttpDeps) {
   const logger = deps.logger.child({ component: "http" });
   const app = Fastify({
@@ -36,6 +39,7 @@ export function buildHttpServer(deps: HttpDeps) {
 
   app.get("/healthz", () => ({ status: "ok" }));
   if (deps.operators) registerOperatorRoutes(app, deps.operators, logger);
+  if (deps.webhook) registerWebhookRoute(app, deps.webhook, logger);
 
   const requireIngestToken = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.ingestToken) {

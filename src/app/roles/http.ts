@@ -46,6 +46,7 @@ export async function startHttp(runtime: Runtime, sandbox?: Sandbox): Promise<Ru
       metricsToken: config.metricsToken,
       dashboard: { queues: queues.all, credentials: config.admin },
     },
+    webhook: config.webhook ? { path: config.webhook.path, secret: config.webhook.secret, receiver: runtime.webhook } : undefined,
   });
   if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
   let address: string;
