@@ -48,7 +48,7 @@ function privateMessage(updateId: number, id: number, text: string): Update {
       text,
       ...(command ? { entities: [{ type: "bot_command" as const, offset: 0, length: command.length }] } : {}),
     },
-  } as Update;
+  };
 }
 
 async function post(body: unknown, headers: Record<string, string> = { "x-telegram-bot-api-secret-token": SECRET }) {
