@@ -17,6 +17,7 @@ import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
 import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
+import { BURST_TARGETS, burst } from "./burst.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -518,11 +519,26 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["latency_p50_ms", "6. latency: ingest→first send p50 (ms)", (v) => v <= 150, "≤ 150"],
   ["latency_p95_ms", "6. latency: ingest→first send p95 (ms)", () => undefined, ""],
   ["import_rows_per_s", "7. import: subscriber rows per second", () => undefined, ""],
+  ...BURST_TARGETS,
 ];
+
+// 8. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
+async function burstStep(): Promise<void> {
+  Object.assign(results, await burst({ redis, redisUrl: REDIS_URL, categoriesFile: CATEGORIES_FILE, log, percentile }));
+}
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
-const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows };
+const steps: Record<string, () => Promise<void>> = {
+  paid,
+  budget,
+  latency,
+  burst: burstStep,
+  ceiling,
+  scale,
+  backlog,
+  import: importRows,
+};
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {
