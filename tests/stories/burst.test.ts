@@ -34,6 +34,26 @@ describe("readers arriving together, the bot long-polling", () => {
     expect(replies.map((r) => r.sentAt)).toEqual([...replies.map((r) => r.sentAt)].sort((a, b) => a - b));
   });
 
+  it("stops polling when another process polls with the token (409), and /readyz says why", async () => {
+    stack = await startStack({ name: "burst-conflict" });
+    const { telegram, httpUrl } = stack;
+    await telegram.waitFor(() => telegram.calls("getUpdates").length > 0, { message: "the bot's first poll" });
+    // A second bot instance with the same token: Telegram ends the first poll with 409.
+    await fetch(`${telegram.apiRoot}/bot${telegram.token}/getUpdates?timeout=0`);
+    let readiness: { status: string; problems: string[]; checks: { bot: Record<string, unknown> } } | undefined;
+    await telegram.waitFor(
+      async () => {
+        readiness = (await (await fetch(`${httpUrl}/readyz`)).json()) as typeof readiness;
+        return readiness!.checks.bot.running === false;
+      },
+      { message: "/readyz to say polling stopped" },
+    );
+    expect(readiness!.status).toBe("not ready");
+    expect(readiness!.problems).toEqual([
+      expect.stringMatching(/^bot: failing \(getUpdates: 409 Conflict: terminated by other getUpdates request/),
+    ]);
+  });
+
   it("says in /readyz that it polls", async () => {
     stack = await startStack({ name: "burst-readyz" });
     const reader = stack.telegram.addUser({ id: 5103, first_name: "Nima" });

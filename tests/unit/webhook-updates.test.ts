@@ -8,9 +8,14 @@ const reader = { id: 42, is_bot: false, first_name: "Sara" };
 const privateChat = { id: 42, type: "private" as const, first_name: "Sara" };
 
 describe("orderingKeys", () => {
-  it("orders a chat's messages by the chat, and a button press by the chat and the presser", () => {
+  it("orders by the chat, and by the person behind a private chat, a button press or the bot's membership", () => {
     const message = { update_id: 1, message: { message_id: 1, date: 0, chat: privateChat, from: reader, text: "/start" } } as Update;
-    expect(orderingKeys(message)).toEqual(["chat:42"]);
+    expect(orderingKeys(message)).toEqual(["chat:42", "user:42"]);
+    const inGroup = {
+      update_id: 4,
+      message: { message_id: 2, date: 0, chat: { id: -5, type: "group", title: "Desk" }, from: reader, text: "/subscribe world" },
+    } as Update;
+    expect(orderingKeys(inGroup)).toEqual(["chat:-5"]);
     const press = {
       update_id: 2,
       callback_query: {
@@ -32,7 +37,7 @@ describe("orderingKeys", () => {
         new_chat_member: { status: "left", user: reader },
       },
     } as Update;
-    expect(orderingKeys(membership)).toEqual(["chat:-100123"]);
+    expect(orderingKeys(membership)).toEqual(["chat:-100123", "user:42"]);
   });
 });
 
