@@ -7,7 +7,7 @@
 import { createServer, type AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
-import { startStack, type Stack } from "../support/stack.js";
+import { startStack, type Stack, type StackOptions } from "../support/stack.js";
 
 const SECRET = "webhook-secret-for-the-stories_0123";
 const PATH = "/telegram/updates";
@@ -27,10 +27,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startWebhookStack(name: string): Promise<Stack> {
+async function startWebhookStack(name: string, telegram: StackOptions["telegram"] = {}): Promise<Stack> {
   const port = await freePort();
   return startStack({
     name,
+    telegram,
     env: { HTTP_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}${PATH}`, WEBHOOK_SECRET: SECRET },
   });
 }
@@ -78,6 +79,23 @@ describe("a bot in webhook mode", () => {
     const ready = (await (await fetch(`${stack.httpUrl}/readyz`)).json()) as { status: string; checks: { bot: Record<string, unknown> } };
     expect(ready.status).toBe("ready");
     expect(ready.checks.bot).toMatchObject({ ok: true, mode: "webhook", registered: true, state: "connected" });
+  });
+
+  it("answers a second reader while the first one's replies wait for their chat's pace", async () => {
+    stack = await startWebhookStack("webhook-pace", { limits: { perSecond: null, privateChat: true } });
+    const { telegram } = stack;
+    const busy = telegram.addUser({ id: 4111, first_name: "Busy" });
+    const other = telegram.addUser({ id: 4112, first_name: "Other" });
+    telegram.userSends(busy, "/start world");
+    telegram.userSends(busy, "/mysubs");
+    telegram.userSends(busy, "/help");
+    telegram.userSends(other, "/start politics");
+    const replies = await telegram.waitForMessages(busy.id, 3, 10_000);
+    const [answer] = await telegram.waitForMessages(other.id, 1);
+    // Telegram posts them on parallel connections: their order is the order they reach Bulletin.
+    expect(replies.map((r) => r.text)).toContain("✅ You now follow: World.");
+    expect(answer!.text).toBe("✅ You now follow: Politics.");
+    expect(answer!.sentAt).toBeLessThan(replies[1]!.sentAt);
   });
 
   it("refuses a missing or wrong secret with 401 and handles nothing of it", async () => {
