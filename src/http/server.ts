@@ -37,6 +37,19 @@ export function buildHttpServer(deps: HttpDeps) {
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}` });
   });
 
+  // A graceful stop closes the keep-alive connections that are idle when it starts; one whose
+  // request is still being answered (a webhook update being handled) would otherwise stay open
+  // until its keep-alive timeout after the answer. Answers sent while closing close theirs.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) void reply.header("connection", "close");
+    done(null, payload);
+  });
+
   app.get("/healthz", () => ({ status: "ok" }));
   if (deps.operators) registerOperatorRoutes(app, deps.operators, logger);
   if (deps.webhook) registerWebhookRoute(app, deps.webhook, logger);
