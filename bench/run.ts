@@ -17,6 +17,7 @@ import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
 import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
+import { BURST_TARGETS, burst } from "./burst.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -631,7 +632,13 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["replies_429_60ms", "8. replies (60 ms latency): 429s", (v) => v === 0, "0"],
   ["replies_max_window_60ms", "8. replies (60 ms latency): max sends in 1 s", (v) => v <= 30, "≤ 30"],
   ["replies_total_per_s_60ms", "8. replies (60 ms latency): all sends per s", () => undefined, ""],
+  ...BURST_TARGETS,
 ];
+
+// 8. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
+async function burstStep(): Promise<void> {
+  Object.assign(results, await burst({ redis, redisUrl: REDIS_URL, categoriesFile: CATEGORIES_FILE, log, percentile }));
+}
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
@@ -640,6 +647,7 @@ const steps: Record<string, () => Promise<void>> = {
   budget,
   replies,
   latency,
+  burst: burstStep,
   ceiling,
   scale,
   backlog,

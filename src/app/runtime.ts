@@ -6,6 +6,7 @@ import { ConfigError } from "../config/errors.js";
 import { Ingestor } from "../ingest/ingest.js";
 import { PreferencesService } from "../preferences/service.js";
 import type { Logger } from "../log.js";
+import { WebhookReceiver } from "../bot/webhook.js";
 import { BotStatus } from "../ops/health.js";
 import { openQueues, type Queues } from "../queues.js";
 import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis.js";
@@ -32,6 +33,8 @@ export interface Runtime {
   readonly ingestor: Ingestor;
   /** The bot role's link to Telegram in this process, for /readyz ("absent" when it does not run here). */
   readonly botStatus: BotStatus;
+  /** Webhook mode: the http role's route hands updates to the bot role through this. */
+  readonly webhook: WebhookReceiver;
   /** A new connection to the same Redis (BullMQ workers block on theirs). */
   connect(): Redis;
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export async function createRuntime(
     queues,
     ingestor,
     botStatus: new BotStatus(),
+    webhook: new WebhookReceiver(redis, keys),
     connect,
     async close() {
       await queues.close();

@@ -12,6 +12,7 @@ import { settings } from "./features/settings.js";
 import { sharing } from "./features/sharing.js";
 import { subscriptions } from "./features/subscriptions.js";
 import { languageOfUpdate } from "./language.js";
+import { orderingKeys } from "./order.js";
 import { onceEach } from "./updates.js";
 
 /**
@@ -28,7 +29,7 @@ export function createBot(token: string, services: BotServices, config: BotConfi
   bot.use(onceEach(services.updates));
   bot.use(countUpdate);
   // Updates run concurrently (the runner, app/roles/bot.ts); one chat's wait for the one before.
-  bot.use(sequentialize((ctx) => (ctx.chat ?? ctx.from)?.id.toString()));
+  bot.use(sequentialize((ctx: BotContext) => orderingKeys(ctx.update)));
   bot.use(languageOfUpdate);
   bot.use(floodNotice);
   // Operators' commands first: in their chats they win over the readers' features.

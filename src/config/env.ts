@@ -104,6 +104,12 @@ const envFields = z.object({
         .min(1, `must name at least one of ${ROLE_NAMES.join(", ")}`),
     )
     .optional(),
+  // Webhook mode (issue 17): Telegram posts updates to WEBHOOK_URL; unset, the bot long-polls.
+  WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "must be an https:// URL, like https://bot.example.com/telegram/updates" }).optional(),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16 to 256 letters, digits, _ or - (what Telegram allows in secret_token)")
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // Readers' times (issue 14): digests and quiet hours of readers who did not choose a zone.
   DEFAULT_TIMEZONE: z
@@ -222,7 +228,78 @@ const envSchema = envFields
       }
     },
     { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_USER" || issue.path?.[0] === "ADMIN_PASSWORD") },
+  )
+  .superRefine(
+    (env, ctx) => {
+      for (const [variable, message] of webhookProblems(env)) ctx.addIssue({ code: "custom", path: [variable], message });
+    },
+    {
+      when: (payload) =>
+        !payload.issues.some((issue) => ["WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_ROOT", "ROLES"].includes(String(issue.path?.[0]))),
+    },
   );
+
+/** Paths Bulletin's HTTP server answers itself: a webhook path may not take one of them. */
+const RESERVED_PATHS = ["/api/", "/healthz", "/readyz", "/metrics", "/admin/", "/sandbox"];
+
+/** Whether Telegram itself is the Bot API (not a local Bot API server, which may post over http to any port). */
+const isTelegramsApi = (root: string) => /^https:\/\/api\.telegram\.org\/?$/.test(root);
+
+/** Telegram's own servers post webhooks only to these ports. */
+const TELEGRAM_WEBHOOK_PORTS = new Set(["", "443", "80", "88", "8443"]);
+
+/** One line per problem of WEBHOOK_URL with WEBHOOK_SECRET and the roles, keyed by the variable to fix. */
+export function webhookProblems(env: {
+  readonly WEBHOOK_URL?: string;
+  readonly WEBHOOK_SECRET?: string;
+  readonly TELEGRAM_API_ROOT: string;
+  readonly ROLES?: readonly Role[];
+}): [variable: string, message: string][] {
+  if (env.WEBHOOK_URL === undefined) {
+    return env.WEBHOOK_SECRET === undefined
+      ? []
+      : [["WEBHOOK_SECRET", "is set but WEBHOOK_URL is not: set both for webhook mode, or neither (long polling)"]];
+  }
+  const problems: [string, string][] = [];
+  const url = new URL(env.WEBHOOK_URL);
+  const telegrams = isTelegramsApi(env.TELEGRAM_API_ROOT);
+  if (env.WEBHOOK_SECRET === undefined) {
+    problems.push([
+      "WEBHOOK_SECRET",
+      "is required with WEBHOOK_URL: Telegram sends it with every update, and requests without it are refused",
+    ]);
+  }
+  if (url.protocol === "http:" && telegrams && !isLoopbackHost(url.hostname)) {
+    problems.push([
+      "WEBHOOK_URL",
+      "must be https://: Telegram posts only to https (http works with a local Bot API server in TELEGRAM_API_ROOT)",
+    ]);
+  }
+  if (telegrams && !TELEGRAM_WEBHOOK_PORTS.has(url.port)) {
+    problems.push([
+      "WEBHOOK_URL",
+      `port ${url.port}: Telegram posts only to ports 443, 80, 88 or 8443 (put a proxy in front of HTTP_PORT)`,
+    ]);
+  }
+  if (url.search !== "" || url.hash !== "") problems.push(["WEBHOOK_URL", "must have no ?query or #fragment: Bulletin serves its path"]);
+  if (url.pathname === "/" || RESERVED_PATHS.some((p) => url.pathname === p.replace(/\/$/, "") || url.pathname.startsWith(p))) {
+    problems.push(["WEBHOOK_URL", `needs a path of its own (not / and not under ${RESERVED_PATHS.join(", ")}), like /telegram/updates`]);
+  }
+  const roles = env.ROLES ?? ROLE_NAMES;
+  if (roles.includes("bot") && !roles.includes("http")) {
+    problems.push(["ROLES", "with WEBHOOK_URL the bot receives updates on the HTTP server: run the bot and http roles in one process"]);
+  }
+  return problems;
+}
+
+export interface WebhookConfig {
+  /** WEBHOOK_URL: what Telegram posts to (setWebhook). */
+  readonly url: string;
+  /** Its path: the route Bulletin's HTTP server answers. */
+  readonly path: string;
+  /** WEBHOOK_SECRET: Telegram's secret_token, checked on every request. */
+  readonly secret: string;
+}
 
 export interface Config {
   readonly botToken: string;
@@ -257,6 +334,8 @@ export interface Config {
   readonly shareButtons: boolean;
   /** SHARE_NETWORKS: the choices behind the share button; none turns the button off too. */
   readonly shareNetworks: readonly ShareNetwork[];
+  /** WEBHOOK_URL and WEBHOOK_SECRET: webhook mode; unset, the bot long-polls. */
+  readonly webhook: WebhookConfig | undefined;
 }
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -299,6 +378,10 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     inlineWindowDays: env.INLINE_WINDOW_DAYS,
     shareButtons: env.SHARE_BUTTONS,
     shareNetworks: env.SHARE_NETWORKS,
+    webhook:
+      env.WEBHOOK_URL !== undefined && env.WEBHOOK_SECRET !== undefined
+        ? { url: env.WEBHOOK_URL, path: new URL(env.WEBHOOK_URL).pathname, secret: env.WEBHOOK_SECRET }
+        : undefined,
   };
 }
 

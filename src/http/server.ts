@@ -3,6 +3,7 @@ import type { Ingestor } from "../ingest/ingest.js";
 import type { Logger } from "../log.js";
 import { bearerToken, secretMatches } from "./auth.js";
 import { registerOperatorRoutes, type OperatorRoutes } from "./operators.js";
+import { registerWebhookRoute, type WebhookRoute } from "./webhook.js";
 
 /** The contract: bodies over 1 MiB are refused with 413. */
 export const BODY_LIMIT = 1024 * 1024;
@@ -13,9 +14,11 @@ export interface HttpDeps {
   readonly logger: Logger;
   /** /readyz, /metrics and the queue dashboard (operators.ts); absent in ingest-only tests. */
   readonly operators?: OperatorRoutes;
+  /** Telegram's webhook (WEBHOOK_URL's path), in webhook mode. */
+  readonly webhook?: WebhookRoute;
 }
 
-/** Bulletin's HTTP server: the ingest API, health and the operators' endpoints. */
+/** Bulletin's HTTP server: the ingest API, health, the operators' endpoints and Telegram's webhook. */
 export function buildHttpServer(deps: HttpDeps) {
   const logger = deps.logger.child({ component: "http" });
   const app = Fastify({
@@ -34,8 +37,22 @@ export function buildHttpServer(deps: HttpDeps) {
     void reply.status(404).send({ error: `no route ${request.method} ${request.url}` });
   });
 
+  // A graceful stop closes the keep-alive connections that are idle when it starts; one whose
+  // request is still being answered (a webhook update being handled) would otherwise stay open
+  // until its keep-alive timeout after the answer. Answers sent while closing close theirs.
+  let closing = false;
+  app.addHook("preClose", (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook("onSend", (_request, reply, payload, done) => {
+    if (closing) void reply.header("connection", "close");
+    done(null, payload);
+  });
+
   app.get("/healthz", () => ({ status: "ok" }));
   if (deps.operators) registerOperatorRoutes(app, deps.operators, logger);
+  if (deps.webhook) registerWebhookRoute(app, deps.webhook, logger);
 
   const requireIngestToken = async (request: FastifyRequest, reply: FastifyReply) => {
     if (!deps.ingestToken) {

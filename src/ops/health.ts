@@ -4,6 +4,9 @@ import type { Redis } from "../redis.js";
 
 export type BotConnection = "absent" | "starting" | "connected" | "failing" | "stopped";
 
+/** How the bot gets its updates: it long-polls getUpdates, or Telegram posts them to WEBHOOK_URL. */
+export type BotMode = "polling" | "webhook";
+
 /**
  * The bot role's link to Telegram as this process sees it: set by the bot role (every Bot API call
  * it makes reports here, see `trackBotConnection`), read by `/readyz`. "absent" means the bot role
@@ -13,13 +16,34 @@ export class BotStatus {
   private state: BotConnection = "absent";
   private since = Date.now();
   private error: string | undefined;
+  private mode: BotMode | undefined;
+  /** Polling: the runner fetches updates. Webhook: setWebhook was answered true. */
+  private receiving = false;
 
   get connection(): BotConnection {
     return this.state;
   }
 
-  snapshot(): { readonly state: BotConnection; readonly since: number; readonly error?: string } {
-    return { state: this.state, since: this.since, ...(this.error ? { error: this.error } : {}) };
+  snapshot(): BotSnapshot {
+    const receiving = this.mode === "polling" ? { running: this.receiving } : this.mode === "webhook" ? { registered: this.receiving } : {};
+    return {
+      state: this.state,
+      since: this.since,
+      ...(this.mode ? { mode: this.mode } : {}),
+      ...receiving,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** Polling: whether the runner fetches updates; webhook: whether Telegram has the URL (setWebhook answered). */
+  receivingIn(mode: BotMode, receiving: boolean): void {
+    this.mode = mode;
+    this.receiving = receiving;
+  }
+
+  /** Whether updates reach the bot: connected, and polling runs or the webhook is registered. */
+  get serving(): boolean {
+    return this.state === "connected" && (this.mode === undefined || this.receiving);
   }
 
   starting(): void {
@@ -47,8 +71,19 @@ export class BotStatus {
   }
 }
 
-/** The calls that say whether the bot is serving readers: its identity and its update loop. */
-const LIFELINE_METHODS: ReadonlySet<string> = new Set(["getMe", "getUpdates"]);
+export interface BotSnapshot {
+  readonly state: BotConnection;
+  readonly since: number;
+  readonly mode?: BotMode;
+  /** Polling mode: the runner fetches updates. */
+  readonly running?: boolean;
+  /** Webhook mode: Telegram has the webhook's URL. */
+  readonly registered?: boolean;
+  readonly error?: string;
+}
+
+/** The calls that say whether the bot is serving readers: its identity and how it gets updates. */
+const LIFELINE_METHODS: ReadonlySet<string> = new Set(["getMe", "getUpdates", "setWebhook"]);
 
 /**
  * A grammY API transformer that reports the bot's link to Telegram to `status`: getMe and
@@ -153,8 +188,10 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
   const bot = deps.bot.snapshot();
   let botCheck: Check | undefined;
   if (bot.state !== "absent") {
-    botCheck = { ok: bot.state === "connected", ...bot, since: new Date(bot.since).toISOString() };
-    if (!botCheck.ok) problems.push(`bot: ${bot.state}${bot.error ? ` (${bot.error})` : ""}`);
+    botCheck = { ok: deps.bot.serving, ...bot, since: new Date(bot.since).toISOString() };
+    if (bot.state !== "connected") problems.push(`bot: ${bot.state}${bot.error ? ` (${bot.error})` : ""}`);
+    else if (bot.running === false) problems.push("bot: polling is not running");
+    else if (bot.registered === false) problems.push("bot: the webhook is not registered with Telegram");
   }
 
   return { ready: problems.length === 0, problems, checks: { redis, queues, ...(botCheck ? { bot: botCheck } : {}) } };

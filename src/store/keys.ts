@@ -79,6 +79,11 @@ export function keys(prefix: string) {
     timings: (name: string) => `${prefix}:timings:${name}`,
     /** HASH second → messages sent, one key per minute (kept 3 minutes): the recent send rate. */
     sendsInMinute: (unixMinute: number) => `${prefix}:sends:${unixMinute}`,
+    /**
+     * STRING "handling" (a lease) then "done", with a TTL: a webhook update by its update_id, so a
+     * replayed or retried post is handled once (src/bot/webhook.ts).
+     */
+    webhookUpdate: (updateId: number) => `${prefix}:webhook:update:${updateId}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
     /**

@@ -45,6 +45,7 @@ describe("loadConfig", () => {
       inlineWindowDays: 7,
       shareButtons: true,
       shareNetworks: ["telegram", "x", "facebook"],
+      webhook: undefined,
     };
 
     it("gives every variable but BOT_TOKEN its contract default", () => {
@@ -107,6 +108,8 @@ describe("loadConfig", () => {
         INLINE_WINDOW_DAYS: "3",
         SHARE_BUTTONS: "false",
         SHARE_NETWORKS: "x, telegram",
+        WEBHOOK_URL: "http://bulletin.internal:8080/telegram/updates",
+        WEBHOOK_SECRET: "a-webhook-secret-of-16-plus",
       }),
     ).toEqual({
       botToken: BOT_TOKEN,
@@ -126,6 +129,7 @@ describe("loadConfig", () => {
       inlineWindowDays: 3,
       shareButtons: false,
       shareNetworks: ["x", "telegram"],
+      webhook: { url: "http://bulletin.internal:8080/telegram/updates", path: "/telegram/updates", secret: "a-webhook-secret-of-16-plus" },
     });
   });
 
@@ -266,6 +270,56 @@ describe("loadConfig", () => {
 
     it.each(["70000", "-1", "80.5"])("refuses %s, naming HTTP_PORT", (value) => {
       expect(problemsOf({ BOT_TOKEN, HTTP_PORT: value })).toEqual([expect.stringMatching(/^HTTP_PORT: /)]);
+    });
+  });
+
+  describe("WEBHOOK_URL and WEBHOOK_SECRET", () => {
+    const SECRET = "a-webhook-secret-of-16-plus";
+
+    it("take webhook mode with Telegram over https, the path being the route", () => {
+      expect(config({ WEBHOOK_URL: "https://bot.example.com/telegram/updates", WEBHOOK_SECRET: SECRET }).webhook).toEqual({
+        url: "https://bot.example.com/telegram/updates",
+        path: "/telegram/updates",
+        secret: SECRET,
+      });
+    });
+
+    it("need each other, one line for the one missing", () => {
+      expect(problemsOf({ BOT_TOKEN, WEBHOOK_URL: "https://bot.example.com/telegram/updates" })).toEqual([
+        expect.stringMatching(/^WEBHOOK_SECRET: is required with WEBHOOK_URL/),
+      ]);
+      expect(problemsOf({ BOT_TOKEN, WEBHOOK_SECRET: SECRET })).toEqual([
+        expect.stringMatching(/^WEBHOOK_SECRET: is set but WEBHOOK_URL is not/),
+      ]);
+    });
+
+    it("refuse http with Telegram's own Bot API, but not on loopback or with a local Bot API server", () => {
+      expect(problemsOf({ BOT_TOKEN, WEBHOOK_URL: "http://bot.example.com/telegram/updates", WEBHOOK_SECRET: SECRET })).toEqual([
+        expect.stringMatching(/^WEBHOOK_URL: must be https:\/\//),
+      ]);
+      expect(config({ WEBHOOK_URL: "http://127.0.0.1/telegram/updates", WEBHOOK_SECRET: SECRET }).webhook?.path).toBe("/telegram/updates");
+      const local = { TELEGRAM_API_ROOT: "http://127.0.0.1:8081", WEBHOOK_URL: "http://bulletin:3000/tg", WEBHOOK_SECRET: SECRET };
+      expect(config(local).webhook?.url).toBe("http://bulletin:3000/tg");
+    });
+
+    it("report each problem on its own line: a port Telegram does not post to, no path of its own, a weak secret, the bot without http", () => {
+      const problems = problemsOf({
+        BOT_TOKEN,
+        WEBHOOK_URL: "https://bot.example.com:3000/healthz",
+        WEBHOOK_SECRET: SECRET,
+        ROLES: "bot",
+      });
+      expect(problems).toEqual([
+        expect.stringMatching(/^WEBHOOK_URL: port 3000: Telegram posts only to ports 443, 80, 88 or 8443/),
+        expect.stringMatching(/^WEBHOOK_URL: needs a path of its own/),
+        expect.stringMatching(/^ROLES: with WEBHOOK_URL the bot receives updates on the HTTP server/),
+      ]);
+      expect(problemsOf({ BOT_TOKEN, WEBHOOK_URL: "https://bot.example.com/tg", WEBHOOK_SECRET: "short" })).toEqual([
+        "WEBHOOK_SECRET: must be 16 to 256 letters, digits, _ or - (what Telegram allows in secret_token)",
+      ]);
+      expect(problemsOf({ BOT_TOKEN, WEBHOOK_URL: "ftp://bot.example.com/tg", WEBHOOK_SECRET: SECRET })).toEqual([
+        expect.stringMatching(/^WEBHOOK_URL: must be an https:\/\/ URL/),
+      ]);
     });
   });
 

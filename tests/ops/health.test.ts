@@ -46,6 +46,23 @@ describe("checkReadiness", () => {
   });
 });
 
+describe("the bot's mode in /readyz", () => {
+  it("needs polling to run, or the webhook to be registered, besides the connection", async () => {
+    const bot = new BotStatus();
+    const check = () => checkReadiness({ redis, queues: [queue], bot });
+    bot.starting();
+    bot.succeeded();
+    bot.receivingIn("polling", true);
+    expect(await check()).toMatchObject({ ready: true, checks: { bot: { ok: true, mode: "polling", running: true } } });
+    bot.receivingIn("polling", false);
+    expect(await check()).toMatchObject({ ready: false, problems: ["bot: polling is not running"], checks: { bot: { ok: false } } });
+    bot.receivingIn("webhook", false);
+    expect((await check()).problems).toEqual(["bot: the webhook is not registered with Telegram"]);
+    bot.receivingIn("webhook", true);
+    expect(await check()).toMatchObject({ ready: true, checks: { bot: { mode: "webhook", registered: true } } });
+  });
+});
+
 describe("trackBotConnection", () => {
   type Prev = Parameters<ReturnType<typeof trackBotConnection>>[0];
   const answering = (answer: { ok: true; result: unknown } | { ok: false; error_code: number; description: string }): Prev =>

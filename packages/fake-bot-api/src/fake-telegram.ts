@@ -110,7 +110,8 @@ export class FakeTelegram {
     this.events = new EventHub(reportBug);
     this.records = new Records(recordMessages);
     this.faults = new Faults(this.limits);
-    this.updates = new UpdateQueue(this.events);
+    // The server is made below; the webhook reads its latency when it posts.
+    this.updates = new UpdateQueue(this.events, () => this.server.latencyMs);
     this.callbacks = new CallbackQueries(this.events);
     this.simulation = new UserSimulation(this.world, this.updates, this.callbacks);
     this.inline = new InlineQueries(this.world, this.updates, this.events, options.inlineMode ?? false);
@@ -391,7 +392,12 @@ export class FakeTelegram {
     return this.records.maxSendsInWindow(windowMs);
   }
 
-  /** Updates queued and not yet confirmed by getUpdates' offset. */
+  /** The URL setWebhook named (updates are posted there), or undefined while the bot long-polls. */
+  get webhookUrl(): string | undefined {
+    return this.updates.webhookUrl;
+  }
+
+  /** Updates queued and not yet confirmed (by getUpdates' offset or the webhook's 2xx). */
   pendingUpdates(): Update[] {
     return this.updates.pending();
   }

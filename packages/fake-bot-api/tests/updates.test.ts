@@ -2,6 +2,8 @@
  * Updates for the bot: long polling, a real grammY bot, and what users do (messages in groups and
  * topics, channel posts, membership changes).
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import type { Api } from "grammy";
 import { Bot } from "grammy";
@@ -263,5 +265,75 @@ describe("membership and chat updates", () => {
     }
     expect(tg.calls("getChatMember").map((c) => c.status)).toEqual([200]);
     expect(tg.internalErrors).toEqual([]);
+  });
+});
+
+describe("setWebhook", () => {
+  /** A webhook receiver on loopback: records each post and answers with `status()`. */
+  async function receiver(status: () => number = () => 200) {
+    const posts: { secret: string | undefined; update: { update_id: number; message?: { text?: string } } }[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        const header = req.headers["x-telegram-bot-api-secret-token"];
+        posts.push({ secret: typeof header === "string" ? header : undefined, update: JSON.parse(body) as never });
+        res.writeHead(status()).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    return { posts, url, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("posts updates to the URL with the secret, forgets those answered 2xx, and refuses getUpdates meanwhile", async () => {
+    const hook = await receiver();
+    try {
+      await api.setWebhook(hook.url, { secret_token: "s3cret_token-1" });
+      const user = tg.addUser({ id: 901, first_name: "Web" });
+      tg.userSends(user, "/start");
+      tg.userSends(user, "again");
+      await tg.waitFor(() => tg.pendingUpdates().length === 0, { message: "both updates to be acknowledged" });
+      expect(hook.posts.map((p) => [p.secret, p.update.message?.text])).toEqual([
+        ["s3cret_token-1", "/start"],
+        ["s3cret_token-1", "again"],
+      ]);
+      expect(tg.webhookUrl).toBe(hook.url);
+      await expect(api.getWebhookInfo()).resolves.toMatchObject({ url: hook.url, pending_update_count: 0, max_connections: 40 });
+      const conflict = await apiError(api.getUpdates({ timeout: 0 }));
+      expect(conflict.error_code).toBe(409);
+      expect(conflict.description).toBe(
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      );
+      await api.deleteWebhook();
+      expect(tg.webhookUrl).toBeUndefined();
+      expect(await api.getUpdates({ timeout: 0 })).toEqual([]);
+    } finally {
+      await hook.close();
+    }
+  });
+
+  it("posts an update again after an error answer, and says so in getWebhookInfo", async () => {
+    let answers = 0;
+    const hook = await receiver(() => (++answers === 1 ? 503 : 200));
+    try {
+      await api.setWebhook(hook.url, { secret_token: "another_secret" });
+      tg.userSends(tg.addUser({ id: 902, first_name: "Retry" }), "hello");
+      await tg.waitFor(() => hook.posts.length === 1, { message: "the first post" });
+      await expect(api.getWebhookInfo()).resolves.toMatchObject({
+        pending_update_count: 1,
+        last_error_message: "Wrong response from the webhook: 503 Service Unavailable",
+      });
+      await tg.waitFor(() => tg.pendingUpdates().length === 0, { message: "the second post to be acknowledged", timeoutMs: 5000 });
+      expect(hook.posts.map((p) => p.update.update_id)).toEqual([hook.posts[0]!.update.update_id, hook.posts[0]!.update.update_id]);
+    } finally {
+      await api.deleteWebhook();
+      await hook.close();
+    }
+  });
+
+  it("refuses a secret token with characters Telegram does not allow", async () => {
+    const refused = await apiError(api.setWebhook("http://127.0.0.1:9/hook", { secret_token: "no spaces allowed" }));
+    expect(refused).toMatchObject({ error_code: 400, description: "Bad Request: secret token contains unallowed characters" });
   });
 });

@@ -1,8 +1,10 @@
 import { autoRetry } from "@grammyjs/auto-retry";
 import { run } from "@grammyjs/runner";
+import type { Bot } from "grammy";
 import { createBot } from "../../bot/bot.js";
 import { FLOOD_LIMIT, FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
+import type { BotContext } from "../../bot/context.js";
 import { paceReplies } from "../../bot/pacing.js";
 import { HandledUpdates, journalUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
@@ -15,10 +17,19 @@ import { openOperatorQueues } from "../../queues.js";
 import { SearchIndex } from "../../sharing/search-index.js";
 import { SharingService } from "../../sharing/service.js";
 import { SubscriptionService } from "../../subscriptions/service.js";
+import type { Logger } from "../../log.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole, Tuning } from "./index.js";
 
-/** The bot role: readers' commands and buttons, long polling Telegram (one process per token). */
+const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member", "inline_query"] as const;
+/** Telegram posts up to this many webhook requests at once (its maximum): each chat's wait their turn in the bot. */
+const WEBHOOK_MAX_CONNECTIONS = 100;
+
+/**
+ * The bot role: readers' commands and buttons. Updates are handled concurrently, a chat's own in
+ * order (createBot sequentializes them): fetched with grammY's runner (long polling, one process
+ * per token), or posted by Telegram to WEBHOOK_URL and handed over by the http role.
+ */
 export async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
   const logger = runtime.logger.child({ component: "bot" });
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
@@ -88,9 +99,32 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   // Replies wait out a 429 instead of failing.
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   await publishCommands(bot.api);
+  const stopReceiving = config.webhook
+    ? await receiveByWebhook(bot, runtime, logger)
+    : await receiveByPolling(bot, runtime, logger, updates);
+  return {
+    role: "bot",
+    async stop() {
+      runtime.botStatus.stopped();
+      await stopReceiving();
+      await operatorQueues?.close();
+    },
+  };
+}
+
+/**
+ * Long polling with grammY's runner; answers how to stop it (the updates in hand finish first).
+ * What a previous process received and did not finish is handled first; then every batch is
+ * journaled before the runner confirms it to Telegram by asking for the next (bot/updates.ts).
+ */
+async function receiveByPolling(
+  bot: Bot<BotContext>,
+  runtime: Runtime,
+  logger: Logger,
+  updates: HandledUpdates,
+): Promise<() => Promise<void>> {
+  // As bot.start() does: a webhook left by webhook mode would make every getUpdates a 409.
   await bot.api.deleteWebhook();
-  // What a previous process received and did not finish comes first; then every batch is journaled
-  // before the runner confirms it to Telegram by asking for the next.
   const leftovers = await updates.leftovers(bot.botInfo.id);
   if (leftovers.length > 0) logger.info({ updates: leftovers.length }, "handling the updates a previous process left unfinished");
   // Started before the runner, so each of them enters its chat's queue ahead of anything newer.
@@ -102,21 +136,41 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     ),
   );
   bot.api.config.use(journalUpdates(updates, bot.botInfo.id));
-  // Updates are handled concurrently, each chat's in order: a reply waiting for its slot or its
-  // chat's pace holds up no other reader.
-  const runner = run(bot, {
-    runner: { fetch: { allowed_updates: ["message", "callback_query", "my_chat_member", "inline_query"] }, silent: true },
-  });
+  const runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES, timeout: 30 }, silent: true } });
+  runtime.botStatus.receivingIn("polling", true);
   logger.info({ username: bot.botInfo.username }, `bot @${bot.botInfo.username} is polling for updates`);
-  // Only a refused token (401) or a second poller (409) stop it; other failures are retried.
-  runner.task()?.catch((error: unknown) => logger.error({ err: error }, "polling stopped with an error"));
-  return {
-    role: "bot",
-    async stop() {
-      runtime.botStatus.stopped();
-      if (runner.isRunning()) await runner.stop();
-      await replayed;
-      await operatorQueues?.close();
-    },
+  // 401 (token revoked) and 409 (another process polls with this token) stop the runner, as they stopped bot.start().
+  runner.task()?.catch((error: unknown) => {
+    runtime.botStatus.receivingIn("polling", false);
+    logger.error({ err: error }, "polling stopped with an error");
+  });
+  return async () => {
+    runtime.botStatus.receivingIn("polling", false);
+    if (runner.isRunning()) await runner.stop().catch(() => undefined);
+    await replayed;
+  };
+}
+
+/**
+ * Webhook mode: Telegram gets the URL and secret; the http role's route hands each update over.
+ * The webhook stays set when this process stops: Telegram keeps the updates until it (or another
+ * process behind the same URL) answers.
+ */
+async function receiveByWebhook(bot: Bot<BotContext>, runtime: Runtime, logger: Logger): Promise<() => Promise<void>> {
+  const webhook = runtime.config.webhook!;
+  runtime.webhook.attach((update) => bot.handleUpdate(update));
+  await bot.api.setWebhook(webhook.url, {
+    secret_token: webhook.secret,
+    allowed_updates: ALLOWED_UPDATES,
+    max_connections: WEBHOOK_MAX_CONNECTIONS,
+  });
+  runtime.botStatus.receivingIn("webhook", true);
+  logger.info(
+    { username: bot.botInfo.username, path: webhook.path },
+    `bot @${bot.botInfo.username} receives updates at its webhook ${webhook.path}`,
+  );
+  return async () => {
+    runtime.botStatus.receivingIn("webhook", false);
+    await runtime.webhook.detach();
   };
 }

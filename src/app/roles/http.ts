@@ -49,6 +49,7 @@ export async function startHttp(runtime: Runtime, tuning: Tuning, sandbox?: Sand
       ...(tuning.metricsCache ? { metricsCache: tuning.metricsCache } : {}),
       dashboard: { queues: queues.all, credentials: config.admin },
     },
+    webhook: config.webhook ? { path: config.webhook.path, secret: config.webhook.secret, receiver: runtime.webhook } : undefined,
   });
   if (sandbox) registerSandbox(app, sandboxDeps(runtime, sandbox));
   let address: string;
