@@ -22,6 +22,8 @@ export interface Tuning {
   readonly inFlight?: { readonly min: number; readonly max: number };
   /** What time it is for digests and quiet hours: stories move it instead of waiting (in-process only). */
   readonly clock?: Clock;
+  /** How often the due scan runs (ms): stories move their clock and should not wait 15 s for it. */
+  readonly dueScanMs?: number;
 }
 
 export interface RunningRole {

@@ -1,0 +1,124 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../log.js";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Keys } from "../store/keys.js";
+import { takeDue } from "../store/scripts/take-due.js";
+import { epochMinute, type Clock } from "../time.js";
+import type { Deliverer, ShardRead } from "./deliverer.js";
+
+/** Shards taken from together, and the most due readers taken from each at a time. */
+const SHARDS_PER_BATCH = 16;
+const READERS_PER_SHARD = 16;
+/**
+ * How long a taken reader is left alone (minutes): their digest is sent well before (a batch
+ * holds at most 256 readers), and a process that dies meanwhile leaves them to be taken again then.
+ */
+const LEASE_MINUTES = 10;
+
+export interface DueSchedulerDeps {
+  readonly redis: Redis;
+  readonly keys: Keys;
+  readonly deliverer: Deliverer;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A scan returns after this long with work left, so that a stopping process stops soon. */
+  readonly sliceMs?: number;
+}
+
+/**
+ * Held readers' digests without a timer per reader: every delivery process runs one loop that,
+ * every few seconds, looks in the due index of every shard that ever had a held reader
+ * (`dueShards`) for readers whose `nextDue` has come, takes them a few at a time (leased, so that
+ * the loops of several processes never take the same reader) and visits them. The visit sends
+ * their digest through the shared budget, like any delivery, and stores the next due minute.
+ * A loop and not a BullMQ job scheduler: an always-delayed job would sit in the delivery queue's
+ * counts (the dashboard, /stats, the sandbox's "jobs queued") and mean nothing there.
+ */
+export class DueScheduler {
+  private readonly logger: Logger;
+  private readonly sliceMs: number;
+
+  constructor(private readonly deps: DueSchedulerDeps) {
+    this.logger = deps.logger.child({ component: "due" });
+    this.sliceMs = deps.sliceMs ?? 1000;
+  }
+
+  /** Scans every `intervalMs` (at once again while a scan finds more than one slice of work) until `stopping`. */
+  async run(stopping: () => boolean, intervalMs: number): Promise<void> {
+    while (!stopping()) {
+      let more = false;
+      try {
+        more = await this.scan(stopping);
+      } catch (error) {
+        this.logger.error({ err: error }, "looking for due digests failed; trying again");
+      }
+      if (!more) await sleepUnless(stopping, intervalMs);
+    }
+  }
+
+  /** One look: visits due readers for a time slice at most; answers whether some are left. */
+  async scan(stopping: () => boolean): Promise<boolean> {
+    const started = Date.now();
+    const now = epochMinute(this.deps.clock.now());
+    const sends: Promise<void>[] = [];
+    let shards = await this.dueShards(now);
+    let readers = 0;
+    while (shards.length > 0) {
+      const more: number[] = [];
+      for (let i = 0; i < shards.length; i += SHARDS_PER_BATCH) {
+        if (sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs)) {
+          await Promise.all(sends);
+          this.logger.debug({ readers }, "time slice used up; the scan goes on");
+          return true;
+        }
+        const batch = shards.slice(i, i + SHARDS_PER_BATCH);
+        const groups = await this.take(batch, now);
+        groups.forEach((group, k) => {
+          readers += group.records.size;
+          if (group.records.size >= READERS_PER_SHARD) more.push(batch[k]!);
+        });
+        await this.deps.deliverer.visit(groups, (send) => sends.push(send));
+      }
+      shards = more;
+    }
+    await Promise.all(sends);
+    if (readers > 0) this.logger.debug({ readers }, "due digests visited");
+    return false;
+  }
+
+  /** The shards whose due index holds a reader due at minute `now`, ascending. */
+  private async dueShards(now: number): Promise<number[]> {
+    const known = (await this.deps.redis.smembers(this.deps.keys.dueShards)).map(Number).sort((a, b) => a - b);
+    if (known.length === 0) return [];
+    const pipeline = this.deps.redis.pipeline();
+    for (const shard of known) pipeline.zcount(this.deps.keys.due(shard), "-inf", now);
+    const counts = (await pipeline.exec()) ?? [];
+    return known.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0);
+  }
+
+  /** Takes (and leases) the due readers of these shards with their records: one script call per shard, one round trip. */
+  private async take(shards: readonly number[], now: number): Promise<ShardRead[]> {
+    takeDue.ensure(this.deps.redis);
+    const pipeline = this.deps.redis.pipeline();
+    for (const shard of shards) {
+      takeDue.queue(
+        this.deps.redis,
+        pipeline,
+        [this.deps.keys.due(shard), this.deps.keys.chats(shard)],
+        [now, now + LEASE_MINUTES, READERS_PER_SHARD],
+      );
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return shards.map((shard, k) => {
+      const [error, reply] = results[k] ?? [new Error("no reply from Redis")];
+      if (error) throw error;
+      return { shard, records: takeDue.decode(reply) };
+    });
+  }
+}
+
+/** Waits `ms`, or less when `stopping` turns true meanwhile (looked at every 100 ms). */
+async function sleepUnless(stopping: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!stopping() && Date.now() < until) await sleep(Math.min(100, until - Date.now()));
+}
