@@ -1,0 +1,150 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import type { User } from "grammy/types";
+import { chatId } from "../../src/ids.js";
+import type { PrefsChange } from "../../src/preferences/service.js";
+import { SandboxClock } from "../../src/sandbox/clock.js";
+import { epochMinute } from "../../src/time.js";
+import { FAST_TUNING, article, startStack, type Stack } from "../support/stack.js";
+
+/**
+ * Readers who receive the news their own way: a daily digest, quiet hours, muted words, chosen
+ * languages. Their preferences are set through PreferencesService (the bot's menus are another
+ * story); time is a clock the story moves, in Tehran (DEFAULT_TIMEZONE's default).
+ */
+
+const TEHRAN = "Asia/Tehran";
+const at = (hh: number, mm = 0) => hh * 60 + mm;
+
+let stack: Stack | undefined;
+afterEach(async () => {
+  await stack?.stop();
+  stack = undefined;
+});
+
+async function start(name: string): Promise<{ stack: Stack; clock: SandboxClock }> {
+  const clock = new SandboxClock();
+  stack = await startStack({ name, tuning: { ...FAST_TUNING, clock, dueScanMs: 100 } });
+  return { stack, clock };
+}
+
+/** A reader who sent `/start world` and got the welcome, with `prefs`. */
+async function reader(s: Stack, id: number, name: string, prefs?: PrefsChange): Promise<User> {
+  const user = s.telegram.addUser({ id, first_name: name });
+  s.telegram.userSends(user, "/start world");
+  await s.telegram.waitForMessages(id, 1, 10_000);
+  if (prefs) await s.bulletin.runtime.preferences.update(chatId(id), prefs);
+  return user;
+}
+
+/** What the bot sent `user` after the welcome. */
+const received = (s: Stack, user: User) =>
+  s.telegram
+    .messagesTo(user.id)
+    .slice(1)
+    .map((m) => m.text ?? m.caption ?? "");
+
+const saw = (s: Stack, user: User, title: string) => received(s, user).some((text) => text.includes(title));
+
+async function waitToSee(s: Stack, user: User, titles: readonly string[]): Promise<void> {
+  await s.telegram.waitFor(() => titles.every((title) => saw(s, user, title)), {
+    timeoutMs: 10_000,
+    message: `${user.first_name} to see ${titles.join(", ")}`,
+  });
+}
+
+describe("a reader with a daily digest", () => {
+  it("gets nothing as articles come, then one digest at their time holding every article since the last", async () => {
+    const { stack: s, clock } = await start("daily");
+    clock.skipTo(TEHRAN, at(9));
+    const dana = await reader(s, 3101, "Dana", { digest: { kind: "daily", at: at(8) } });
+    const ian = await reader(s, 3102, "Ian");
+
+    const titles = ["Summit opens", "Markets calm", "Rain in the north"];
+    for (const title of titles) await s.publish(article(["world"], { title }));
+    await waitToSee(s, ian, titles);
+    await sleep(400);
+    expect(received(s, dana)).toEqual([]);
+
+    clock.skipTo(TEHRAN, at(8));
+    await s.telegram.waitForMessages(dana.id, 2, 10_000);
+    await sleep(400);
+    const [digest, ...rest] = received(s, dana);
+    expect(rest).toEqual([]);
+    expect(digest).toBe(["📰 3 new articles", "", "World", "• Rain in the north", "• Markets calm", "• Summit opens"].join("\n"));
+    const links = s.telegram.messagesTo(dana.id)[1]!.entities.filter((e) => e.type === "text_link");
+    expect(links).toHaveLength(3);
+    const record = await s.bulletin.runtime.store.get(chatId(dana.id));
+    expect(record?.prefs?.nextDue).toBe(epochMinute(clock.now()) + 24 * 60);
+
+    // The next day's digest holds only what came since.
+    await s.publish(article(["world"], { title: "Harvest begins" }));
+    await waitToSee(s, ian, ["Harvest begins"]);
+    await sleep(300);
+    expect(received(s, dana)).toHaveLength(1);
+    clock.skipTo(TEHRAN, at(8));
+    await s.telegram.waitForMessages(dana.id, 3, 10_000);
+    expect(received(s, dana)[1]).toBe(["📰 1 new article", "", "World", "• Harvest begins"].join("\n"));
+  });
+});
+
+describe("quiet hours", () => {
+  it("hold messages and release what came meanwhile as one digest when they end", async () => {
+    const { stack: s, clock } = await start("quiet");
+    clock.skipTo(TEHRAN, at(21));
+    const quinn = await reader(s, 3201, "Quinn", { quiet: { from: at(22), to: at(7) } });
+    const ian = await reader(s, 3202, "Ian");
+
+    await s.publish(article(["world"], { title: "Evening news" }));
+    await waitToSee(s, quinn, ["Evening news"]);
+
+    clock.skipTo(TEHRAN, at(23, 30));
+    await s.publish(article(["world"], { title: "Late vote" }));
+    await waitToSee(s, ian, ["Late vote"]);
+    await s.publish(article(["world"], { title: "Night storm" }));
+    await waitToSee(s, ian, ["Night storm"]);
+    await sleep(400);
+    expect(received(s, quinn)).toHaveLength(1);
+
+    clock.skipTo(TEHRAN, at(7));
+    await s.telegram.waitForMessages(quinn.id, 3, 10_000);
+    await sleep(400);
+    expect(received(s, quinn).slice(1)).toEqual([["📰 2 new articles", "", "World", "• Night storm", "• Late vote"].join("\n")]);
+    // Quiet hours over: the next article comes at once again.
+    await s.publish(article(["world"], { title: "Morning brief" }));
+    await waitToSee(s, quinn, ["Morning brief"]);
+  });
+});
+
+describe("muted words", () => {
+  it("a word typed with the Persian ی blocks a title spelled with the Arabic ي, for that reader only", async () => {
+    const { stack: s } = await start("muted");
+    const mina = await reader(s, 3301, "Mina", { muted: ["بازی"] });
+    const omid = await reader(s, 3302, "Omid");
+
+    await s.publish(article(["world"], { title: "بازي فوتبال امشب", language: "fa" }));
+    await s.publish(article(["world"], { title: "بازیگر جوان جایزه گرفت", language: "fa" }));
+    await waitToSee(s, omid, ["بازي فوتبال امشب", "بازیگر جوان جایزه گرفت"]);
+    await waitToSee(s, mina, ["بازیگر جوان جایزه گرفت"]);
+    await sleep(400);
+    expect(saw(s, mina, "فوتبال")).toBe(false);
+    // The muted article is passed over, not left pending: the cursor is past both.
+    const record = await s.bulletin.runtime.store.get(chatId(mina.id));
+    expect(record?.cursor).toBe(2);
+  });
+});
+
+describe("chosen languages", () => {
+  it("a reader who chose only Persian articles does not get English ones", async () => {
+    const { stack: s } = await start("languages");
+    const farah = await reader(s, 3401, "Farah", { languages: ["fa"] });
+    const eli = await reader(s, 3402, "Eli");
+
+    await s.publish(article(["world"], { title: "Summit opens in Geneva", language: "en" }));
+    await s.publish(article(["world"], { title: "نشست سران آغاز شد", language: "fa" }));
+    await waitToSee(s, eli, ["Summit opens in Geneva", "نشست سران آغاز شد"]);
+    await waitToSee(s, farah, ["نشست سران آغاز شد"]);
+    await sleep(400);
+    expect(saw(s, farah, "Geneva")).toBe(false);
+  });
+});
