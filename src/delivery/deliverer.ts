@@ -38,6 +38,7 @@ import {
   planDelivery,
   planDue,
   type DeliveryPlan,
+  type DuePlan,
   type LogQuery,
   type LogRead,
 } from "./plan.js";
@@ -352,7 +353,7 @@ export class Deliverer {
   }
 
   /** A held reader's digest, grouped by category; undefined when nothing is left to send (only passed-over articles). */
-  private renderDue(visit: Visit, plan: Extract<DeliveryPlan, { type: "due" }>, common: object): Rendered | undefined {
+  private renderDue(visit: Visit, plan: DuePlan, common: object): Rendered | undefined {
     if (plan.items.length === 0) return undefined;
     const { html, seqs, complete, articles } = dueDigest(visit.record, plan, this.deps.categories, this.dueCache);
     const done = complete && visit.pending !== Infinity;

@@ -3,7 +3,7 @@ import { formatGroupedDigest } from "../format/index.js";
 import { messagesFor } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import type { ChatRecord } from "../store/chat-record.js";
-import { dueSeqs, type DeliveryPlan } from "./plan.js";
+import { dueSeqs, type DuePlan } from "./plan.js";
 
 const CACHE_SIZE = 256;
 
@@ -21,12 +21,7 @@ export interface DueDigest {
  * follows, in the categories file's order, with the category's title in the reader's language.
  * `cache` keeps recent answers: readers due at the same minute mostly have the same articles.
  */
-export function dueDigest(
-  record: ChatRecord,
-  plan: Extract<DeliveryPlan, { type: "due" }>,
-  categories: Categories,
-  cache: Map<string, DueDigest>,
-): DueDigest {
+export function dueDigest(record: ChatRecord, plan: DuePlan, categories: Categories, cache: Map<string, DueDigest>): DueDigest {
   const followed = record.subscriptions.map((s) => s.slug).join(",");
   const key = `${record.language}|${followed}|${plan.items.map((i) => i.seq).join(",")}|${plan.skipped.join(",")}`;
   const cached = cache.get(key);

@@ -85,6 +85,9 @@ export type DeliveryPlan =
       readonly nextDue: number | undefined;
     };
 
+/** A held reader's digest, due now. */
+export type DuePlan = Extract<DeliveryPlan, { type: "due" }>;
+
 const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredArticle } => p.article !== undefined;
 
 /**
@@ -122,7 +125,7 @@ export function planDelivery(kind: ChatRecord["kind"], allPending: readonly Pend
  * included (the reader asked for one message at their time), oldest first as the cursor moves;
  * what does not fit one message follows in the next. With nothing pending it only reschedules.
  */
-export function planDue(pending: readonly PendingArticle[], nextDue: number | undefined): DeliveryPlan {
+export function planDue(pending: readonly PendingArticle[], nextDue: number | undefined): DuePlan {
   return {
     type: "due",
     items: pending.filter(isPresent),
@@ -135,7 +138,7 @@ export function planDue(pending: readonly PendingArticle[], nextDue: number | un
  * What a due digest's message carries: its `included` oldest items, and the passed-over articles
  * before the last of them (all of them when every item is included, `complete`).
  */
-export function dueSeqs(plan: Extract<DeliveryPlan, { type: "due" }>, included: number): { seqs: number[]; complete: boolean } {
+export function dueSeqs(plan: DuePlan, included: number): { seqs: number[]; complete: boolean } {
   const taken = plan.items.slice(0, included).map((i) => i.seq);
   const complete = included >= plan.items.length;
   const last = taken[taken.length - 1] ?? 0;
