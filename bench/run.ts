@@ -12,6 +12,9 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { categorySlug, chatId, type ChatId } from "../src/ids.js";
+import { minuteOfDay } from "../src/preferences/schedule.js";
+import { normalizeMutedWord } from "../src/preferences/words.js";
+import type { ReaderPrefs } from "../src/store/chat-record.js";
 import { ChatStore } from "../src/store/chats.js";
 import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
@@ -107,14 +110,20 @@ class Bench {
     });
   }
 
-  /** Loads readers through the store's bulk API (not the bot), in batches to keep memory flat. */
-  async readers(slug: string, firstId: number, count: number): Promise<ChatId[]> {
+  /** Loads readers through the store's bulk API (not the bot), in batches to keep memory flat; `prefsOf` gives some their preferences. */
+  async readers(
+    slug: string,
+    firstId: number,
+    count: number,
+    prefsOf: (i: number) => ReaderPrefs | undefined = () => undefined,
+  ): Promise<ChatId[]> {
     const ids: ChatId[] = [];
     for (let start = 0; start < count; start += 50_000) {
       const batch = [];
       for (let i = start; i < Math.min(count, start + 50_000); i++) {
         const id = chatId(firstId + i);
         ids.push(id);
+        const prefs = prefsOf(i);
         batch.push({
           id,
           record: {
@@ -124,6 +133,7 @@ class Bench {
             subscriptions: [{ slug: categorySlug(slug), since: 0 }],
             cursor: 0,
             sentAhead: [],
+            ...(prefs ? { prefs } : {}),
           },
         });
       }
@@ -491,6 +501,146 @@ async function importRows(): Promise<void> {
   }
 }
 
+/** The fake Bot API's latency for the digest step (BENCH_LATENCY_MS; Telegram's is about 60 ms). */
+const BENCH_LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
+
+// 8. Daily digests: 100,000 readers due at the same minute, one digest each, at SEND_RATE.
+async function digest(): Promise<void> {
+  const READERS = 100_000;
+  const ARTICLES = 5;
+  const zone = "Asia/Tehran";
+  log(
+    `digest: ${READERS} readers with a daily digest at the same minute, ${ARTICLES} articles, SEND_RATE=1000 (paid), fake enforcing 1000/s, latency ${BENCH_LATENCY_MS} ms`,
+  );
+  const bench = await Bench.open({
+    name: "digest",
+    telegram: { latencyMs: BENCH_LATENCY_MS, limits: { perSecond: 30, paidPerSecond: 1000 }, recordMessages: false },
+    env: { SEND_RATE: "1000", PAID_BROADCAST: "true" },
+  });
+  const digests = new Map<number, number>();
+  const times: number[] = [];
+  let others = 0;
+  const stopListening = bench.telegram.onEvent((event) => {
+    if (event.type !== "message") return;
+    if (!event.message.text?.startsWith(`📰 ${ARTICLES} new articles`)) {
+      others++;
+      return;
+    }
+    digests.set(event.chatId, (digests.get(event.chatId) ?? 0) + 1);
+    times.push(event.message.sentAt);
+  });
+  try {
+    // The day's articles came before the digest minute; the readers' cursors are before them.
+    for (let n = 0; n < ARTICLES; n++) {
+      await bench.ingest({ url: `https://news.example.com/digest/${n}`, title: `Digest article ${n}`, categories: ["world"] });
+    }
+    // Due at the start of a minute at least 20 s away, so that loading the readers and starting Bulletin fit before it.
+    const dueMinute = Math.floor((Date.now() + 20_000) / 60_000) + 1;
+    const prefs: ReaderPrefs = { digest: { kind: "daily", at: minuteOfDay(zone, dueMinute) }, muted: [], nextDue: dueMinute };
+    await bench.readers("world", 6_000_000, READERS, () => prefs);
+    const [worker] = await bench.start(1);
+    const dueAt = dueMinute * 60_000;
+    await sleep(Math.max(0, dueAt - Date.now()));
+    // What the due loop works from: the shards that hold held readers, and who of them is due.
+    const planStarted = performance.now();
+    const k = keyLayout(bench.prefix);
+    const shards = (await redis.smembers(k.dueShards)).map(Number);
+    const pipeline = redis.pipeline();
+    for (const shard of shards) pipeline.zrangebyscore(k.due(shard), "-inf", dueMinute);
+    let due = 0;
+    for (const [, ids] of (await pipeline.exec()) ?? []) due += (ids as string[]).length;
+    results.digest_plan_s = (performance.now() - planStarted) / 1000;
+    const cpuBefore = processCpuMs(worker!.child.pid);
+    await waitFor(() => digests.size >= READERS, 600_000, "every reader's digest");
+    const cpuAfter = processCpuMs(worker!.child.pid);
+    await sleep(2000);
+    if (due < READERS * 0.9 && times.length === 0) throw new Error(`bench: only ${due} readers were due`);
+    results.digest_due_readers = due;
+    results.digest_readers_not_one = [...digests.values()].filter((n) => n !== 1).length + (READERS - digests.size);
+    results.digest_other_messages = others;
+    results.digest_first_s = ((times[0] ?? NaN) - dueAt) / 1000;
+    results.digest_all_sent_s = ((times.at(-1) ?? NaN) - dueAt) / 1000;
+    results.digest_msgs_per_s = sustainedRate(times);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) results.digest_cpu_us_per_digest = ((cpuAfter - cpuBefore) * 1000) / READERS;
+    results.digest_429 = bench.telegram.rejected429;
+  } finally {
+    stopListening();
+    await bench.close();
+  }
+}
+
+/** Ten muted words of a reader who set everything: Persian and English, as readers type them. */
+const TEN_MUTED = [
+  "فوتبال",
+  "بازیگر",
+  "انتخابات",
+  "قیمت دلار",
+  "کرونا",
+  "celebrity",
+  "football",
+  "crypto",
+  "horoscope",
+  "royal family",
+].map(normalizeMutedWord);
+
+/** A reader who set everything: a daily digest, a time zone, quiet hours, languages, 10 muted words, a digest held. */
+const FULL_PREFS: ReaderPrefs = {
+  digest: { kind: "daily", at: 8 * 60 },
+  timezone: "Europe/London",
+  quiet: { from: 22 * 60, to: 7 * 60 },
+  languages: ["fa", "en"],
+  muted: TEN_MUTED,
+  languageChosen: true,
+  nextDue: 29_500_000,
+};
+
+/** The ceiling step's Bulletin side alone, with `prefsOf` giving some readers preferences: msgs/s. */
+async function bulletinCeiling(name: string, prefsOf?: (i: number) => ReaderPrefs | undefined): Promise<number> {
+  const READERS = 20_000;
+  const CONCURRENCY = 64;
+  const bench = await Bench.open({ name, telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false } });
+  try {
+    await bench.readers("world", 1_000_000, READERS, prefsOf);
+    await bench.start(1, {}, { sendRate: 1_000_000, inFlight: { min: CONCURRENCY, max: CONCURRENCY } });
+    await bench.ingest(CEILING_ARTICLE);
+    await waitFor(() => bench.telegram.accepted >= READERS, 180_000, `the ${name} fan-out`);
+    const times = bench.telegram.sendTimestamps();
+    return (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
+  } finally {
+    await bench.close();
+  }
+}
+
+// 9. Readers' filters: what preferences cost in Redis, and the fan-out ceiling with 20 % of readers
+// holding 10 muted words each, against the same ceiling without them (3 runs each, alternating, medians).
+async function filters(): Promise<void> {
+  log("filters: Redis bytes of default readers and of readers who set everything; the ceiling with 20 % of readers muting 10 words");
+  const bench = await Bench.open({ name: "bytes", telegram: { recordMessages: false } });
+  try {
+    const DEFAULT = 100_000;
+    const FULL = 20_000;
+    let before = await usedMemory();
+    await bench.readers("world", 30_000_000, DEFAULT);
+    results.filters_bytes_per_default_reader = ((await usedMemory()) - before) / DEFAULT;
+    before = await usedMemory();
+    await bench.readers("world", 31_000_000, FULL, () => FULL_PREFS);
+    results.filters_bytes_per_full_reader = ((await usedMemory()) - before) / FULL;
+    results.filters_extra_bytes = results.filters_bytes_per_full_reader - results.filters_bytes_per_default_reader;
+  } finally {
+    await bench.close();
+  }
+  const plain: number[] = [];
+  const muted: number[] = [];
+  const someMute = (i: number): ReaderPrefs | undefined => (i % 5 === 0 ? { digest: { kind: "instant" }, muted: TEN_MUTED } : undefined);
+  for (let run = 0; run < 3; run++) {
+    plain.push(await bulletinCeiling("ceiling-plain"));
+    muted.push(await bulletinCeiling("ceiling-muted", someMute));
+  }
+  results.filters_ceiling_plain_msgs_per_s = percentile(plain, 50);
+  results.filters_ceiling_muted_msgs_per_s = percentile(muted, 50);
+  results.filters_ceiling_ratio = results.filters_ceiling_muted_msgs_per_s / results.filters_ceiling_plain_msgs_per_s;
+}
+
 const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
@@ -518,11 +668,36 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["latency_p50_ms", "6. latency: ingest→first send p50 (ms)", (v) => v <= 150, "≤ 150"],
   ["latency_p95_ms", "6. latency: ingest→first send p95 (ms)", () => undefined, ""],
   ["import_rows_per_s", "7. import: subscriber rows per second", () => undefined, ""],
+  ["digest_due_readers", "8. digest: readers due at the minute", (v) => v === 100_000, "100000"],
+  ["digest_plan_s", "8. digest: find every due reader (s)", (v) => v <= 5, "≤ 5"],
+  ["digest_readers_not_one", "8. digest: readers without exactly one digest", (v) => v === 0, "0"],
+  ["digest_other_messages", "8. digest: other messages sent", (v) => v === 0, "0"],
+  ["digest_first_s", "8. digest: due minute → first digest (s)", () => undefined, ""],
+  ["digest_all_sent_s", "8. digest: due minute → last digest (s)", () => undefined, ""],
+  ["digest_msgs_per_s", "8. digest: sustained digests/s (SEND_RATE 1000)", (v) => v >= 970, "≥ 970"],
+  ["digest_cpu_us_per_digest", "8. digest: delivery process CPU µs per digest", () => undefined, ""],
+  ["digest_429", "8. digest: 429s", (v) => v === 0, "0"],
+  ["filters_bytes_per_default_reader", "9. filters: Redis bytes per default reader", (v) => v <= 60, "≤ 60"],
+  ["filters_bytes_per_full_reader", "9. filters: Redis bytes per reader with settings + 10 muted words", () => undefined, ""],
+  ["filters_extra_bytes", "9. filters: extra bytes of that reader", (v) => v <= 200, "≤ 200"],
+  ["filters_ceiling_plain_msgs_per_s", "9. filters: ceiling msgs/s without filters", () => undefined, ""],
+  ["filters_ceiling_muted_msgs_per_s", "9. filters: ceiling msgs/s, 20 % muting 10 words", () => undefined, ""],
+  ["filters_ceiling_ratio", "9. filters: ratio", (v) => v >= 0.9, "≥ 0.9"],
 ];
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
-const steps: Record<string, () => Promise<void>> = { paid, budget, latency, ceiling, scale, backlog, import: importRows };
+const steps: Record<string, () => Promise<void>> = {
+  paid,
+  budget,
+  digest,
+  latency,
+  ceiling,
+  filters,
+  scale,
+  backlog,
+  import: importRows,
+};
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {

@@ -355,8 +355,9 @@ export class Deliverer {
   /** A held reader's digest, grouped by category; undefined when nothing is left to send (only passed-over articles). */
   private renderDue(visit: Visit, plan: DuePlan, common: object): Rendered | undefined {
     if (plan.items.length === 0) return undefined;
-    const { html, seqs, complete, articles } = dueDigest(visit.record, plan, this.deps.categories, this.dueCache);
-    const done = complete && visit.pending !== Infinity;
+    const { html, seqs, articles } = dueDigest(visit.record, plan, this.deps.categories, this.dueCache);
+    // Done when the message carries everything pending (not when an announcement or a longer backlog follows).
+    const done = seqs.length === visit.pending;
     const send = (api: Api) => api.sendMessage(visit.chat, html, { ...common, link_preview_options: { is_disabled: true } });
     return { send, articles, seqs, outOfOrder: false, digest: true, ...(done ? { reschedule: { nextDue: plan.nextDue } } : {}) };
   }

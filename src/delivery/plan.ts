@@ -87,6 +87,7 @@ export type DeliveryPlan =
 
 /** A held reader's digest, due now. */
 export type DuePlan = Extract<DeliveryPlan, { type: "due" }>;
+type SinglePlan = Extract<DeliveryPlan, { type: "single" }>;
 
 const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredArticle } => p.article !== undefined;
 
@@ -121,15 +122,22 @@ export function planDelivery(kind: ChatRecord["kind"], allPending: readonly Pend
 }
 
 /**
- * A held reader's digest: every pending article goes in it, breaking news and announcements
- * included (the reader asked for one message at their time), oldest first as the cursor moves;
- * what does not fit one message follows in the next. With nothing pending it only reschedules.
+ * A held reader's digest: every pending article goes in it, breaking news included (the reader
+ * asked for one message at their time), oldest first as the cursor moves; what does not fit one
+ * message follows in the next. An operators' announcement still goes alone, in its turn (the
+ * digest takes what comes before it). With nothing pending it only reschedules.
  */
-export function planDue(pending: readonly PendingArticle[], nextDue: number | undefined): DuePlan {
+export function planDue(pending: readonly PendingArticle[], nextDue: number | undefined): DuePlan | SinglePlan {
+  const present = pending.filter(isPresent);
+  const announcement = present.find((p) => p.article.announcement === true);
+  const missingBefore = (seq: number) => pending.filter((p) => !isPresent(p) && p.seq < seq).map((p) => p.seq);
+  if (announcement && announcement === present[0]) {
+    return { type: "single", item: announcement, outOfOrder: false, skipped: missingBefore(announcement.seq) };
+  }
   return {
     type: "due",
-    items: pending.filter(isPresent),
-    skipped: pending.filter((p) => !isPresent(p)).map((p) => p.seq),
+    items: announcement ? present.filter((p) => p.seq < announcement.seq) : present,
+    skipped: announcement ? missingBefore(announcement.seq) : pending.filter((p) => !isPresent(p)).map((p) => p.seq),
     nextDue,
   };
 }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parseTelegramHtml } from "@bulletin/fake-bot-api";
 import { Categories } from "../../src/config/categories.js";
 import { dueDigest } from "../../src/delivery/due-digest.js";
-import { dueSeqs, planDue, withNextDue, type PendingArticle } from "../../src/delivery/plan.js";
+import { dueSeqs, planDue, withNextDue, type DuePlan, type PendingArticle } from "../../src/delivery/plan.js";
 import { ArticleWordsCache, forReader, readerTiming, rescheduleOnly, wantsArticle } from "../../src/delivery/reader.js";
 import { formatGroupedDigest, TEXT_LIMIT, type GroupedDigestItem } from "../../src/format/index.js";
 import { en } from "../../src/i18n/en.js";
@@ -32,6 +32,13 @@ function article(seq: number, overrides: Partial<StoredArticle> = {}): StoredArt
     source: "http",
     ...overrides,
   };
+}
+
+/** The due digest's plan (a leading announcement would make it a single message). */
+function due(...args: Parameters<typeof planDue>): DuePlan {
+  const plan = planDue(...args);
+  if (plan.type !== "due") throw new Error(`expected a due digest, got ${plan.type}`);
+  return plan;
 }
 
 const prefs = (overrides: Partial<ReaderPrefs>): ReaderPrefs => ({ ...DEFAULT_PREFS, ...overrides });
@@ -136,7 +143,7 @@ describe("a held reader's digest", () => {
         { slug: world, since: 0 },
       ],
     });
-    const plan = planDue(
+    const plan = due(
       [
         { seq: 1, article: article(1, { title: "نشست سران", categories: [politics] }) },
         { seq: 2, article: undefined },
@@ -172,7 +179,7 @@ describe("a held reader's digest", () => {
     expect(formatGroupedDigest(items.slice(0, first.included + 1), en).included).toBe(first.included);
     expect(shown.text.split("\n").filter((line) => line.startsWith("• "))).toHaveLength(first.included);
 
-    const plan = planDue(
+    const plan = due(
       Array.from({ length: 6 }, (_, i) => ({ seq: i + 1, article: i === 3 ? undefined : article(i + 1) })),
       undefined,
     );
@@ -180,6 +187,18 @@ describe("a held reader's digest", () => {
     expect(dueSeqs(plan, 3)).toEqual({ seqs: [1, 2, 3], complete: false });
     expect(dueSeqs(plan, 4)).toEqual({ seqs: [1, 2, 3, 4, 5], complete: false });
     expect(dueSeqs(plan, 5)).toEqual({ seqs: [1, 2, 3, 4, 5, 6], complete: true });
+  });
+
+  it("an operators' announcement still goes alone, in its turn: the digest takes what comes before it", () => {
+    const notice = article(3, { announcement: true, title: "Maintenance tonight" });
+    const pending = [
+      { seq: 1, article: article(1) },
+      { seq: 2, article: undefined },
+      { seq: 3, article: notice },
+      { seq: 4, article: article(4) },
+    ];
+    expect(planDue(pending, 9)).toEqual({ type: "due", items: [pending[0]], skipped: [2], nextDue: 9 });
+    expect(planDue(pending.slice(1), 9)).toEqual({ type: "single", item: pending[2], outOfOrder: false, skipped: [2] });
   });
 
   it("one very long headline alone is cut to fit", () => {
