@@ -16,6 +16,8 @@ const SEND: Timing = { kind: "send" };
 export function readerTiming(record: ChatRecord, defaultZone: string, now: number): Timing {
   const prefs = record.kind === "private" ? record.prefs : undefined;
   if (!prefs) return SEND;
+  // A reader who left holds nothing: a visit only takes them out of the due index.
+  if (!record.active) return prefs.nextDue === undefined ? SEND : { kind: "digest", nextDue: undefined };
   if (prefs.nextDue === undefined && prefs.digest.kind === "instant" && !prefs.quiet) return SEND;
   return timingOf(prefs, zoneOf(prefs, defaultZone), now);
 }

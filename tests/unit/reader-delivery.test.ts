@@ -120,6 +120,11 @@ describe("when a visit sends to a reader", () => {
     expect(rescheduleOnly({ kind: "send" }, single)).toBeUndefined();
   });
 
+  it("a reader who left is taken out of the due index at their next visit", () => {
+    const gone = readerRecord({ active: false, subscriptions: [], prefs: prefs({ digest: { kind: "hourly" }, nextDue: NOON }) });
+    expect(readerTiming(gone, TEHRAN, NOON)).toEqual({ kind: "digest", nextDue: undefined });
+  });
+
   it("the record's next due minute is replaced, or removed", () => {
     const r = readerRecord({ prefs: prefs({ digest: { kind: "hourly" }, nextDue: 10 }) });
     expect(withNextDue(r, 70).prefs?.nextDue).toBe(70);
