@@ -3,6 +3,7 @@ import type { ChatId } from "../ids.js";
 import { encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
+import { BatchedScript, type BatchOf } from "../store/script.js";
 import { compareAndSetChat } from "../store/scripts/compare-and-set-chat.js";
 import { commitDue } from "../store/scripts/commit-due.js";
 import { applyDelivered, withNextDue } from "./plan.js";
@@ -13,11 +14,16 @@ import { applyDelivered, withNextDue } from "./plan.js";
  * whose held articles are due, and only them.
  */
 export class HeldReaders {
+  /** Commits made in the same tick travel in one pipeline: a digest minute commits thousands a second. */
+  private readonly commits: BatchOf<typeof commitDue>;
+
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly store: ChatStore,
-  ) {}
+  ) {
+    this.commits = new BatchedScript(redis, commitDue);
+  }
 
   /**
    * Holds the reader's pending articles until `nextDue` (the cursor stays where it is; undefined
@@ -42,8 +48,7 @@ export class HeldReaders {
   async commit(chat: ChatId, encoded: string, record: ChatRecord, seqs: readonly number[], nextDue: number | undefined, paceMs: number) {
     const shard = shardOf(chat);
     const after = withNextDue(applyDelivered(record, seqs, false), nextDue);
-    const applied = await commitDue.run(
-      this.redis,
+    const applied = await this.commits.run(
       [this.keys.chats(shard), this.keys.pace(chat), this.keys.due(shard)],
       [String(chat), encoded, encodeChatRecord(after), paceMs, nextDue ?? ""],
     );
