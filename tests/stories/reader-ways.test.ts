@@ -88,6 +88,28 @@ describe("a reader with a daily digest", () => {
   });
 });
 
+describe("a digest longer than one message", () => {
+  it("comes as a second message only because the first is full, and together they hold every article once", async () => {
+    const { stack: s, clock } = await start("long-digest");
+    clock.skipTo(TEHRAN, at(9));
+    const dana = await reader(s, 3151, "Dana", { digest: { kind: "daily", at: at(8) } });
+    const titles = Array.from({ length: 40 }, (_, i) => `${String(i).padStart(2, "0")} ${"a long headline of the day ".repeat(5)}`.trim());
+    for (const title of titles) await s.publish(article(["world"], { title }));
+
+    clock.skipTo(TEHRAN, at(8));
+    await s.telegram.waitForMessages(dana.id, 3, 10_000);
+    await sleep(1000);
+    const digests = received(s, dana);
+    expect(digests).toHaveLength(2);
+    expect(digests[0]!.length + digests[1]!.length).toBeGreaterThan(4096);
+    for (const text of digests) expect(text.length).toBeLessThanOrEqual(4096);
+    const lines = digests.flatMap((text) => text.split("\n").filter((line) => line.startsWith("• ")));
+    expect(lines.map((line) => line.slice(2)).sort()).toEqual([...titles].sort());
+    const record = await s.bulletin.runtime.store.get(chatId(dana.id));
+    expect(record?.prefs?.nextDue).toBe(epochMinute(clock.now()) + 24 * 60);
+  });
+});
+
 describe("quiet hours", () => {
   it("hold messages and release what came meanwhile as one digest when they end", async () => {
     const { stack: s, clock } = await start("quiet");
