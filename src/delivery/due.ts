@@ -45,23 +45,28 @@ export class DueScheduler {
 
   /** Scans every `intervalMs` (at once again while a scan finds more than one slice of work) until `stopping`. */
   async run(stopping: () => boolean, intervalMs: number): Promise<void> {
+    let left: number[] | undefined;
     while (!stopping()) {
-      let more = false;
       try {
-        more = await this.scan(stopping);
+        left = await this.scan(stopping, left);
       } catch (error) {
+        left = undefined;
         this.logger.error({ err: error }, "looking for due digests failed; trying again");
       }
-      if (!more) await sleepUnless(stopping, intervalMs);
+      if (!left) await sleepUnless(stopping, intervalMs);
     }
   }
 
-  /** One look: visits due readers for a time slice at most; answers whether some are left. */
-  async scan(stopping: () => boolean): Promise<boolean> {
+  /**
+   * One look: visits due readers for a time slice at most, and answers the shards it did not get to
+   * (undefined when it got through them all). `shards`: the ones the last look left, so that a long
+   * digest minute does not look through every shard's due index again each slice.
+   */
+  async scan(stopping: () => boolean, left?: readonly number[]): Promise<number[] | undefined> {
     const started = Date.now();
     const now = epochMinute(this.deps.clock.now());
     const sends: Promise<void>[] = [];
-    let shards = await this.dueShards(now);
+    let shards = left ? [...left] : await this.dueShards(now);
     let readers = 0;
     while (shards.length > 0) {
       const more: number[] = [];
@@ -69,7 +74,7 @@ export class DueScheduler {
         if (sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs)) {
           await Promise.all(sends);
           this.logger.debug({ readers }, "time slice used up; the scan goes on");
-          return true;
+          return [...shards.slice(i), ...more];
         }
         const batch = shards.slice(i, i + SHARDS_PER_BATCH);
         const groups = await this.take(batch, now);
@@ -83,7 +88,7 @@ export class DueScheduler {
     }
     await Promise.all(sends);
     if (readers > 0) this.logger.debug({ readers }, "due digests visited");
-    return false;
+    return undefined;
   }
 
   /** The shards whose due index holds a reader due at minute `now`, ascending. */
