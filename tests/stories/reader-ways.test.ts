@@ -3,8 +3,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { User } from "grammy/types";
 import { chatId } from "../../src/ids.js";
 import type { PrefsChange } from "../../src/preferences/service.js";
+import { startBulletin } from "../../src/app/app.js";
+import { createLogger } from "../../src/log.js";
+import { minuteOfDay } from "../../src/preferences/schedule.js";
 import { SandboxClock } from "../../src/sandbox/clock.js";
 import { epochMinute } from "../../src/time.js";
+import { readerRecord } from "../support/records.js";
 import { FAST_TUNING, article, startStack, type Stack } from "../support/stack.js";
 
 /**
@@ -107,6 +111,35 @@ describe("a digest longer than one message", () => {
     expect(lines.map((line) => line.slice(2)).sort()).toEqual([...titles].sort());
     const record = await s.bulletin.runtime.store.get(chatId(dana.id));
     expect(record?.prefs?.nextDue).toBe(epochMinute(clock.now()) + 24 * 60);
+  });
+});
+
+describe("many readers due at the same minute", () => {
+  it("each get exactly one digest, with two delivery processes looking for due readers side by side", async () => {
+    const { stack: s, clock } = await start("due-minute");
+    const tuning = { ...FAST_TUNING, clock, dueScanMs: 100 };
+    const second = await startBulletin(s.bulletin.runtime.config, createLogger("silent"), { roles: ["workers"], tuning });
+    try {
+      const titles = ["Budget passed", "Bridge reopens", "Storm warning"];
+      for (const title of titles) await s.publish(article(["world"], { title }));
+      // 300 readers whose daily digest is due this minute, their cursors before the three articles.
+      const now = epochMinute(clock.now());
+      const prefs = { digest: { kind: "daily" as const, at: minuteOfDay(TEHRAN, now) }, muted: [], nextDue: now };
+      const ids = Array.from({ length: 300 }, (_, i) => chatId(3_500_000 + i));
+      await s.bulletin.runtime.store.importChats(ids.map((id) => ({ id, record: readerRecord({ prefs }) })));
+      await s.telegram.waitFor(() => ids.every((id) => s.telegram.messagesTo(id).length > 0), {
+        timeoutMs: 30_000,
+        message: "every due reader's digest",
+      });
+      await sleep(500);
+      for (const id of ids) {
+        expect(s.telegram.messagesTo(id).map((m) => m.text)).toEqual([
+          ["📰 3 new articles", "", "World", "• Storm warning", "• Bridge reopens", "• Budget passed"].join("\n"),
+        ]);
+      }
+    } finally {
+      await second.stop();
+    }
   });
 });
 
