@@ -21,8 +21,6 @@ export interface DueSchedulerDeps {
   readonly deliverer: Deliverer;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** A scan returns after this long with work left, so that a stopping process stops soon. */
-  readonly sliceMs?: number;
 }
 
 /**
@@ -36,60 +34,55 @@ export interface DueSchedulerDeps {
  */
 export class DueScheduler {
   private readonly logger: Logger;
-  private readonly sliceMs: number;
+  /** Digests on their way: a stopping process waits for them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(private readonly deps: DueSchedulerDeps) {
     this.logger = deps.logger.child({ component: "due" });
-    this.sliceMs = deps.sliceMs ?? 1000;
   }
 
-  /** Scans every `intervalMs` (at once again while a scan finds more than one slice of work) until `stopping`. */
+  /** Scans every `intervalMs` until `stopping`, then waits for the digests still in flight. */
   async run(stopping: () => boolean, intervalMs: number): Promise<void> {
-    let left: number[] | undefined;
     while (!stopping()) {
       try {
-        left = await this.scan(stopping, left);
+        await this.scan(stopping);
       } catch (error) {
-        left = undefined;
         this.logger.error({ err: error }, "looking for due digests failed; trying again");
       }
-      if (!left) await sleepUnless(stopping, intervalMs);
+      await sleepUnless(stopping, intervalMs);
     }
+    await Promise.all(this.inFlight);
   }
 
   /**
-   * One look: visits due readers for a time slice at most, and answers the shards it did not get to
-   * (undefined when it got through them all). `shards`: the ones the last look left, so that a long
-   * digest minute does not look through every shard's due index again each slice.
+   * One look: takes and visits every reader due now, a batch of shards at a time (the send pool
+   * holds the pace), and stops between batches when the process stops. It does not wait for the
+   * last sends: the readers it took are leased, so the next look does not take them again.
    */
-  async scan(stopping: () => boolean, left?: readonly number[]): Promise<number[] | undefined> {
-    const started = Date.now();
+  async scan(stopping: () => boolean): Promise<void> {
     const now = epochMinute(this.deps.clock.now());
-    const sends: Promise<void>[] = [];
-    let shards = left ? [...left] : await this.dueShards(now);
+    let shards = await this.dueShards(now);
     let readers = 0;
-    while (shards.length > 0) {
+    while (shards.length > 0 && !stopping()) {
       const more: number[] = [];
-      for (let i = 0; i < shards.length; i += SHARDS_PER_BATCH) {
-        if (sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs)) {
-          await Promise.all(sends);
-          this.logger.debug({ readers }, "time slice used up; the scan goes on");
-          return [...shards.slice(i), ...more];
-        }
+      for (let i = 0; i < shards.length && !stopping(); i += SHARDS_PER_BATCH) {
         const batch = shards.slice(i, i + SHARDS_PER_BATCH);
         const groups = await this.take(batch, now);
         groups.forEach((group, k) => {
           readers += group.records.size;
           if (group.records.size >= READERS_PER_SHARD) more.push(batch[k]!);
         });
-        await this.deps.deliverer.visit(groups, (send) => sends.push(send));
+        await this.deps.deliverer.visit(groups, this.track);
       }
       shards = more;
     }
-    await Promise.all(sends);
     if (readers > 0) this.logger.debug({ readers }, "due digests visited");
-    return undefined;
   }
+
+  private readonly track = (send: Promise<void>): void => {
+    this.inFlight.add(send);
+    void send.finally(() => this.inFlight.delete(send));
+  };
 
   /** The shards whose due index holds a reader due at minute `now`, ascending. */
   private async dueShards(now: number): Promise<number[]> {

@@ -50,7 +50,7 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     clock: runtime.clock,
     defaultTimezone: config.defaultTimezone,
   });
-  const due = new DueScheduler({ redis: deliveryRedis, keys, deliverer, clock: runtime.clock, logger, sliceMs: tuning.sliceMs });
+  const due = new DueScheduler({ redis: deliveryRedis, keys, deliverer, clock: runtime.clock, logger });
   const fanout = new Fanout({
     redis: deliveryRedis,
     keys,
