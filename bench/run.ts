@@ -600,6 +600,8 @@ async function ownRedis(): Promise<{ redis: Redis; stop: () => Promise<void> }> 
   const port = 21_000 + Math.floor(Math.random() * 20_000);
   const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no", ...LISTPACK_ARGS], { stdio: "ignore" });
   const client = new Redis({ port, lazyConnect: true, retryStrategy: () => 100 });
+  // Refused until the server listens: the wait below retries.
+  client.on("error", () => undefined);
   await waitFor(async () => (await client.ping().catch(() => "")) === "PONG", 10_000, "the bench's own redis-server");
   return {
     redis: client,
