@@ -15,6 +15,10 @@ const READERS_PER_SHARD = 16;
  */
 const LEASE_MINUTES = 10;
 
+const MINUTE_MS = 60_000;
+/** A look this long into a minute finds what fell due at its start on every process's clock. */
+const MINUTE_SLACK_MS = 200;
+
 export interface DueSchedulerDeps {
   readonly redis: Redis;
   readonly keys: Keys;
@@ -41,7 +45,7 @@ export class DueScheduler {
     this.logger = deps.logger.child({ component: "due" });
   }
 
-  /** Scans every `intervalMs` until `stopping`, then waits for the digests still in flight. */
+  /** Scans at the start of every minute and every `intervalMs` until `stopping`, then waits for the digests still in flight. */
   async run(stopping: () => boolean, intervalMs: number): Promise<void> {
     while (!stopping()) {
       try {
@@ -49,7 +53,9 @@ export class DueScheduler {
       } catch (error) {
         this.logger.error({ err: error }, "looking for due digests failed; trying again");
       }
-      await sleepUnless(stopping, intervalMs);
+      // Digests fall due at whole minutes: look again as the next one begins, or after `intervalMs` if sooner.
+      const toNextMinute = MINUTE_MS - (this.deps.clock.now() % MINUTE_MS) + MINUTE_SLACK_MS;
+      await sleepUnless(stopping, Math.min(intervalMs, toNextMinute));
     }
     await Promise.all(this.inFlight);
   }
