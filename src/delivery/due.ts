@@ -9,6 +9,8 @@ import type { Deliverer, ShardRead } from "./deliverer.js";
 /** Shards taken from together, and the most due readers taken from each at a time. */
 const SHARDS_PER_BATCH = 16;
 const READERS_PER_SHARD = 16;
+/** Batches a look works on side by side. */
+const LANES = 4;
 /**
  * How long a taken reader is left alone (minutes): their digest is sent well before (a batch
  * holds at most 256 readers), and a process that dies meanwhile leaves them to be taken again then.
@@ -67,12 +69,30 @@ export class DueScheduler {
    */
   async scan(stopping: () => boolean): Promise<void> {
     const now = epochMinute(this.deps.clock.now());
-    let shards = await this.dueShards(now);
+    const shards = await this.dueShards(now);
+    // A few lanes side by side, each a shard in LANES: while one reads and plans its next batch, the
+    // others' sends keep the pool full (one lane alone would leave a gap at every batch).
+    const readers = await Promise.all(
+      Array.from({ length: LANES }, (_, lane) =>
+        this.scanLane(
+          shards.filter((_, i) => i % LANES === lane),
+          now,
+          stopping,
+        ),
+      ),
+    );
+    const total = readers.reduce((a, b) => a + b, 0);
+    if (total > 0) this.logger.debug({ readers: total }, "due digests visited");
+  }
+
+  /** Takes and visits the due readers of `shards`, a batch at a time, until none is left; answers how many. */
+  private async scanLane(shards: readonly number[], now: number, stopping: () => boolean): Promise<number> {
     let readers = 0;
-    while (shards.length > 0 && !stopping()) {
+    let left = shards;
+    while (left.length > 0 && !stopping()) {
       const more: number[] = [];
-      for (let i = 0; i < shards.length && !stopping(); i += SHARDS_PER_BATCH) {
-        const batch = shards.slice(i, i + SHARDS_PER_BATCH);
+      for (let i = 0; i < left.length && !stopping(); i += SHARDS_PER_BATCH) {
+        const batch = left.slice(i, i + SHARDS_PER_BATCH);
         const groups = await this.take(batch, now);
         groups.forEach((group, k) => {
           readers += group.records.size;
@@ -80,9 +100,9 @@ export class DueScheduler {
         });
         await this.deps.deliverer.visit(groups, this.track);
       }
-      shards = more;
+      left = more;
     }
-    if (readers > 0) this.logger.debug({ readers }, "due digests visited");
+    return readers;
   }
 
   private readonly track = (send: Promise<void>): void => {
