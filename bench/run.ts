@@ -12,6 +12,10 @@ import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
 import { categorySlug, chatId, type ChatId } from "../src/ids.js";
+import { minuteOfDay } from "../src/preferences/schedule.js";
+import { normalizeMutedWord } from "../src/preferences/words.js";
+import type { ReaderPrefs } from "../src/store/chat-record.js";
+import { LISTPACK_ARGS } from "../src/redis.js";
 import { ChatStore } from "../src/store/chats.js";
 import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
@@ -108,14 +112,20 @@ class Bench {
     });
   }
 
-  /** Loads readers through the store's bulk API (not the bot), in batches to keep memory flat. */
-  async readers(slug: string, firstId: number, count: number): Promise<ChatId[]> {
+  /** Loads readers through the store's bulk API (not the bot), in batches to keep memory flat; `prefsOf` gives some their preferences. */
+  async readers(
+    slug: string,
+    firstId: number,
+    count: number,
+    prefsOf: (i: number) => ReaderPrefs | undefined = () => undefined,
+  ): Promise<ChatId[]> {
     const ids: ChatId[] = [];
     for (let start = 0; start < count; start += 50_000) {
       const batch = [];
       for (let i = start; i < Math.min(count, start + 50_000); i++) {
         const id = chatId(firstId + i);
         ids.push(id);
+        const prefs = prefsOf(i);
         batch.push({
           id,
           record: {
@@ -125,6 +135,7 @@ class Bench {
             subscriptions: [{ slug: categorySlug(slug), since: 0 }],
             cursor: 0,
             sentAhead: [],
+            ...(prefs ? { prefs } : {}),
           },
         });
       }
@@ -586,6 +597,195 @@ async function replies(): Promise<void> {
   for (const latencyMs of [0, 60]) await repliesAt(latencyMs);
 }
 
+/** The fake Bot API's latency for the digest step (BENCH_LATENCY_MS; Telegram's is about 60 ms). */
+const BENCH_LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 0);
+
+// 8. Daily digests: 100,000 readers due at the same minute, one digest each, at SEND_RATE.
+async function digest(): Promise<void> {
+  const READERS = 100_000;
+  const ARTICLES = 5;
+  const zone = "Asia/Tehran";
+  log(
+    `digest: ${READERS} readers with a daily digest at the same minute, ${ARTICLES} articles, SEND_RATE=1000 (paid), fake enforcing 1000/s, latency ${BENCH_LATENCY_MS} ms`,
+  );
+  const bench = await Bench.open({
+    name: "digest",
+    telegram: { latencyMs: BENCH_LATENCY_MS, limits: { perSecond: 30, paidPerSecond: 1000 }, recordMessages: false },
+    env: { SEND_RATE: "1000", PAID_BROADCAST: "true" },
+  });
+  const digests = new Map<number, number>();
+  const times: number[] = [];
+  let others = 0;
+  const stopListening = bench.telegram.onEvent((event) => {
+    if (event.type !== "message") return;
+    if (!event.message.text?.startsWith(`📰 ${ARTICLES} new articles`)) {
+      others++;
+      return;
+    }
+    digests.set(event.chatId, (digests.get(event.chatId) ?? 0) + 1);
+    times.push(event.message.sentAt);
+  });
+  try {
+    // The day's articles came before the digest minute; the readers' cursors are before them.
+    for (let n = 0; n < ARTICLES; n++) {
+      await bench.ingest({ url: `https://news.example.com/digest/${n}`, title: `Digest article ${n}`, categories: ["world"] });
+    }
+    // Due at the start of a minute at least 20 s away, so that loading the readers and starting Bulletin fit before it.
+    const dueMinute = Math.floor((Date.now() + 20_000) / 60_000) + 1;
+    const prefs: ReaderPrefs = { digest: { kind: "daily", at: minuteOfDay(zone, dueMinute) }, muted: [], nextDue: dueMinute };
+    await bench.readers("world", 6_000_000, READERS, () => prefs);
+    const [worker] = await bench.start(1);
+    const dueAt = dueMinute * 60_000;
+    await sleep(Math.max(0, dueAt - Date.now()));
+    // What the due loop works from: the shards that hold held readers, and who of them is due.
+    const planStarted = performance.now();
+    const k = keyLayout(bench.prefix);
+    const shards = (await redis.smembers(k.dueShards)).map(Number);
+    const pipeline = redis.pipeline();
+    // Every reader here is due at this minute; those the due loop already took are leased a few minutes on.
+    for (const shard of shards) pipeline.zrangebyscore(k.due(shard), "-inf", "+inf");
+    let due = 0;
+    for (const [, ids] of (await pipeline.exec()) ?? []) due += (ids as string[]).length;
+    results.digest_plan_s = (performance.now() - planStarted) / 1000;
+    const cpuBefore = processCpuMs(worker!.child.pid);
+    await waitFor(() => digests.size >= READERS, 600_000, "every reader's digest");
+    const cpuAfter = processCpuMs(worker!.child.pid);
+    await sleep(2000);
+    if (due < READERS * 0.9 && times.length === 0) throw new Error(`bench: only ${due} readers were due`);
+    results.digest_due_readers = due;
+    results.digest_readers_not_one = [...digests.values()].filter((n) => n !== 1).length + (READERS - digests.size);
+    results.digest_other_messages = others;
+    results.digest_first_s = ((times[0] ?? NaN) - dueAt) / 1000;
+    results.digest_all_sent_s = ((times.at(-1) ?? NaN) - dueAt) / 1000;
+    results.digest_msgs_per_s = sustainedRate(times);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) results.digest_cpu_us_per_digest = ((cpuAfter - cpuBefore) * 1000) / READERS;
+    results.digest_429 = bench.telegram.rejected429;
+  } finally {
+    stopListening();
+    await bench.close();
+  }
+}
+
+/** Ten muted words of a reader who set everything: Persian and English, as readers type them. */
+const TEN_MUTED = [
+  "فوتبال",
+  "بازیگر",
+  "انتخابات",
+  "قیمت دلار",
+  "کرونا",
+  "celebrity",
+  "football",
+  "crypto",
+  "horoscope",
+  "royal family",
+].map(normalizeMutedWord);
+
+/**
+ * A reader who set everything: a daily digest, a time zone, quiet hours, Persian articles only, 10
+ * muted words, their language chosen, a digest held. (Choosing every language is the default and
+ * writes nothing.)
+ */
+const FULL_PREFS: ReaderPrefs = {
+  digest: { kind: "daily", at: 8 * 60 },
+  timezone: "Europe/London",
+  quiet: { from: 22 * 60, to: 7 * 60 },
+  languages: ["fa"],
+  muted: TEN_MUTED,
+  languageChosen: true,
+  nextDue: 29_500_000,
+};
+
+/** A redis-server of the bench's own on a free port, configured as deployments run it (src/redis.ts), without persistence. */
+async function ownRedis(): Promise<{ redis: Redis; stop: () => Promise<void> }> {
+  const port = 21_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no", ...LISTPACK_ARGS], { stdio: "ignore" });
+  const client = new Redis({ port, lazyConnect: true, retryStrategy: () => 100 });
+  // Refused until the server listens: the wait below retries.
+  client.on("error", () => undefined);
+  await waitFor(async () => (await client.ping().catch(() => "")) === "PONG", 10_000, "the bench's own redis-server");
+  return {
+    redis: client,
+    async stop() {
+      client.disconnect();
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    },
+  };
+}
+
+/** The ceiling step's Bulletin side alone, with `prefsOf` giving some readers preferences: msgs/s. */
+async function bulletinCeiling(name: string, prefsOf?: (i: number) => ReaderPrefs | undefined): Promise<number> {
+  const READERS = 20_000;
+  const CONCURRENCY = 64;
+  const bench = await Bench.open({ name, telegram: { limits: { perSecond: null, paidPerSecond: null }, recordMessages: false } });
+  try {
+    await bench.readers("world", 1_000_000, READERS, prefsOf);
+    await bench.start(1, {}, { sendRate: 1_000_000, inFlight: { min: CONCURRENCY, max: CONCURRENCY } });
+    await bench.ingest(CEILING_ARTICLE);
+    await waitFor(() => bench.telegram.accepted >= READERS, 180_000, `the ${name} fan-out`);
+    const times = bench.telegram.sendTimestamps();
+    return (times.length - 1) / ((times[times.length - 1]! - times[0]!) / 1000);
+  } finally {
+    await bench.close();
+  }
+}
+
+// 9. Readers' filters: what preferences cost in Redis, and the fan-out ceiling with 20 % of readers
+// holding 10 muted words each, against the same ceiling without them (3 runs each, alternating, medians).
+async function filters(): Promise<void> {
+  log(
+    "filters: Redis bytes of 1,000,000 default readers and of 100,000 of them with settings + 10 muted words (a Redis of its own, run as deployments run it); the ceiling with 20 % of readers muting 10 words",
+  );
+  const bytes = await ownRedis();
+  try {
+    const DEFAULT = 1_000_000;
+    const FULL = 100_000;
+    const store = new ChatStore(bytes.redis, "bench-bytes");
+    const load = async (count: number, step: number, prefs?: ReaderPrefs, offset = 0) => {
+      for (let start = 0; start < count; start += 50_000) {
+        const batch = [];
+        for (let i = start; i < Math.min(count, start + 50_000); i++) {
+          const record = {
+            kind: "private" as const,
+            language: "en",
+            active: true,
+            subscriptions: [{ slug: categorySlug("world"), since: 0 }],
+            cursor: 0,
+            sentAhead: [],
+            ...(prefs ? { prefs } : {}),
+          };
+          batch.push({ id: chatId(40_000_000 + offset + i * step), record });
+        }
+        await store.importChats(batch);
+      }
+    };
+    const memory = async () => Number(/used_memory:(\d+)/.exec(await bytes.redis.info("memory"))?.[1] ?? 0);
+    let before = await memory();
+    await load(DEFAULT, 1);
+    results.filters_bytes_per_default_reader = ((await memory()) - before) / DEFAULT;
+    // Every tenth of the same readers sets everything: their records grow and they join the due index.
+    before = await memory();
+    await load(FULL, 10, FULL_PREFS);
+    results.filters_extra_bytes = ((await memory()) - before) / FULL;
+    // The first of them also paid for what exists once per shard (16,384 due index keys, the set of
+    // due shards): the next 100,000 show what one more such reader costs.
+    before = await memory();
+    await load(FULL, 10, FULL_PREFS, 5);
+    results.filters_extra_bytes_marginal = ((await memory()) - before) / FULL - results.filters_bytes_per_default_reader;
+  } finally {
+    await bytes.stop();
+  }
+  const plain: number[] = [];
+  const muted: number[] = [];
+  const someMute = (i: number): ReaderPrefs | undefined => (i % 5 === 0 ? { digest: { kind: "instant" }, muted: TEN_MUTED } : undefined);
+  for (let run = 0; run < 3; run++) {
+    plain.push(await bulletinCeiling("ceiling-plain"));
+    muted.push(await bulletinCeiling("ceiling-muted", someMute));
+  }
+  results.filters_ceiling_plain_msgs_per_s = percentile(plain, 50);
+  results.filters_ceiling_muted_msgs_per_s = percentile(muted, 50);
+  results.filters_ceiling_ratio = results.filters_ceiling_muted_msgs_per_s / results.filters_ceiling_plain_msgs_per_s;
+}
 const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefined, target: string][] = [
   ["ceiling_msgs_per_s", "1. ceiling: Bulletin msgs/s", () => undefined, ""],
   ["ceiling_raw_msgs_per_s", "1. ceiling: bare grammY loop msgs/s", () => undefined, ""],
@@ -633,6 +833,21 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["replies_max_window_60ms", "8. replies (60 ms latency): max sends in 1 s", (v) => v <= 30, "≤ 30"],
   ["replies_total_per_s_60ms", "8. replies (60 ms latency): all sends per s", () => undefined, ""],
   ...BURST_TARGETS,
+  ["digest_due_readers", "8. digest: readers due at the minute", (v) => v === 100_000, "100000"],
+  ["digest_plan_s", "8. digest: find every due reader (s)", (v) => v <= 5, "≤ 5"],
+  ["digest_readers_not_one", "8. digest: readers without exactly one digest", (v) => v === 0, "0"],
+  ["digest_other_messages", "8. digest: other messages sent", (v) => v === 0, "0"],
+  ["digest_first_s", "8. digest: due minute → first digest (s)", () => undefined, ""],
+  ["digest_all_sent_s", "8. digest: due minute → last digest (s)", () => undefined, ""],
+  ["digest_msgs_per_s", "8. digest: sustained digests/s (SEND_RATE 1000)", (v) => v >= 970, "≥ 970"],
+  ["digest_cpu_us_per_digest", "8. digest: delivery process CPU µs per digest", () => undefined, ""],
+  ["digest_429", "8. digest: 429s", (v) => v === 0, "0"],
+  ["filters_bytes_per_default_reader", "9. filters: Redis bytes per default reader", (v) => v <= 60, "≤ 60"],
+  ["filters_extra_bytes", "9. filters: extra bytes of a reader with settings + 10 muted words", (v) => v <= 200, "≤ 200"],
+  ["filters_extra_bytes_marginal", "9. filters: the same, once the due index exists (100,000 more)", (v) => v <= 200, "≤ 200"],
+  ["filters_ceiling_plain_msgs_per_s", "9. filters: ceiling msgs/s without filters", () => undefined, ""],
+  ["filters_ceiling_muted_msgs_per_s", "9. filters: ceiling msgs/s, 20 % muting 10 words", () => undefined, ""],
+  ["filters_ceiling_ratio", "9. filters: ratio", (v) => v >= 0.9, "≥ 0.9"],
 ];
 
 // 8. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
@@ -645,10 +860,12 @@ async function burstStep(): Promise<void> {
 const steps: Record<string, () => Promise<void>> = {
   paid,
   budget,
+  digest,
   replies,
   latency,
   burst: burstStep,
   ceiling,
+  filters,
   scale,
   backlog,
   import: importRows,

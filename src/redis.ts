@@ -42,6 +42,14 @@ export interface ResolvedRedis {
 }
 
 /**
+ * Readers' records stay in a shard hash's compact encoding up to 256 bytes instead of Redis's
+ * default 64: a reader with preferences (a digest, quiet hours, ten muted words) writes about 190,
+ * and one such record over the limit would turn its whole shard's hash into a hashtable, costing
+ * every reader in that shard some 50 bytes more. deploy/docker-compose.yml runs Redis so too.
+ */
+export const LISTPACK_ARGS: readonly string[] = ["--hash-max-listpack-value", "256"];
+
+/**
  * With no REDIS_URL, Bulletin uses the local default and, when nothing answers there and
  * `redis-server` is installed, starts one with its data under ./data (append-only file on,
  * `noeviction` as BullMQ requires), so that `npm start` works on a fresh machine.
@@ -73,6 +81,7 @@ export async function resolveRedis(
       "yes",
       "--maxmemory-policy",
       "noeviction",
+      ...LISTPACK_ARGS,
       "--save",
       "",
     ],

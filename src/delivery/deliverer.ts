@@ -3,6 +3,7 @@ import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Categories } from "../config/categories.js";
 import { formatArticle, formatDigest, hashtagWords, type ArticleMessage } from "../format/index.js";
+import { epochMinute, type Clock } from "../time.js";
 import { messagesFor } from "../i18n/index.js";
 import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
@@ -21,6 +22,8 @@ import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
 import type { SendBudget } from "./budget.js";
+import { dueDigest } from "./due-digest.js";
+import { HeldReaders } from "./held.js";
 import {
   applyDelivered,
   cursorSkip,
@@ -28,7 +31,9 @@ import {
   logQueryKey,
   mergePending,
   planDelivery,
+  planDue,
   type DeliveryPlan,
+  type DuePlan,
   type LogQuery,
   type LogRead,
 } from "./plan.js";
@@ -36,6 +41,7 @@ import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
 import { SEND_LEASE_MS } from "./lease.js";
 import type { AdaptivePool } from "./pool.js";
 import { decodeRecords } from "./records.js";
+import { ArticleWordsCache, forReader, readerTiming, rescheduleOnly } from "./reader.js";
 import type { DeliveryEvent, DeliveryStats } from "./stats.js";
 import type { Timings } from "./timings.js";
 import { topicsLeft, withTopicSent } from "./topics.js";
@@ -80,6 +86,10 @@ export interface DelivererDeps {
   /** SHARE_BUTTONS (issue 15): a "Share…" button under single articles sent to private chats. */
   readonly shareButtons?: boolean;
   readonly pacing?: PacingOptions;
+  /** What time it is for readers' digests and quiet hours. */
+  readonly clock: Clock;
+  /** DEFAULT_TIMEZONE: the zone of readers who did not choose one. */
+  readonly defaultTimezone: string;
 }
 
 /** The chats of one shard a visit looks at: chat id → its record as stored. */
@@ -109,6 +119,8 @@ interface Visit {
   readonly pending: number;
   /** How many of them expired before they could be delivered. */
   readonly expired: number;
+  /** Nothing to send: only the reader's next due minute changes (held until then; undefined: nothing held). */
+  readonly reschedule?: { readonly nextDue: number | undefined };
 }
 
 interface Rendered {
@@ -121,6 +133,8 @@ interface Rendered {
   readonly digest: boolean;
   /** A forum post while other topics still wait for the article: only this topic is recorded as done. */
   readonly topic?: { readonly seq: number; readonly thread: number | undefined };
+  /** A held reader's digest that completes what was due: the next one is due then (undefined: nothing held). */
+  readonly reschedule?: { readonly nextDue: number | undefined };
 }
 
 const GONE_EVENTS: Record<Extract<SendFailure, { kind: "chat-gone" }>["reason"], DeliveryEvent> = {
@@ -144,14 +158,19 @@ export class Deliverer {
   private readonly claims: BatchOf<typeof claimChat>;
   private readonly commits: BatchOf<typeof commitDelivery>;
   private readonly formatCache = new Map<string, ArticleMessage>();
+  /** Held readers' digests: thousands of readers due at one minute share a few. */
+  private readonly dueCache = new Map<string, ReturnType<typeof dueDigest>>();
   /** Articles whose first delivery this process has seen recorded. */
   private readonly firstDeliveryKnown = new Set<ArticleId>();
+  private readonly words = new ArticleWordsCache();
+  private readonly held: HeldReaders;
 
   constructor(private readonly deps: DelivererDeps) {
     this.logger = deps.logger.child({ component: "delivery" });
     this.pacing = deps.pacing ?? DEFAULT_PACING;
     this.claims = new BatchedScript(deps.redis, claimChat);
     this.commits = new BatchedScript(deps.redis, commitDelivery);
+    this.held = new HeldReaders(deps.redis, deps.keys, deps.store);
   }
 
   /**
@@ -175,6 +194,10 @@ export class Deliverer {
     for (let start = 0; start < chats.length; start += PLAN_BATCH) {
       for (const visit of await this.plan(chats.slice(start, start + PLAN_BATCH))) {
         if (shouldStop()) return visit.shardIndex;
+        if (visit.reschedule) {
+          track(this.reschedule(visit, visit.reschedule.nextDue));
+          continue;
+        }
         const { done } = await this.deps.pool.submit(() => this.claimAndDeliver(visit));
         track(done.catch((error: unknown) => this.logger.error({ err: error, chat: visit.chat }, "delivery to a chat failed")));
       }
@@ -198,7 +221,13 @@ export class Deliverer {
       this.deps.stats.count("corrupt_record");
       this.logger.warn({ chat, reason }, "chat record is corrupt; the chat is skipped, the others are delivered");
     }
-    const records = sound.map((entry) => ({ ...entry, queries: logQueries(entry.record) }));
+    const now = epochMinute(this.deps.clock.now());
+    const records = [];
+    for (const entry of sound) {
+      const timing = readerTiming(entry.record, this.deps.defaultTimezone, now);
+      // A held reader's digest is not due yet: nothing to read.
+      if (timing.kind !== "hold") records.push({ ...entry, timing, queries: logQueries(entry.record) });
+    }
     const queries = new Map<string, LogQuery>();
     for (const entry of records) for (const q of entry.queries) queries.set(logQueryKey(q), q);
     const reads = await this.readLogs([...queries.values()]);
@@ -207,7 +236,7 @@ export class Deliverer {
     for (const entry of records) {
       const chatReads = entry.queries.map((q) => reads.get(logQueryKey(q))!);
       const pending = mergePending(entry.record, chatReads);
-      if (pending.length === 0) {
+      if (pending.length === 0 && entry.timing.kind !== "digest") {
         const skip = cursorSkip(entry.record, chatReads);
         if (skip !== undefined) await this.skipTo(entry.chat, skip);
         continue;
@@ -219,9 +248,13 @@ export class Deliverer {
     const visits: Visit[] = [];
     for (const { entry, pending, truncated } of candidates) {
       const withArticles = pending.map((p) => ({ seq: p.seq, article: articles.get(p.id) }));
-      const plan = planDelivery(entry.record.kind, withArticles);
       const expired = withArticles.filter((p) => p.article === undefined).length;
-      if (plan) visits.push({ ...entry, plan, pending: truncated ? Infinity : pending.length, expired });
+      const wanted = forReader(entry.record, withArticles, this.words.of).pending;
+      const { timing } = entry;
+      const plan = timing.kind === "digest" ? planDue(wanted, timing.nextDue) : planDelivery(entry.record.kind, wanted);
+      if (!plan) continue;
+      const reschedule = rescheduleOnly(timing, plan);
+      visits.push({ ...entry, plan, pending: truncated ? Infinity : pending.length, expired, ...(reschedule ? { reschedule } : {}) });
     }
     return visits;
   }
@@ -283,6 +316,7 @@ export class Deliverer {
     const messages = messagesFor(record.language);
     const common = { parse_mode: "HTML" as const, ...(this.deps.paidBroadcast ? { allow_paid_broadcast: true } : {}) };
     if (plan.type === "skip") return undefined;
+    if (plan.type === "due") return this.renderDue(visit, plan, common);
     if (plan.type === "single") {
       const article: StoredArticle = plan.item.article;
       // Readers get the defaults; a channel or group gets what its admins chose.
@@ -320,6 +354,25 @@ export class Deliverer {
     return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
   }
 
+  /** A held reader's digest, grouped by category; undefined when nothing is left to send (only passed-over articles). */
+  private renderDue(visit: Visit, plan: DuePlan, common: object): Rendered | undefined {
+    if (plan.items.length === 0) return undefined;
+    const { html, seqs, articles } = dueDigest(visit.record, plan, this.deps.categories, this.dueCache);
+    // Done when the message carries everything pending (not when an announcement or a longer backlog follows).
+    const done = seqs.length === visit.pending;
+    const send = (api: Api) => api.sendMessage(visit.chat, html, { ...common, link_preview_options: { is_disabled: true } });
+    return { send, articles, seqs, outOfOrder: false, digest: true, ...(done ? { reschedule: { nextDue: plan.nextDue } } : {}) };
+  }
+
+  /** Holds a reader's articles until `nextDue` (or releases the hold); a record that changed meanwhile is looked at again. */
+  private async reschedule(visit: Visit, nextDue: number | undefined): Promise<void> {
+    try {
+      if (!(await this.held.hold(visit.chat, visit.encoded, visit.record, nextDue))) await this.deferVisit(visit.chat, 0);
+    } catch (error) {
+      this.logger.error({ err: error, chat: visit.chat }, "holding a reader's articles failed");
+    }
+  }
+
   /** An article formatted once per language (and channel settings), not once per reader. */
   private formatted(article: StoredArticle, language: string, withPhoto: boolean, settings: ChatSettings): ArticleMessage {
     const key = `${article.id}|${language}|${withPhoto}|${settings.hashtags}|${settings.signature}`;
@@ -346,7 +399,8 @@ export class Deliverer {
         this.deps.stats.count("expired_article", visit.expired);
         this.logger.warn({ chat: visit.chat, seqs: visit.plan.skipped }, "articles expired before they reached this chat; skipped");
       }
-      await this.commit(visit, visit.plan.skipped, false);
+      const complete = visit.plan.type === "due" && visit.pending === visit.plan.skipped.length;
+      await this.commit(visit, visit.plan.skipped, false, complete ? { nextDue: visit.plan.nextDue } : undefined);
       if (visit.pending > visit.plan.skipped.length) await this.deferVisit(visit.chat, 0);
       return;
     }
@@ -373,7 +427,9 @@ export class Deliverer {
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
-        await (rendered.topic ? this.commitTopic(visit, rendered.topic) : this.commit(visit, rendered.seqs, rendered.outOfOrder));
+        await (rendered.topic
+          ? this.commitTopic(visit, rendered.topic)
+          : this.commit(visit, rendered.seqs, rendered.outOfOrder, rendered.reschedule));
         this.logger.debug({ chat: visit.chat, seqs: rendered.seqs, digest: rendered.digest }, "sent");
         // One message per visit: what did not fit (a channel's next post, the article's next forum
         // topic, the rest of a long backlog, the articles held back by breaking news) goes out when
@@ -449,7 +505,15 @@ export class Deliverer {
     }
   }
 
-  private async commit(visit: Visit, seqs: readonly number[], outOfOrder: boolean): Promise<void> {
+  private async commit(
+    visit: Visit,
+    seqs: readonly number[],
+    outOfOrder: boolean,
+    reschedule?: { readonly nextDue: number | undefined },
+  ): Promise<void> {
+    if (reschedule) {
+      return this.held.commit(visit.chat, visit.encoded, visit.record, seqs, reschedule.nextDue, this.paceMs(visit.record));
+    }
     const after = applyDelivered(visit.record, seqs, outOfOrder);
     const applied = await this.commits.run(
       [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],

@@ -1,6 +1,6 @@
 import type { ArticleId, CategorySlug } from "../ids.js";
 import type { StoredArticle } from "../ingest/article.js";
-import type { ChatRecord } from "../store/chat-record.js";
+import { withoutNextDue, type ChatRecord } from "../store/chat-record.js";
 
 /** One entry of a category's article log. */
 export interface LogEntry {
@@ -76,7 +76,18 @@ export type DeliveryPlan =
       readonly items: readonly (PendingArticle & { article: StoredArticle })[];
       readonly skipped: readonly number[];
     }
-  | { readonly type: "skip"; readonly skipped: readonly number[] };
+  | { readonly type: "skip"; readonly skipped: readonly number[] }
+  | {
+      /** A held reader's digest, now due: everything pending (maybe nothing), then the next digest at `nextDue`. */
+      readonly type: "due";
+      readonly items: readonly (PendingArticle & { article: StoredArticle })[];
+      readonly skipped: readonly number[];
+      readonly nextDue: number | undefined;
+    };
+
+/** A held reader's digest, due now. */
+export type DuePlan = Extract<DeliveryPlan, { type: "due" }>;
+type SinglePlan = Extract<DeliveryPlan, { type: "single" }>;
 
 const isPresent = (p: PendingArticle): p is PendingArticle & { article: StoredArticle } => p.article !== undefined;
 
@@ -108,6 +119,46 @@ export function planDelivery(kind: ChatRecord["kind"], allPending: readonly Pend
     return { type: "single", item: items[0]!, outOfOrder: false, skipped: leadingMissing };
   }
   return { type: "digest", items, skipped: pending.filter((p) => !isPresent(p)).map((p) => p.seq) };
+}
+
+/**
+ * A held reader's digest: every pending article goes in it, breaking news included (the reader
+ * asked for one message at their time), oldest first as the cursor moves; what does not fit one
+ * message follows in the next. An operators' announcement still goes alone, in its turn (the
+ * digest takes what comes before it). With nothing pending it only reschedules.
+ */
+export function planDue(pending: readonly PendingArticle[], nextDue: number | undefined): DuePlan | SinglePlan {
+  const present = pending.filter(isPresent);
+  const announcement = present.find((p) => p.article.announcement === true);
+  const missingBefore = (seq: number) => pending.filter((p) => !isPresent(p) && p.seq < seq).map((p) => p.seq);
+  if (announcement && announcement === present[0]) {
+    return { type: "single", item: announcement, outOfOrder: false, skipped: missingBefore(announcement.seq) };
+  }
+  return {
+    type: "due",
+    items: announcement ? present.filter((p) => p.seq < announcement.seq) : present,
+    skipped: announcement ? missingBefore(announcement.seq) : pending.filter((p) => !isPresent(p)).map((p) => p.seq),
+    nextDue,
+  };
+}
+
+/**
+ * What a due digest's message carries: its `included` oldest items, and the passed-over articles
+ * before the last of them (all of them when every item is included, `complete`).
+ */
+export function dueSeqs(plan: DuePlan, included: number): { seqs: number[]; complete: boolean } {
+  const taken = plan.items.slice(0, included).map((i) => i.seq);
+  const complete = included >= plan.items.length;
+  const last = taken[taken.length - 1] ?? 0;
+  const skipped = complete ? plan.skipped : plan.skipped.filter((seq) => seq < last);
+  return { seqs: [...taken, ...skipped].sort((a, b) => a - b), complete };
+}
+
+/** The record with the reader's next digest due at `nextDue` (undefined: nothing held). */
+export function withNextDue(record: ChatRecord, nextDue: number | undefined): ChatRecord {
+  if (!record.prefs) return record;
+  const prefs = withoutNextDue(record.prefs);
+  return { ...record, prefs: nextDue === undefined ? prefs : { ...prefs, nextDue } };
 }
 
 /**

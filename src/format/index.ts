@@ -9,4 +9,4 @@ export {
   type FormatArticleOptions,
   type FormattableArticle,
 } from "./article.js";
-export { DIGEST_TITLE_UNITS, formatDigest, type Digest, type DigestItem } from "./digest.js";
+export { DIGEST_TITLE_UNITS, formatDigest, formatGroupedDigest, type Digest, type DigestItem, type GroupedDigestItem } from "./digest.js";

@@ -29,6 +29,8 @@ export interface Tuning {
   readonly metricsCache?: { readonly ttlMs?: number; readonly now?: () => number };
   /** How long a graceful stop may take before the process gives up on sends in flight (default SHUTDOWN_DEADLINE_MS). */
   readonly shutdownDeadlineMs?: number;
+  /** How often the due scan runs (ms): stories move their clock and should not wait 15 s for it. */
+  readonly dueScanMs?: number;
 }
 
 export interface RunningRole {

@@ -3,6 +3,7 @@ import { Api } from "grammy";
 import { ArticleCache } from "../../delivery/articles.js";
 import { SendBudget } from "../../delivery/budget.js";
 import { DEFAULT_PACING, Deliverer } from "../../delivery/deliverer.js";
+import { DueScheduler } from "../../delivery/due.js";
 import { Fanout } from "../../delivery/fanout.js";
 import { SEND_TIMEOUT_MS } from "../../delivery/lease.js";
 import { AdaptivePool } from "../../delivery/pool.js";
@@ -13,6 +14,9 @@ import { chatId } from "../../ids.js";
 import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../../queues.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole, Tuning } from "./index.js";
+
+/** How often held readers' digests are looked for: digest times are whole minutes. */
+const DUE_SCAN_MS = 15_000;
 
 function telegramApi(runtime: Runtime): Api {
   return new Api(runtime.config.botToken, { apiRoot: runtime.config.telegramApiRoot, timeoutSeconds: SEND_TIMEOUT_MS / 1000 });
@@ -45,7 +49,10 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     paidBroadcast: config.paidBroadcast,
     shareButtons: config.shareButtons && config.shareNetworks.length > 0,
     pacing: tuning.pacing ?? DEFAULT_PACING,
+    clock: runtime.clock,
+    defaultTimezone: config.defaultTimezone,
   });
+  const due = new DueScheduler({ redis: deliveryRedis, keys, deliverer, clock: runtime.clock, logger });
   const fanout = new Fanout({
     redis: deliveryRedis,
     keys,
@@ -84,12 +91,13 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
     worker.on("error", (error) => logger.error({ queue: worker.name, err: error.message }, "worker error"));
   }
   await Promise.all([fanoutWorker.waitUntilReady(), deliveryWorker.waitUntilReady()]);
+  const dueLoop = due.run(() => stopping, tuning.dueScanMs ?? DUE_SCAN_MS);
   logger.info({ sendRate: config.sendRate, paidBroadcast: config.paidBroadcast }, "fan-out and delivery workers are running");
   return {
     role: "workers",
     async stop() {
       stopping = true;
-      await Promise.all([fanoutWorker.close(), deliveryWorker.close()]);
+      await Promise.all([fanoutWorker.close(), deliveryWorker.close(), dueLoop]);
       await Promise.all([stats.flush(), timings.flush()]);
     },
     // The jobs still active stay so in Redis: once this process is gone their locks lapse and BullMQ's

@@ -4,7 +4,7 @@ import { loadScript, unexpectedReply } from "../script.js";
 const EXPECTED = "a flat list of chat ids and records (or nil)";
 
 /** The chats of the shard that follow the category, with their encoded records; chats without a record are left out. */
-function decodeShard(reply: unknown): Map<ChatId, string> {
+export function decodeShard(reply: unknown): Map<ChatId, string> {
   if (!Array.isArray(reply) || reply.length % 2 !== 0) return unexpectedReply(EXPECTED);
   const records = new Map<ChatId, string>();
   for (let i = 0; i < reply.length; i += 2) {
