@@ -1,0 +1,110 @@
+import type { Logger } from "../log.js";
+import { encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
+import { shardOf } from "../store/keys.js";
+import { BatchedScript, type BatchOf } from "../store/script.js";
+import { claimChat, type Claim } from "../store/scripts/claim-chat.js";
+import { commitDelivery } from "../store/scripts/commit-delivery.js";
+import type { DelivererDeps, PacingOptions } from "./deliverer.js";
+import type { HeldReaders } from "./held.js";
+import { applyDelivered } from "./plan.js";
+import type { Rendered } from "./render.js";
+import { withTopicSent } from "./topics.js";
+import type { Visit } from "./visits.js";
+
+type ClaimDeps = Pick<DelivererDeps, "redis" | "keys" | "store">;
+
+/**
+ * A chat's claim and its commit: a visit claims the chat (its pace key) against the record it
+ * planned from, holds the claim while Telegram answers, and records what was sent only if the
+ * record is still the one it read; otherwise the delivery is applied to the record as it is now.
+ * This is what makes a visit idempotent across processes.
+ */
+export class ChatClaims {
+  /** Claims and commits made in the same tick travel to Redis in one pipeline each. */
+  private readonly claims: BatchOf<typeof claimChat>;
+  private readonly commits: BatchOf<typeof commitDelivery>;
+
+  constructor(
+    private readonly deps: ClaimDeps,
+    private readonly held: HeldReaders,
+    private readonly pacing: PacingOptions,
+    private readonly logger: Logger,
+  ) {
+    this.claims = new BatchedScript(deps.redis, claimChat);
+    this.commits = new BatchedScript(deps.redis, commitDelivery);
+  }
+
+  /** How long the chat waits between two messages: its pace. */
+  paceMs(record: ChatRecord): number {
+    return record.kind === "private" ? this.pacing.privateMs : this.pacing.groupMs;
+  }
+
+  /** Claims the chat for one send, unless its record changed since the plan or its pace still holds it. */
+  claim(visit: Visit): Promise<Claim> {
+    return this.claims.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, this.paceMs(visit.record) + this.pacing.leaseMs],
+    );
+  }
+
+  /**
+   * Runs `send` with the chat's claim renewed while it waits for Telegram's answer: a slow answer
+   * (the message may be there already) must not let the claim run out, or the next visit would send
+   * the same articles again. Only a crashed process's claim runs out.
+   */
+  async whileClaimed<T>(visit: Visit, send: () => Promise<T>): Promise<T> {
+    const pace = this.deps.keys.pace(visit.chat);
+    const holdMs = this.paceMs(visit.record) + this.pacing.leaseMs;
+    const renewal = setInterval(() => {
+      this.deps.redis
+        .pexpire(pace, holdMs)
+        .catch((error: unknown) => this.logger.warn({ err: error, chat: visit.chat }, "cannot renew a claim"));
+    }, this.pacing.leaseMs / 3);
+    try {
+      return await send();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Keeps the claim while the bot waits out a 429, and a lease beyond it for the retry. */
+  async extend(visit: Visit, waitMs: number): Promise<void> {
+    await this.deps.redis.pexpire(this.deps.keys.pace(visit.chat), waitMs + this.pacing.leaseMs);
+  }
+
+  /** Lets the claim run out in `delayMs`: no other visit sends to the chat before then. */
+  async releaseIn(visit: Visit, delayMs: number): Promise<void> {
+    await this.deps.redis.pexpire(this.deps.keys.pace(visit.chat), delayMs);
+  }
+
+  /** Records `seqs` as delivered (a held reader's digest also moves their next due minute). */
+  async commit(
+    visit: Visit,
+    seqs: readonly number[],
+    outOfOrder: boolean,
+    reschedule?: { readonly nextDue: number | undefined },
+  ): Promise<void> {
+    if (reschedule) {
+      return this.held.commit(visit.chat, visit.encoded, visit.record, seqs, reschedule.nextDue, this.paceMs(visit.record));
+    }
+    const after = applyDelivered(visit.record, seqs, outOfOrder);
+    const applied = await this.commits.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, encodeChatRecord(after), this.paceMs(visit.record)],
+    );
+    if (!applied) {
+      // The record changed while the message was in flight (a subscription, say): apply the
+      // delivery to the record as it is now.
+      await this.deps.store.update(visit.chat, (current) => current && applyDelivered(current, seqs, outOfOrder));
+    }
+  }
+
+  /** A forum post in one topic while others still wait for the article: that topic is done. */
+  async commitTopic(visit: Visit, { seq, thread }: NonNullable<Rendered["topic"]>): Promise<void> {
+    const applied = await this.commits.run(
+      [this.deps.keys.chats(shardOf(visit.chat)), this.deps.keys.pace(visit.chat)],
+      [String(visit.chat), visit.encoded, encodeChatRecord(withTopicSent(visit.record, seq, thread)), this.paceMs(visit.record)],
+    );
+    if (!applied) await this.deps.store.update(visit.chat, (current) => current && withTopicSent(current, seq, thread));
+  }
+}
