@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Cluster, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from "ioredis";
+import { Cluster, Command, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from "ioredis";
 import { DEFAULT_REDIS_URL, type RedisNode } from "./config/env.js";
 import type { Logger } from "./log.js";
 
@@ -106,33 +106,61 @@ export function connectTarget(target: RedisTarget, options: RedisOptions = {}): 
   return "url" in target ? connectRedis(target.url, options) : connectCluster(target.cluster, options);
 }
 
-type CommandFunction = (...args: unknown[]) => Promise<unknown>;
+type PipelineCall = { readonly name: string; readonly args: unknown[] };
+type PipelineResult = [Error | null, unknown];
+
+/** The hash slot a call's first key lives in (null: no key), as ioredis computes it. */
+function slotOf(cluster: Cluster, { name, args }: PipelineCall): number | null {
+  const scripts = (cluster as unknown as { scriptsSet: Record<string, { numberOfKeys: number | null } | undefined> }).scriptsSet;
+  const script = scripts[name];
+  if (script === undefined) return new Command(name, [...args] as string[]).getSlot();
+  const withCount = typeof script.numberOfKeys === "number" ? [script.numberOfKeys, ...args] : args;
+  return new Command("evalsha", ["0", ...withCount] as string[]).getSlot();
+}
 
 /**
  * A pipeline whose commands may name keys in different hash slots. ioredis sends a cluster pipeline
  * to one node and refuses one whose keys live on several (Bulletin batches claims, commits and
- * reads of chats in different shards). This one sends each command on its own; the client's
- * auto-pipelining puts the commands of one tick for one node in one write, so a batch still costs
- * one round trip per node. A pipeline was never atomic, so nothing is lost: scripts and MULTI,
- * which are, keep to one hash tag each.
+ * reads of chats in different shards). This one records the calls and, on exec, sends one
+ * ioredis pipeline per group of nodes serving the slots, all at once, and answers in call
+ * order: a batch still costs one round trip per node. A pipeline was never atomic, so nothing
+ * is lost by splitting it; scripts and MULTI, which are atomic, keep to one hash tag each.
  */
-function crossSlotPipeline(cluster: Cluster): ChainableCommander {
-  const calls: { readonly name: string; readonly args: unknown[] }[] = [];
-  const commands = cluster as unknown as Record<string, CommandFunction>;
-  const exec = () =>
-    Promise.all(
-      calls.map(({ name, args }) =>
-        commands[name]!.apply(cluster, args).then(
-          (reply): [Error | null, unknown] => [null, reply],
-          (error: Error): [Error | null, unknown] => [error, null],
-        ),
-      ),
+function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): ChainableCommander {
+  const calls: PipelineCall[] = [];
+  const builtins = new Set(cluster.getBuiltinCommands());
+  const scripts = (cluster as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet;
+  // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
+  const isCommand = (name: string) => builtins.has(name) || Object.hasOwn(scripts, name);
+  const exec = async (): Promise<PipelineResult[]> => {
+    const groups = new Map<string, number[]>();
+    calls.forEach((call, index) => {
+      const slot = slotOf(cluster, call);
+      const group = slot === null ? "any" : (cluster.slots[slot]?.join(",") ?? "any");
+      groups.set(group, [...(groups.get(group) ?? []), index]);
+    });
+    const results: PipelineResult[] = Array.from({ length: calls.length }, () => [new Error("no reply from Redis"), null]);
+    await Promise.all(
+      [...groups.values()].map(async (indexes) => {
+        const pipeline = single() as unknown as Record<string, (...args: unknown[]) => unknown> & ChainableCommander;
+        for (const index of indexes) pipeline[calls[index]!.name]!.apply(pipeline, calls[index]!.args);
+        try {
+          const replies = (await pipeline.exec()) ?? [];
+          indexes.forEach((index, i) => (results[index] = replies[i] ?? [new Error("no reply from Redis"), null]));
+        } catch (error) {
+          for (const index of indexes) results[index] = [error as Error, null];
+        }
+      }),
     );
+    return results;
+  };
   const pipeline: ChainableCommander = new Proxy({} as ChainableCommander, {
-    get(_target, property) {
+    // What a caller sets on the pipeline (BullMQ adds runCommand and its own hset) comes first.
+    get(target, property) {
+      if (Object.hasOwn(target, property)) return Reflect.get(target, property) as unknown;
       if (property === "exec") return exec;
       if (property === "length") return calls.length;
-      if (typeof property !== "string" || property === "then" || typeof commands[property] !== "function") return undefined;
+      if (typeof property !== "string" || !isCommand(property)) return Reflect.get(target, property) as unknown;
       return (...args: unknown[]) => {
         calls.push({ name: property, args });
         return pipeline;
@@ -152,7 +180,6 @@ function crossSlotPipeline(cluster: Cluster): ChainableCommander {
  */
 export function connectCluster(nodes: readonly RedisNode[], options: RedisOptions = {}): Redis {
   const clusterOptions: ClusterOptions = {
-    enableAutoPipelining: true,
     enableReadyCheck: true,
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 300,
@@ -166,7 +193,13 @@ export function connectCluster(nodes: readonly RedisNode[], options: RedisOption
     nodes.map((n) => ({ host: n.host, port: n.port })),
     clusterOptions,
   );
-  Object.defineProperty(cluster, "pipeline", { value: () => crossSlotPipeline(cluster) });
+  const single = cluster.pipeline.bind(cluster);
+  // Writable and configurable: BullMQ wraps the client in a Proxy that hands out its own pipeline.
+  Object.defineProperty(cluster, "pipeline", {
+    value: () => crossSlotPipeline(cluster, () => single()),
+    writable: true,
+    configurable: true,
+  });
   return cluster as unknown as Redis;
 }
 
@@ -182,6 +215,8 @@ export function masters(redis: Redis): Redis[] {
 /** Every key matching `pattern`, on every master: a cluster's SCAN sees one node only. */
 export async function scanKeys(redis: Redis, pattern: string, count = 1000): Promise<string[]> {
   const found: string[] = [];
+  // The cluster's table of masters is known once it has answered.
+  await redis.ping();
   for (const node of masters(redis)) {
     let cursor = "0";
     do {
