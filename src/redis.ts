@@ -280,3 +280,20 @@ export async function probeCluster(nodes: readonly RedisNode[], timeoutMs = 2000
   }
   return { problems, unreachable };
 }
+
+/**
+ * Waits (at most `timeoutMs`) until the writes this process made to the masters of `keys` reached
+ * at least one replica of each, and answers how many masters fell short. Redis Cluster replicates
+ * asynchronously: a master lost right after a write takes the write with it, so what a reader was
+ * told is done (a subscription) waits for its copy first. WAIT counts the writes of its own
+ * connection, and the cluster client keeps one connection per node, the one that wrote. On one
+ * Redis this does nothing: its durability is its append-only file.
+ */
+export async function waitForReplicas(redis: Redis, keys: readonly string[], timeoutMs = 1000): Promise<number> {
+  if (!isCluster(redis) || keys.length === 0) return 0;
+  const cluster = redis as unknown as Cluster;
+  const owners = new Set(keys.map((key) => cluster.slots[new Command("get", [key]).getSlot() ?? 0]?.[0]).filter((o) => o !== undefined));
+  const nodes = cluster.nodes("master").filter((node) => owners.has(`${String(node.options.host)}:${String(node.options.port)}`));
+  const acknowledged = await Promise.all(nodes.map((node) => node.wait(1, timeoutMs)));
+  return acknowledged.filter((count) => count < 1).length + (owners.size - nodes.length);
+}

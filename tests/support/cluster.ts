@@ -33,6 +33,8 @@ export interface TestCluster {
   masters(): Promise<number[]>;
   /** SIGKILL one node (a machine lost: nothing written after its last fsync survives on it). */
   kill(port: number): void;
+  /** Waits until a replica has taken over the slots of the killed master `port`, and the cluster is ok. */
+  waitForFailover(port: number, timeoutMs?: number): Promise<void>;
   /** Waits until every live node reports cluster_state:ok and sees no failed master serving slots. */
   waitUntilOk(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -100,6 +102,9 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
         "",
         "--maxmemory-policy",
         "noeviction",
+        // Replicas sync at once instead of after Redis's default 5 s wait for more replicas.
+        "--repl-diskless-sync-delay",
+        "0",
       ],
       { stdio: "ignore" },
     );
@@ -160,6 +165,14 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
       node?.child?.kill("SIGKILL");
       if (node) node.child = undefined;
     },
+    async waitForFailover(port, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((await cluster.masters().catch(() => [port])).includes(port)) {
+        if (Date.now() > deadline) throw new Error(`no replica took over from ${port} within ${timeoutMs} ms`);
+        await sleep(100);
+      }
+      await cluster.waitUntilOk(Math.max(1000, deadline - Date.now()));
+    },
     async waitUntilOk(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -173,7 +186,10 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
               const table = String(await redis.cluster("NODES"));
               // A master marked failed that still holds slots means the failover has not happened yet.
               const failedMaster = table.split("\n").some((line) => /master,fail\b/.test(line) && line.split(" ").length > 8);
-              return info.includes("cluster_state:ok") && !failedMaster;
+              // A replica still syncing could not take over: the cluster is ready when every replica's link is up.
+              const replication = String(await redis.info("replication"));
+              const linkDown = replication.includes("role:slave") && !replication.includes("master_link_status:up");
+              return info.includes("cluster_state:ok") && !failedMaster && !linkDown;
             } catch {
               return false;
             } finally {
