@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createConnection } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster, Command, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from "ioredis";
@@ -228,6 +229,20 @@ export async function scanKeys(redis: Redis, pattern: string, count = 1000): Pro
   return found;
 }
 
+/** Why a TCP connection to `node` fails (refused, unknown host, no answer), or undefined when it opens. */
+function socketProblem(node: RedisNode, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: node.host, port: node.port, timeout: timeoutMs });
+    const done = (problem: string | undefined) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.once("connect", () => done(undefined));
+    socket.once("timeout", () => done(`no answer within ${timeoutMs} ms`));
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED" ? "connection refused" : error.message));
+  });
+}
+
 /**
  * Problems found by asking each seed node of a cluster at start, one line each (empty: the
  * cluster is usable). A node that does not answer while another reports `cluster_state:ok` is
@@ -244,6 +259,9 @@ export async function probeCluster(nodes: readonly RedisNode[], timeoutMs = 2000
         retryStrategy: () => null,
         connectTimeout: timeoutMs,
       });
+      // ioredis's connect() says only "Connection is closed"; a plain socket says why.
+      const cause = await socketProblem(node, timeoutMs);
+      if (cause !== undefined) return { node, error: cause };
       probe.on("error", () => undefined);
       try {
         await probe.connect();

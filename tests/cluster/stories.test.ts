@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clusterUnavailable, startCluster, type TestCluster } from "../support/cluster.js";
+import { chatId } from "../../src/ids.js";
+import { keys, shardOf } from "../../src/store/keys.js";
 import { article, startStack, type Stack } from "../support/stack.js";
 
 const unavailable = clusterUnavailable();
@@ -74,4 +76,22 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
     await sleep(500);
     expect(telegram.messagesTo(CHANNEL)).toHaveLength(1);
   });
+
+  // Last: it kills a master (its replica takes over for good).
+  it('a reader told "subscribed" stays subscribed when the master holding their record dies at once', async () => {
+    stack = await startStack({ name: "cluster-wait", clusterSeeds: cluster!.seeds });
+    const { telegram } = stack;
+    const reader = telegram.addUser({ id: 4242, first_name: "Neda" });
+    telegram.userSends(reader, "/start politics");
+    const [confirmation] = await telegram.waitForMessages(reader.id, 1);
+    expect(confirmation!.text).toBe("✅ You now follow: Politics.");
+
+    const victim = await cluster!.masterOf(keys(stack.prefix).chats(shardOf(chatId(reader.id))));
+    cluster!.kill(victim);
+    await cluster!.waitForFailover(victim);
+
+    await stack.publish(article(["politics"], { title: "Parliament votes" }));
+    const messages = await telegram.waitForMessages(reader.id, 2, 20_000);
+    expect(messages[1]!.text).toContain("Parliament votes");
+  }, 60_000);
 });
