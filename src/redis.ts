@@ -133,7 +133,7 @@ function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): 
   const scripts = (cluster as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet;
   // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
   const isCommand = (name: string) => builtins.has(name) || Object.hasOwn(scripts, name);
-  const exec = async (): Promise<PipelineResult[]> => {
+  const run = async (): Promise<PipelineResult[]> => {
     const groups = new Map<string, number[]>();
     calls.forEach((call, index) => {
       const slot = slotOf(cluster, call);
@@ -154,6 +154,16 @@ function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): 
       }),
     );
     return results;
+  };
+  // ioredis's auto-pipelining passes a callback; other callers await the promise.
+  const exec = (callback?: (error: Error | null, results: PipelineResult[]) => void): Promise<PipelineResult[]> => {
+    const done = run();
+    if (callback)
+      done.then(
+        (results) => callback(null, results),
+        (error: Error) => callback(error, []),
+      );
+    return done;
   };
   const pipeline: ChainableCommander = new Proxy({} as ChainableCommander, {
     // What a caller sets on the pipeline (BullMQ adds runCommand and its own hset) comes first.
@@ -181,6 +191,8 @@ function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): 
  */
 export function connectCluster(nodes: readonly RedisNode[], options: RedisOptions = {}): Redis {
   const clusterOptions: ClusterOptions = {
+    // Commands of one tick for one node go out in one write (through the pipeline below).
+    enableAutoPipelining: true,
     enableReadyCheck: true,
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 300,
