@@ -110,6 +110,15 @@ export function connectTarget(target: RedisTarget, options: RedisOptions = {}): 
 type PipelineCall = { readonly name: string; readonly args: unknown[] };
 type PipelineResult = [Error | null, unknown];
 
+/**
+ * Errors of a command whose node went away, whose slot moved (a failover, a resharding: MOVED,
+ * ASK) or is moving: worth sending again once the table of slots is fresh.
+ */
+const NODE_LOST = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Connection is closed|ECONNREFUSED|ECONNRESET/;
+/** 50 × 200 ms: longer than a failover with a few seconds' cluster-node-timeout. */
+const NODE_LOST_ATTEMPTS = 50;
+const NODE_LOST_DELAY_MS = 200;
+
 /** The hash slot a call's first key lives in (null: no key), as ioredis computes it. */
 function slotOf(cluster: Cluster, { name, args }: PipelineCall): number | null {
   const scripts = (cluster as unknown as { scriptsSet: Record<string, { numberOfKeys: number | null } | undefined> }).scriptsSet;
@@ -133,25 +142,41 @@ function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): 
   const scripts = (cluster as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet;
   // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
   const isCommand = (name: string) => builtins.has(name) || Object.hasOwn(scripts, name);
-  const run = async (): Promise<PipelineResult[]> => {
+  const results: PipelineResult[] = [];
+  /** Sends `indexes`' calls, one ioredis pipeline per node group; those lost with a node go again (below). */
+  const send = async (indexes: readonly number[], attempt: number): Promise<void> => {
     const groups = new Map<string, number[]>();
-    calls.forEach((call, index) => {
-      const slot = slotOf(cluster, call);
+    for (const index of indexes) {
+      const slot = slotOf(cluster, calls[index]!);
       const group = slot === null ? "any" : (cluster.slots[slot]?.join(",") ?? "any");
       groups.set(group, [...(groups.get(group) ?? []), index]);
-    });
-    const results: PipelineResult[] = Array.from({ length: calls.length }, () => [new Error("no reply from Redis"), null]);
+    }
     await Promise.all(
-      [...groups.values()].map(async (indexes) => {
+      [...groups.values()].map(async (group) => {
         const pipeline = single() as unknown as Record<string, (...args: unknown[]) => unknown> & ChainableCommander;
-        for (const index of indexes) pipeline[calls[index]!.name]!.apply(pipeline, calls[index]!.args);
+        for (const index of group) pipeline[calls[index]!.name]!.apply(pipeline, calls[index]!.args);
         try {
           const replies = (await pipeline.exec()) ?? [];
-          indexes.forEach((index, i) => (results[index] = replies[i] ?? [new Error("no reply from Redis"), null]));
+          group.forEach((index, i) => (results[index] = replies[i] ?? [new Error("no reply from Redis"), null]));
         } catch (error) {
-          for (const index of indexes) results[index] = [error as Error, null];
+          for (const index of group) results[index] = [error as Error, null];
         }
       }),
+    );
+    // ioredis follows MOVED and retries a single command lost with its node, but not every command
+    // of a pipeline: those are sent again, to wherever their slots are now.
+    const lost = indexes.filter((index) => NODE_LOST.test(results[index]?.[0]?.message ?? ""));
+    if (lost.length === 0 || attempt >= NODE_LOST_ATTEMPTS) return;
+    await sleep(NODE_LOST_DELAY_MS);
+    await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
+    await send(lost, attempt + 1);
+  };
+  const run = async (): Promise<PipelineResult[]> => {
+    results.length = 0;
+    for (let i = 0; i < calls.length; i++) results.push([new Error("no reply from Redis"), null]);
+    await send(
+      calls.map((_, index) => index),
+      0,
     );
     return results;
   };
