@@ -87,7 +87,9 @@ async function fanOut(redisEnv: Record<string, string>, client: Client, ports: r
 
 /** Results: single and cluster rates, their ratio, and each master's share of the cluster's Redis CPU. */
 export async function clusterStep(redisUrl: string, categoriesFile: string, log: (line: string) => void): Promise<Record<string, number>> {
-  log(`cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters + 3 replicas`);
+  log(
+    `cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters + 3 replicas`,
+  );
   const single = connectRedis(redisUrl);
   const url = new URL(redisUrl);
   const singleRun = await fanOut({ REDIS_URL: redisUrl }, single, [Number(url.port || 6379)], categoriesFile).finally(() =>
