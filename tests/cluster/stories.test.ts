@@ -38,6 +38,12 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
     expect(messages[1]!.text).toContain("Summit opens in Geneva");
     await sleep(500);
     expect(telegram.messagesTo(reader.id)).toHaveLength(2);
+
+    // Operators' health checks read the cluster too.
+    expect((await fetch(`${stack.httpUrl}/readyz`)).status).toBe(200);
+    const metrics = await fetch(`${stack.httpUrl}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^bulletin_subscribers\{category="world"\} 1$/m);
   });
 
   it("readers in many shards, spread over the three masters, each receive the article once", async () => {
