@@ -22,6 +22,7 @@ import { openQueues } from "../src/queues.js";
 import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
 import { BURST_TARGETS, burst } from "./burst.js";
+import { clusterStep } from "./cluster.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -848,6 +849,14 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["inline_bytes_per_article", "12. inline: index bytes per article", () => undefined, ""],
   ["inline_index_keys", "12. inline: index keys", () => undefined, ""],
   ["inline_write_ms_per_article", "12. inline: store + index write per article, 500 in flight (ms)", () => undefined, ""],
+  ["cluster_single_msgs_per_s", "13. cluster: one Redis, one delivery process (msg/s)", () => undefined, ""],
+  ["cluster_msgs_per_s", "13. cluster: 3 masters, one delivery process (msg/s)", () => undefined, ""],
+  ["cluster_ratio", "13. cluster: 3 masters ÷ one Redis", (v) => v >= 0.8, "≥ 0.8"],
+  ["cluster_single_redis_cpu_us_per_msg", "13. cluster: Redis CPU per message, one Redis (µs)", () => undefined, ""],
+  ["cluster_redis_cpu_us_per_msg", "13. cluster: Redis CPU per message, all masters (µs)", () => undefined, ""],
+  ["cluster_master1_cpu_share", "13. cluster: master 1's share of the masters' CPU", () => undefined, ""],
+  ["cluster_master2_cpu_share", "13. cluster: master 2's share of the masters' CPU", () => undefined, ""],
+  ["cluster_master3_cpu_share", "13. cluster: master 3's share of the masters' CPU", () => undefined, ""],
 ];
 
 // 10. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
@@ -857,6 +866,11 @@ async function burstStep(): Promise<void> {
 
 // The steps that hold Telegram's limits run first, on a fresh heap: the fake Bot API lives in this
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
+// 13. Redis Cluster (issue 17): the same fan-out on one Redis and on 3 masters.
+async function cluster(): Promise<void> {
+  Object.assign(results, await clusterStep(REDIS_URL, CATEGORIES_FILE, log));
+}
+
 const steps: Record<string, () => Promise<void>> = {
   paid,
   budget,
@@ -870,6 +884,7 @@ const steps: Record<string, () => Promise<void>> = {
   backlog,
   import: importRows,
   inline,
+  cluster,
 };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();

@@ -7,6 +7,15 @@ import { SHARDS, type FeedId } from "./store/keys.js";
  * Bulletin's BullMQ queues, their names, job payloads (zod) and job options: the one definition
  * every producer, worker and operator command imports.
  */
+/**
+ * BullMQ's key prefix. Its scripts take several keys of one queue at once, so on a Redis Cluster
+ * the prefix is a hash tag (`{bulletin}`) and all of a queue's keys share a slot. On one Redis it
+ * stays KEY_PREFIX as it always was, so existing deployments keep their queued jobs.
+ */
+export function queuePrefixOf(keyPrefix: string, cluster: boolean): string {
+  return cluster ? `{${keyPrefix}}` : keyPrefix;
+}
+
 export const QUEUE_NAMES = { fanout: "fanout", delivery: "delivery" } as const;
 
 export const fanoutJobSchema = z.object({ articleId: z.string().min(1) });

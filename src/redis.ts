@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createConnection } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis, type RedisOptions } from "ioredis";
-import { DEFAULT_REDIS_URL } from "./config/env.js";
+import { Cluster, Command, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from "ioredis";
+import { DEFAULT_REDIS_URL, type RedisNode } from "./config/env.js";
 import type { Logger } from "./log.js";
 
 export type { Redis };
@@ -97,4 +98,266 @@ export async function resolveRedis(
   child.kill();
   logger.warn({ url }, "started redis-server but it did not answer within 5 s");
   return { url };
+}
+
+/** Where Bulletin's data lives: one Redis (REDIS_URL) or a Redis Cluster (REDIS_CLUSTER_NODES). */
+export type RedisTarget = { readonly url: string } | { readonly cluster: readonly RedisNode[] };
+
+export const nodeName = (node: RedisNode): string =>
+  node.host.includes(":") ? `[${node.host}]:${node.port}` : `${node.host}:${node.port}`;
+
+/** The target for logs and messages (no password). */
+export function describeTarget(target: RedisTarget): string {
+  return "url" in target ? redactRedisUrl(target.url) : `the cluster at ${target.cluster.map(nodeName).join(",")}`;
+}
+
+/** A new connection to `target`: a plain Redis client, or ioredis's Cluster client (see connectCluster). */
+export function connectTarget(target: RedisTarget, options: RedisOptions = {}): Redis {
+  return "url" in target ? connectRedis(target.url, options) : connectCluster(target.cluster, options);
+}
+
+type PipelineCall = { readonly name: string; readonly args: unknown[] };
+type PipelineResult = [Error | null, unknown];
+
+/**
+ * Errors of a command whose node went away, whose slot moved (a failover, a resharding: MOVED,
+ * ASK) or is moving: worth sending again once the table of slots is fresh.
+ */
+const NODE_LOST = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Connection is closed|ECONNREFUSED|ECONNRESET/;
+/** 50 × 200 ms: longer than a failover with a few seconds' cluster-node-timeout. */
+const NODE_LOST_ATTEMPTS = 50;
+const NODE_LOST_DELAY_MS = 200;
+
+/** The hash slot a call's first key lives in (null: no key), as ioredis computes it. */
+function slotOf(cluster: Cluster, { name, args }: PipelineCall): number | null {
+  const scripts = (cluster as unknown as { scriptsSet: Record<string, { numberOfKeys: number | null } | undefined> }).scriptsSet;
+  const script = scripts[name];
+  if (script === undefined) return new Command(name, [...args] as string[]).getSlot();
+  const withCount = typeof script.numberOfKeys === "number" ? [script.numberOfKeys, ...args] : args;
+  return new Command("evalsha", ["0", ...withCount] as string[]).getSlot();
+}
+
+/**
+ * A pipeline whose commands may name keys in different hash slots. ioredis sends a cluster pipeline
+ * to one node and refuses one whose keys live on several (Bulletin batches claims, commits and
+ * reads of chats in different shards). This one records the calls and, on exec, sends one
+ * ioredis pipeline per group of nodes serving the slots, all at once, and answers in call
+ * order: a batch still costs one round trip per node. A pipeline was never atomic, so nothing
+ * is lost by splitting it; scripts and MULTI, which are atomic, keep to one hash tag each.
+ */
+function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): ChainableCommander {
+  const calls: PipelineCall[] = [];
+  const builtins = new Set(cluster.getBuiltinCommands());
+  const scripts = (cluster as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet;
+  // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
+  const isCommand = (name: string) => builtins.has(name) || Object.hasOwn(scripts, name);
+  const results: PipelineResult[] = [];
+  /** Sends `indexes`' calls, one ioredis pipeline per node group; those lost with a node go again (below). */
+  const send = async (indexes: readonly number[], attempt: number): Promise<void> => {
+    const groups = new Map<string, number[]>();
+    for (const index of indexes) {
+      const slot = slotOf(cluster, calls[index]!);
+      const group = slot === null ? "any" : (cluster.slots[slot]?.join(",") ?? "any");
+      groups.set(group, [...(groups.get(group) ?? []), index]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const pipeline = single() as unknown as Record<string, (...args: unknown[]) => unknown> & ChainableCommander;
+        for (const index of group) pipeline[calls[index]!.name]!.apply(pipeline, calls[index]!.args);
+        try {
+          const replies = (await pipeline.exec()) ?? [];
+          group.forEach((index, i) => (results[index] = replies[i] ?? [new Error("no reply from Redis"), null]));
+        } catch (error) {
+          for (const index of group) results[index] = [error as Error, null];
+        }
+      }),
+    );
+    // ioredis follows MOVED and retries a single command lost with its node, but not every command
+    // of a pipeline: those are sent again, to wherever their slots are now.
+    const lost = indexes.filter((index) => NODE_LOST.test(results[index]?.[0]?.message ?? ""));
+    if (lost.length === 0 || attempt >= NODE_LOST_ATTEMPTS) return;
+    await sleep(NODE_LOST_DELAY_MS);
+    await new Promise<void>((resolve) => cluster.refreshSlotsCache(() => resolve()));
+    await send(lost, attempt + 1);
+  };
+  const run = async (): Promise<PipelineResult[]> => {
+    results.length = 0;
+    for (let i = 0; i < calls.length; i++) results.push([new Error("no reply from Redis"), null]);
+    await send(
+      calls.map((_, index) => index),
+      0,
+    );
+    return results;
+  };
+  // ioredis's auto-pipelining passes a callback; other callers await the promise.
+  const exec = (callback?: (error: Error | null, results: PipelineResult[]) => void): Promise<PipelineResult[]> => {
+    const done = run();
+    if (callback)
+      done.then(
+        (results) => callback(null, results),
+        (error: Error) => callback(error, []),
+      );
+    return done;
+  };
+  const pipeline: ChainableCommander = new Proxy({} as ChainableCommander, {
+    // What a caller sets on the pipeline (BullMQ adds runCommand and its own hset) comes first.
+    get(target, property) {
+      if (Object.hasOwn(target, property)) return Reflect.get(target, property) as unknown;
+      if (property === "exec") return exec;
+      if (property === "length") return calls.length;
+      if (typeof property !== "string" || !isCommand(property)) return Reflect.get(target, property) as unknown;
+      return (...args: unknown[]) => {
+        calls.push({ name: property, args });
+        return pipeline;
+      };
+    },
+  });
+  return pipeline;
+}
+
+/**
+ * A connection to a Redis Cluster through ioredis's Cluster client. It answers every command
+ * Bulletin sends (the same Commander as a plain client, scripts defined with defineCommand, MULTI
+ * within one slot, pub/sub, status, duplicate for BullMQ's blocking connections), so it is handed
+ * out under the Redis type; `pipeline()` is replaced by crossSlotPipeline. MOVED and ASK (a
+ * resharding) are followed and the commands retried; during a failover commands wait and are
+ * retried until the replica has taken over.
+ */
+export function connectCluster(nodes: readonly RedisNode[], options: RedisOptions = {}): Redis {
+  const clusterOptions: ClusterOptions = {
+    // Commands of one tick for one node go out in one write (through the pipeline below).
+    enableAutoPipelining: true,
+    enableReadyCheck: true,
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 300,
+    retryDelayOnTryAgain: 100,
+    maxRedirections: 64,
+    clusterRetryStrategy: (times) => Math.min(100 * times, 2000),
+    ...(options.lazyConnect === undefined ? {} : { lazyConnect: options.lazyConnect }),
+    redisOptions: { maxRetriesPerRequest: null, ...options },
+  };
+  const cluster = new Cluster(
+    nodes.map((n) => ({ host: n.host, port: n.port })),
+    clusterOptions,
+  );
+  const single = cluster.pipeline.bind(cluster);
+  // Writable and configurable: BullMQ wraps the client in a Proxy that hands out its own pipeline.
+  Object.defineProperty(cluster, "pipeline", {
+    value: () => crossSlotPipeline(cluster, () => single()),
+    writable: true,
+    configurable: true,
+  });
+  return cluster as unknown as Redis;
+}
+
+export function isCluster(redis: Redis): boolean {
+  return (redis as unknown as { isCluster?: boolean }).isCluster === true;
+}
+
+/** Each master of a cluster (the client itself on a single Redis): per-node commands such as SCAN, INFO and CONFIG. */
+export function masters(redis: Redis): Redis[] {
+  return isCluster(redis) ? (redis as unknown as Cluster).nodes("master") : [redis];
+}
+
+/** Every key matching `pattern`, on every master: a cluster's SCAN sees one node only. */
+export async function scanKeys(redis: Redis, pattern: string, count = 1000): Promise<string[]> {
+  const found: string[] = [];
+  // The cluster's table of masters is known once it has answered.
+  await redis.ping();
+  for (const node of masters(redis)) {
+    let cursor = "0";
+    do {
+      const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", count);
+      cursor = next;
+      found.push(...keys);
+    } while (cursor !== "0");
+  }
+  return found;
+}
+
+/** Why a TCP connection to `node` fails (refused, unknown host, no answer), or undefined when it opens. */
+function socketProblem(node: RedisNode, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: node.host, port: node.port, timeout: timeoutMs });
+    const done = (problem: string | undefined) => {
+      socket.destroy();
+      resolve(problem);
+    };
+    socket.once("connect", () => done(undefined));
+    socket.once("timeout", () => done(`no answer within ${timeoutMs} ms`));
+    socket.once("error", (error: NodeJS.ErrnoException) => done(error.code === "ECONNREFUSED" ? "connection refused" : error.message));
+  });
+}
+
+/**
+ * Problems found by asking each seed node of a cluster at start, one line each (empty: the
+ * cluster is usable). A node that does not answer while another reports `cluster_state:ok` is
+ * not a problem here (a failover may have replaced it): `unreachable` lists it for a warning.
+ */
+export async function probeCluster(nodes: readonly RedisNode[], timeoutMs = 2000): Promise<{ problems: string[]; unreachable: string[] }> {
+  const answers = await Promise.all(
+    nodes.map(async (node) => {
+      const probe = new Redis({
+        host: node.host,
+        port: node.port,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: timeoutMs,
+      });
+      // ioredis's connect() says only "Connection is closed"; a plain socket says why.
+      const cause = await socketProblem(node, timeoutMs);
+      if (cause !== undefined) return { node, error: cause };
+      probe.on("error", () => undefined);
+      try {
+        await probe.connect();
+        const info = await probe.cluster("INFO");
+        const state = /cluster_state:(\w+)/.exec(String(info))?.[1] ?? "unknown";
+        return { node, state };
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return {
+          node,
+          error: /cluster support disabled/i.test(message) ? "is a Redis without cluster mode (cluster-enabled no)" : message,
+        };
+      } finally {
+        probe.disconnect();
+      }
+    }),
+  );
+  const ok = answers.some((a) => a.state === "ok");
+  const problems: string[] = [];
+  const unreachable: string[] = [];
+  for (const answer of answers) {
+    const name = nodeName(answer.node);
+    if (answer.error !== undefined) {
+      if (ok && !answer.error.includes("cluster mode")) unreachable.push(`${name}: ${answer.error}`);
+      else
+        problems.push(
+          `REDIS_CLUSTER_NODES: ${name} ${answer.error.includes("cluster mode") ? answer.error : `does not answer (${answer.error})`}`,
+        );
+    } else if (answer.state !== "ok" && !ok) {
+      problems.push(
+        `REDIS_CLUSTER_NODES: ${name} answers but its cluster_state is ${answer.state} (are all slots assigned? redis-cli --cluster check ${name})`,
+      );
+    }
+  }
+  return { problems, unreachable };
+}
+
+/**
+ * Waits (at most `timeoutMs`) until the writes this process made to the masters of `keys` reached
+ * at least one replica of each, and answers how many masters fell short. Redis Cluster replicates
+ * asynchronously: a master lost right after a write takes the write with it, so what a reader was
+ * told is done (a subscription) waits for its copy first. WAIT counts the writes of its own
+ * connection, and the cluster client keeps one connection per node, the one that wrote. On one
+ * Redis this does nothing: its durability is its append-only file.
+ */
+export async function waitForReplicas(redis: Redis, keys: readonly string[], timeoutMs = 1000): Promise<number> {
+  if (!isCluster(redis) || keys.length === 0) return 0;
+  const cluster = redis as unknown as Cluster;
+  const owners = new Set(keys.map((key) => cluster.slots[new Command("get", [key]).getSlot() ?? 0]?.[0]).filter((o) => o !== undefined));
+  const nodes = cluster.nodes("master").filter((node) => owners.has(`${String(node.options.host)}:${String(node.options.port)}`));
+  const acknowledged = await Promise.all(nodes.map((node) => node.wait(1, timeoutMs)));
+  return acknowledged.filter((count) => count < 1).length + (owners.size - nodes.length);
 }

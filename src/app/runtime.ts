@@ -8,8 +8,8 @@ import { PreferencesService } from "../preferences/service.js";
 import type { Logger } from "../log.js";
 import { WebhookReceiver } from "../bot/webhook.js";
 import { BotStatus } from "../ops/health.js";
-import { openQueues, type Queues } from "../queues.js";
-import { connectRedis, redactRedisUrl, resolveRedis, type Redis } from "../redis.js";
+import { openQueues, queuePrefixOf, type Queues } from "../queues.js";
+import { connectTarget, describeTarget, masters, nodeName, probeCluster, resolveRedis, type Redis, type RedisTarget } from "../redis.js";
 import { clearSandboxData } from "../sandbox/start.js";
 import { SearchIndex } from "../sharing/search-index.js";
 import { ChatStore } from "../store/chats.js";
@@ -20,8 +20,13 @@ import { SYSTEM_CLOCK, type Clock } from "../time.js";
 export interface Runtime {
   readonly config: Config;
   readonly logger: Logger;
+  /** The single Redis's URL; on a cluster, its first seed node's (what feeds may never fetch). */
   readonly redisUrl: string;
+  /** One Redis or a cluster: what `connect` connects to. */
+  readonly redisTarget: RedisTarget;
   readonly redis: Redis;
+  /** BullMQ's key prefix: KEY_PREFIX, in braces on a cluster (see queuePrefixOf). */
+  readonly queuePrefix: string;
   readonly categories: Categories;
   readonly keys: Keys;
   readonly store: ChatStore;
@@ -54,24 +59,28 @@ export async function createRuntime(
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
   const loaded = categories ?? loadCategories(config.categoriesFile);
-  const resolved = await resolveRedis(config.redisUrl, logger.child({ component: "redis" }));
+  const cluster = config.redisClusterNodes;
+  if (cluster) await ensureClusterUsable(cluster, logger);
+  const resolved = cluster ? undefined : await resolveRedis(config.redisUrl, logger.child({ component: "redis" }));
+  const target: RedisTarget = cluster ? { cluster } : { url: resolved!.url };
   const connections: Redis[] = [];
   const connect = () => {
-    const connection = connectRedis(resolved.url);
+    const connection = connectTarget(target);
     connection.on("error", (error: Error) => logger.warn({ err: error.message }, "redis connection error"));
     connections.push(connection);
     return connection;
   };
   const redis = connect();
-  await ensureAnswers(redis, resolved.url);
-  await ensureNoEviction(redis, resolved.url, logger);
+  await ensureAnswers(redis, target);
+  await ensureNoEviction(redis, target, logger);
   // The sandbox's built-in Bot API forgets its readers and channels when it stops: their data goes too.
   if (options.emptySandbox) {
     const removed = await clearSandboxData(redis, config.keyPrefix);
     logger.info({ removed }, `sandbox: keys under ${config.keyPrefix}; each run starts empty (${removed} left by the last run deleted)`);
   }
   const keys = keyLayout(config.keyPrefix);
-  const queues = openQueues(redis, config.keyPrefix);
+  const queuePrefix = queuePrefixOf(config.keyPrefix, cluster !== undefined);
+  const queues = openQueues(redis, queuePrefix);
   const ingestor = new Ingestor({
     redis,
     keys,
@@ -85,8 +94,10 @@ export async function createRuntime(
   return {
     config,
     logger,
-    redisUrl: resolved.url,
+    redisUrl: resolved?.url ?? `redis://${nodeName(cluster![0]!)}`,
+    redisTarget: target,
     redis,
+    queuePrefix,
     categories: loaded,
     keys,
     store,
@@ -100,21 +111,28 @@ export async function createRuntime(
     async close() {
       await queues.close();
       await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
-      stopChild(resolved.child);
+      stopChild(resolved?.child);
     },
   };
 }
 
 const REDIS_START_TIMEOUT_MS = 10_000;
 
-async function ensureAnswers(redis: Redis, url: string): Promise<void> {
+/** A cluster none of whose seed nodes can serve stops start-up, one line per node; a node missing from a working cluster is a warning. */
+async function ensureClusterUsable(nodes: NonNullable<Config["redisClusterNodes"]>, logger: Logger): Promise<void> {
+  const { problems, unreachable } = await probeCluster(nodes);
+  if (problems.length > 0) throw new ConfigError(problems);
+  for (const line of unreachable) logger.warn({ node: line }, "a Redis Cluster seed node does not answer; the cluster answers without it");
+}
+
+async function ensureAnswers(redis: Redis, target: RedisTarget): Promise<void> {
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("no answer")), REDIS_START_TIMEOUT_MS).unref());
   try {
     await Promise.race([redis.ping(), timeout]);
   } catch (error) {
     redis.disconnect();
     throw new ConfigError([
-      `REDIS_URL: nothing answers at ${redactRedisUrl(url)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`,
+      `${"url" in target ? "REDIS_URL" : "REDIS_CLUSTER_NODES"}: nothing answers at ${describeTarget(target)} within ${REDIS_START_TIMEOUT_MS / 1000} s (${(error as Error).message})`,
     ]);
   }
 }
@@ -124,10 +142,17 @@ async function ensureAnswers(redis: Redis, url: string): Promise<void> {
  * queued jobs, cursors and subscriptions without a word. A managed Redis that forbids CONFIG is
  * trusted (with a warning), since its policy cannot be read.
  */
-async function ensureNoEviction(redis: Redis, url: string, logger: Logger): Promise<void> {
+async function ensureNoEviction(redis: Redis, target: RedisTarget, logger: Logger): Promise<void> {
+  for (const node of masters(redis)) {
+    const where = "url" in target ? describeTarget(target) : `${String(node.options.host)}:${String(node.options.port)}`;
+    await ensureNodeNoEviction(redis, node, where, "url" in target ? "REDIS_URL" : "REDIS_CLUSTER_NODES", logger);
+  }
+}
+
+async function ensureNodeNoEviction(redis: Redis, node: Redis, where: string, variable: string, logger: Logger): Promise<void> {
   let policy: string | undefined;
   try {
-    const answer = (await redis.config("GET", "maxmemory-policy")) as unknown;
+    const answer = (await node.config("GET", "maxmemory-policy")) as unknown;
     policy = Array.isArray(answer) && typeof answer[1] === "string" ? answer[1] : undefined;
   } catch (error) {
     logger.warn(
@@ -139,7 +164,7 @@ async function ensureNoEviction(redis: Redis, url: string, logger: Logger): Prom
   if (policy === undefined || policy === "noeviction") return;
   redis.disconnect();
   throw new ConfigError([
-    `REDIS_URL: maxmemory-policy is ${policy} at ${redactRedisUrl(url)}; Bulletin needs noeviction (evicted keys lose queued work and readers): set maxmemory-policy noeviction in its configuration`,
+    `${variable}: maxmemory-policy is ${policy} at ${where}; Bulletin needs noeviction (evicted keys lose queued work and readers): set maxmemory-policy noeviction in its configuration`,
   ]);
 }
 

@@ -26,6 +26,8 @@ export interface OperatorCli {
   readonly io: CliIo;
   readonly redis: Redis;
   readonly prefix: string;
+  /** BullMQ's prefix when it differs from `prefix` (`{KEY_PREFIX}` on a Redis Cluster). */
+  readonly queuePrefix?: string;
   readonly categoriesFile: string;
   readonly feedInterval: number;
   /** INLINE_WINDOW_DAYS: how long articles published here stay in the inline search index; default 7. */
@@ -34,6 +36,7 @@ export interface OperatorCli {
   readonly now?: () => number;
 }
 
+export const queuePrefixOfCli = (cli: OperatorCli): string => cli.queuePrefix ?? cli.prefix;
 export const keysOf = (cli: OperatorCli): Keys => keyLayout(cli.prefix);
 export const storeOf = (cli: OperatorCli): ChatStore => new ChatStore(cli.redis, cli.prefix);
 export const categoriesOf = (cli: OperatorCli): Categories => loadCategories(cli.categoriesFile);

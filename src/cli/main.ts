@@ -6,7 +6,8 @@ import { DEFAULT_REDIS_URL, loadCliConfig, loadConfig, type CliConfig } from "..
 import { ConfigError } from "../config/errors.js";
 import { createLogger } from "../log.js";
 import { withTimeout } from "../ops/health.js";
-import { connectRedis, redactRedisUrl } from "../redis.js";
+import { queuePrefixOf } from "../queues.js";
+import { connectTarget, describeTarget, type RedisTarget } from "../redis.js";
 import { FEEDS_SUMMARY, runFeedsCommand } from "./commands/feeds.js";
 import { PUBLISH_USAGE, runPublishCommand } from "./commands/publish.js";
 import { QUEUES_USAGE, runQueuesCommand } from "./commands/queues.js";
@@ -58,8 +59,10 @@ const REDIS_TIMEOUT_MS = 5000;
  * warnings and worse unless LOG_LEVEL asks for debug or trace.
  */
 async function runCommand(name: string, command: Command, args: readonly string[], config: CliConfig, io: CliIo): Promise<ExitCode> {
-  const url = config.redisUrl ?? DEFAULT_REDIS_URL;
-  const redis = connectRedis(url, { lazyConnect: true });
+  const target: RedisTarget = config.redisClusterNodes
+    ? { cluster: config.redisClusterNodes }
+    : { url: config.redisUrl ?? DEFAULT_REDIS_URL };
+  const redis = connectTarget(target, { lazyConnect: true });
   try {
     if (command.checksRedis) {
       redis.on("error", () => undefined);
@@ -70,7 +73,7 @@ async function runCommand(name: string, command: Command, args: readonly string[
         );
       } catch (error) {
         io.stderr(
-          `${name}: cannot reach Redis at ${redactRedisUrl(url)} (${error instanceof Error ? error.message : String(error)}); set REDIS_URL\n`,
+          `${name}: cannot reach Redis at ${describeTarget(target)} (${error instanceof Error ? error.message : String(error)}); set ${"url" in target ? "REDIS_URL" : "REDIS_CLUSTER_NODES"}\n`,
         );
         return EXIT.failed;
       }
@@ -82,6 +85,7 @@ async function runCommand(name: string, command: Command, args: readonly string[
         io,
         redis,
         prefix: config.keyPrefix,
+        queuePrefix: queuePrefixOf(config.keyPrefix, config.redisClusterNodes !== undefined),
         categoriesFile: config.categoriesFile,
         feedInterval: config.feedInterval,
         inlineWindowDays: config.inlineWindowDays,

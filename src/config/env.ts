@@ -69,6 +69,21 @@ function idList(message: string, pattern: RegExp) {
     .pipe(z.array(z.string().regex(pattern, message).transform(Number)));
 }
 
+/** One Redis Cluster node to start from (ioredis learns the others from it). */
+export interface RedisNode {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** `host:port` (an IPv6 host in brackets: `[::1]:7000`), or the line that says what is wrong with it. */
+export function parseRedisNode(entry: string): RedisNode | string {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
+  if (!match) return `${entry} is not host:port, like 10.0.0.1:7000`;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65_535) return `${entry}: the port must be 1 to 65535`;
+  return { host: match[1] ?? match[2] ?? "", port };
+}
+
 const envFields = z.object({
   BOT_TOKEN: ownSecret(
     z
@@ -77,6 +92,26 @@ const envFields = z.object({
   ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" }).optional(),
+  // Redis Cluster (issue 17): the seed nodes; every connection then goes through ioredis's Cluster client.
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .transform((list, ctx) => {
+      const nodes: RedisNode[] = [];
+      for (const entry of list
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean)) {
+        const node = parseRedisNode(entry);
+        if (typeof node === "string") ctx.addIssue({ code: "custom", message: node });
+        else if (nodes.some((n) => n.host === node.host && n.port === node.port))
+          ctx.addIssue({ code: "custom", message: `${entry} is listed twice` });
+        else nodes.push(node);
+      }
+      if (nodes.length === 0 && ctx.issues.length === 0)
+        ctx.addIssue({ code: "custom", message: "must list host:port of at least one cluster node" });
+      return nodes;
+    })
+    .optional(),
   KEY_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.:{}-]{1,64}$/, "may hold only letters, digits and _ . : { } - (at most 64)")
@@ -161,7 +196,38 @@ const envFields = z.object({
 /** Every variable Bulletin reads (deployment files are checked against this list). */
 export const ENV_NAMES: readonly string[] = Object.keys(envFields.shape);
 
+/** Cluster and single Redis exclude each other; the key prefix may hold no hash tag of its own on a cluster. */
+function checkCluster(
+  env: {
+    readonly REDIS_CLUSTER_NODES?: readonly RedisNode[] | undefined;
+    readonly REDIS_URL?: string | undefined;
+    readonly KEY_PREFIX: string;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if (env.REDIS_CLUSTER_NODES === undefined) return;
+  if (env.REDIS_URL !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["REDIS_CLUSTER_NODES"],
+      message:
+        "is set together with REDIS_URL: a deployment runs on one Redis (REDIS_URL) or on a cluster (REDIS_CLUSTER_NODES); unset one",
+    });
+  }
+  if (/[{}]/.test(env.KEY_PREFIX)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["KEY_PREFIX"],
+      message: "must not hold { or } with REDIS_CLUSTER_NODES: a hash tag in the prefix would put every key in one slot",
+    });
+  }
+}
+
+const clusterFieldsFailed = (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }): boolean =>
+  payload.issues.some((issue) => ["REDIS_CLUSTER_NODES", "REDIS_URL", "KEY_PREFIX"].includes(String(issue.path?.[0])));
+
 const envSchema = envFields
+  .superRefine(checkCluster, { when: (payload) => !clusterFieldsFailed(payload) })
   .superRefine(
     (env, ctx) => {
       const limit = env.PAID_BROADCAST ? PAID_SEND_RATE : FREE_SEND_RATE;
@@ -306,6 +372,8 @@ export interface Config {
   readonly telegramApiRoot: string;
   /** Unset means: the local default, started on demand when nothing answers. */
   readonly redisUrl: string | undefined;
+  /** REDIS_CLUSTER_NODES: set, every connection goes to this Redis Cluster instead. */
+  readonly redisClusterNodes: readonly RedisNode[] | undefined;
   readonly keyPrefix: string;
   readonly http: { readonly host: string; readonly port: number };
   readonly ingestToken: string | undefined;
@@ -357,6 +425,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
     botToken: env.BOT_TOKEN,
     telegramApiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
     redisUrl: env.REDIS_URL,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
     keyPrefix: env.KEY_PREFIX,
     http: { host: env.HTTP_HOST, port: env.HTTP_PORT },
     ingestToken: env.INGEST_TOKEN,
@@ -388,6 +457,7 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
 /** What operator commands (`npm run cli`) need: Redis, the key prefix and the categories file; no bot token. */
 export interface CliConfig {
   readonly redisUrl: string | undefined;
+  readonly redisClusterNodes: readonly RedisNode[] | undefined;
   readonly keyPrefix: string;
   readonly categoriesFile: string;
   readonly feedInterval: number;
@@ -397,6 +467,7 @@ export interface CliConfig {
 
 const cliFields = envFields.pick({
   REDIS_URL: true,
+  REDIS_CLUSTER_NODES: true,
   KEY_PREFIX: true,
   CATEGORIES_FILE: true,
   FEED_INTERVAL: true,
@@ -405,9 +476,10 @@ const cliFields = envFields.pick({
 });
 
 export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
-  const env = parseEnv(cliFields, source);
+  const env = parseEnv(cliFields.superRefine(checkCluster, { when: (payload) => !clusterFieldsFailed(payload) }), source);
   return {
     redisUrl: env.REDIS_URL,
+    redisClusterNodes: env.REDIS_CLUSTER_NODES,
     keyPrefix: env.KEY_PREFIX,
     categoriesFile: env.CATEGORIES_FILE,
     feedInterval: env.FEED_INTERVAL,

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
 import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import { scanKeys } from "../redis.js";
 import type { SandboxClock } from "./clock.js";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
@@ -76,12 +77,11 @@ export async function clearSandboxData(redis: Redis, prefix: string): Promise<nu
   if (!isSandboxKeyPrefix(prefix)) {
     throw new Error(`clearSandboxData: "${prefix}" is not a sandbox key prefix (${SANDBOX_KEY_PREFIX}…)`);
   }
-  let removed = 0;
-  let cursor = "0";
-  do {
-    const [next, found] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
-    cursor = next;
-    if (found.length > 0) removed += await redis.unlink(...found);
-  } while (cursor !== "0");
+  // On a cluster, every master is scanned, and BullMQ's keys live under `{prefix}`.
+  const found = [...(await scanKeys(redis, `${prefix}:*`)), ...(await scanKeys(redis, `{${prefix}}:*`))];
+  const pipeline = redis.pipeline();
+  for (const key of found) pipeline.unlink(key);
+  const replies = found.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+  const removed = replies.reduce((sum, [error, count]) => sum + (error === null && typeof count === "number" ? count : 0), 0);
   return removed;
 }

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { waitForReplicas } from "../redis.js";
 import type { CategorySlug, ChatId } from "../ids.js";
 import { keys as keyLayout, shardOf, type Keys } from "./keys.js";
 import { decodeChatRecord, encodeChatRecord, subscribedSlugs, type ChatRecord } from "./chat-record.js";
@@ -82,7 +83,12 @@ export class ChatStore {
         ],
         [String(id), encodedBefore, encodedAfter, adds.length, nextDue ?? ""],
       );
-      if (applied) return { before, after };
+      if (!applied) continue;
+      // On a cluster, a change of subscriptions reaches a replica before the reader is told (see waitForReplicas).
+      if (adds.length > 0 || removes.length > 0) {
+        await waitForReplicas(this.redis, [hashKey, ...adds.map((slug) => this.keys.subscriberShards(slug))]);
+      }
+      return { before, after };
     }
     throw new Error(`chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
   }

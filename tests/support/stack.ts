@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { startBulletin, type Bulletin } from "../../src/app/app.js";
 import type { Tuning } from "../../src/app/roles/index.js";
-import { loadConfig, type Role } from "../../src/config/env.js";
+import { loadConfig, parseRedisNode, type RedisNode, type Role } from "../../src/config/env.js";
 import { createLogger } from "../../src/log.js";
+import { connectCluster, scanKeys } from "../../src/redis.js";
 import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 
 export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -14,6 +15,26 @@ export const CATEGORIES_FILE = fileURLToPath(new URL("../fixtures/categories.jso
 /** A key prefix of its own for every test, so tests never see each other's data. */
 export function uniquePrefix(name: string): string {
   return `test-${name}-${randomBytes(4).toString("hex")}`;
+}
+
+/** The nodes of REDIS_CLUSTER_NODES-style text (tests give well-formed lists). */
+export function clusterNodesOf(seeds: string): RedisNode[] {
+  return seeds.split(",").map((entry) => {
+    const node = parseRedisNode(entry);
+    if (typeof node === "string") throw new Error(node);
+    return node;
+  });
+}
+
+/** Deletes every key under `prefix` on every master of a cluster (BullMQ's `{prefix}` too). */
+export async function dropClusterPrefix(prefix: string, seeds: string): Promise<void> {
+  const redis = connectCluster(clusterNodesOf(seeds));
+  try {
+    const found = [...(await scanKeys(redis, `${prefix}:*`)), ...(await scanKeys(redis, `{${prefix}}:*`))];
+    await Promise.all(found.map((key) => redis.unlink(key)));
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** Deletes every key under `prefix` (BullMQ's and Bulletin's). */
@@ -61,6 +82,8 @@ export interface StackOptions {
   readonly env?: Record<string, string>;
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
+  /** REDIS_CLUSTER_NODES of a cluster to run on (tests/support/cluster.ts) instead of REDIS_URL. */
+  readonly clusterSeeds?: string;
 }
 
 /**
@@ -81,7 +104,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
-    REDIS_URL,
+    ...(options.clusterSeeds ? { REDIS_CLUSTER_NODES: options.clusterSeeds } : { REDIS_URL }),
     KEY_PREFIX: prefix,
     HTTP_PORT: "0",
     INGEST_TOKEN,
@@ -110,7 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       await bulletin.stop();
       await telegram.close();
-      await dropPrefix(prefix);
+      await (options.clusterSeeds ? dropClusterPrefix(prefix, options.clusterSeeds) : dropPrefix(prefix));
     },
   };
 }

@@ -35,7 +35,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const subscriptions = new SubscriptionService(runtime.store, runtime.categories);
   const channels = new ChannelService(runtime.store, runtime.redis, runtime.keys, runtime.categories);
   const { config } = runtime;
-  const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues) : undefined;
+  const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, runtime.queuePrefix, runtime.queues) : undefined;
   const operators =
     config.adminUserIds && operatorQueues
       ? new OperatorService({

@@ -15,8 +15,10 @@ export const DEFAULT_CONCURRENCY = 8;
 export interface FeedsDeps {
   /** BullMQ's connection (options or an ioredis instance). */
   readonly connection: ConnectionOptions;
-  /** KEY_PREFIX: of the feeds queue and of the feeds' keys. */
+  /** KEY_PREFIX: of the feeds' keys (and of the feeds queue unless queuePrefix says otherwise). */
   readonly prefix: string;
+  /** BullMQ's prefix on a Redis Cluster (`{KEY_PREFIX}`); default: prefix. */
+  readonly queuePrefix?: string;
   /** For the role's own commands (locks, health, seen items). */
   readonly redis: Redis;
   readonly categories: Categories;
@@ -42,7 +44,8 @@ export interface FeedsRole {
 export async function startFeeds(deps: FeedsDeps): Promise<FeedsRole> {
   const logger = deps.logger.child({ component: "feeds" });
   const feeds = plannedFeeds(deps.categories, deps.feedInterval);
-  const queue = openFeedsQueue(deps.connection, deps.prefix);
+  const queuePrefix = deps.queuePrefix ?? deps.prefix;
+  const queue = openFeedsQueue(deps.connection, queuePrefix);
   queue.on("error", (error) => logger.error({ err: error }, "feeds queue error"));
   const poller = new FeedPoller({
     redis: deps.redis,
@@ -80,7 +83,7 @@ export async function startFeeds(deps: FeedsDeps): Promise<FeedsRole> {
         }
         return poller.poll(indexed.feed);
       },
-      { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
+      { connection: deps.connection, prefix: queuePrefix, concurrency: deps.concurrency ?? DEFAULT_CONCURRENCY },
     );
     worker.on("error", (error) => logger.error({ err: error }, "feeds worker error"));
     worker.on("failed", (job, error) => logger.error({ job: job?.id, err: error }, "feed job failed"));
@@ -108,6 +111,7 @@ export async function startFeedsRole(runtime: Runtime): Promise<RunningRole> {
   const feeds = await startFeeds({
     connection: runtime.connect(),
     prefix: config.keyPrefix,
+    queuePrefix: runtime.queuePrefix,
     redis: runtime.redis,
     categories: runtime.categories,
     ingestor: runtime.ingestor,

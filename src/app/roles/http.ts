@@ -29,7 +29,7 @@ function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
 export async function startHttp(runtime: Runtime, tuning: Tuning, sandbox?: Sandbox): Promise<RunningRole> {
   const { config } = runtime;
   const access = metricsAccess(config.metricsToken, isLoopbackHost(config.http.host));
-  const queues = openOperatorQueues(runtime.redis, config.keyPrefix, runtime.queues);
+  const queues = openOperatorQueues(runtime.redis, runtime.queuePrefix, runtime.queues);
   const app = buildHttpServer({
     ingestor: runtime.ingestor,
     ingestToken: config.ingestToken,

@@ -66,7 +66,7 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
   });
   let stopping = false;
   const workerOptions = {
-    prefix: config.keyPrefix,
+    prefix: runtime.queuePrefix,
     lockDuration: tuning.lockDurationMs ?? 30_000,
     stalledInterval: tuning.stalledIntervalMs ?? 30_000,
   };

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { Ingestor, type IngestOutcome } from "../../ingest/ingest.js";
 import { openQueues } from "../../queues.js";
 import { DEFAULT_INLINE_WINDOW_DAYS, SearchIndex } from "../../sharing/search-index.js";
-import { EXIT, UsageError, categoriesOf, guarded, keysOf, type ExitCode, type OperatorCli } from "../context.js";
+import { EXIT, UsageError, categoriesOf, guarded, keysOf, type ExitCode, type OperatorCli, queuePrefixOfCli } from "../context.js";
 
 export const PUBLISH_USAGE = `Usage: publish (--url <url> --title <text> --category <slug> [--category <slug>…] [--summary <text>]
                  [--id <id>] [--image-url <url>] [--published-at <ISO date>] [--language <code>] [--priority breaking])
@@ -114,7 +114,7 @@ export async function runPublishCommand(args: readonly string[], cli: OperatorCl
     }
 
     const categories = categoriesOf(cli);
-    const queues = openQueues(cli.redis, cli.prefix);
+    const queues = openQueues(cli.redis, queuePrefixOfCli(cli));
     try {
       const keys = keysOf(cli);
       const index = new SearchIndex(cli.redis, keys, cli.inlineWindowDays ?? DEFAULT_INLINE_WINDOW_DAYS);

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { BULLETIN_QUEUE_NAMES, isBulletinQueueName, openOperatorQueues, type BulletinQueueName } from "../../queues.js";
 import { JOB_STATES, readQueueDepths } from "../../ops/stats.js";
-import { EXIT, UsageError, formatCount, guarded, table, type ExitCode, type OperatorCli } from "../context.js";
+import { EXIT, UsageError, formatCount, guarded, table, type ExitCode, type OperatorCli, queuePrefixOfCli } from "../context.js";
 
 export const QUEUES_USAGE = `Usage: queues <command> [queue…] [--json]   (queues: ${BULLETIN_QUEUE_NAMES.join(", ")}; none named: all)
   queues list                       each queue's jobs by state, and whether it is paused
@@ -62,7 +62,7 @@ export async function runQueuesCommand(args: readonly string[], cli: OperatorCli
     const graceSeconds = nonNegativeInteger(values.grace, "grace", 0);
     const limit = nonNegativeInteger(values.limit, "limit", 0);
 
-    const queues = openOperatorQueues(cli.redis, cli.prefix);
+    const queues = openOperatorQueues(cli.redis, queuePrefixOfCli(cli));
     try {
       const results: Record<string, unknown>[] = [];
       for (const name of names) {

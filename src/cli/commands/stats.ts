@@ -17,7 +17,18 @@ import {
   type FeedsSummary,
   type QueueDepth,
 } from "../../ops/stats.js";
-import { EXIT, categoriesOf, formatCount, guarded, keysOf, storeOf, table, type ExitCode, type OperatorCli } from "../context.js";
+import {
+  EXIT,
+  categoriesOf,
+  formatCount,
+  guarded,
+  keysOf,
+  storeOf,
+  table,
+  type ExitCode,
+  type OperatorCli,
+  queuePrefixOfCli,
+} from "../context.js";
 
 export const STATS_USAGE = `Usage: stats [--json] [--no-chats]
   Subscribers per category, chats by kind, queue depths, delivery and ingest counters, feed health.
@@ -37,7 +48,7 @@ export interface Stats {
 export async function collectStats(cli: OperatorCli, options: { readonly chats: boolean }): Promise<Stats> {
   const categories = categoriesOf(cli);
   const store = storeOf(cli);
-  const queues = openOperatorQueues(cli.redis, cli.prefix);
+  const queues = openOperatorQueues(cli.redis, queuePrefixOfCli(cli));
   try {
     const now = (cli.now ?? Date.now)();
     const [subscribers, chats, depths, counters, feeds, sentLastMinute] = await Promise.all([
