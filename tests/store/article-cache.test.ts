@@ -3,23 +3,12 @@
  * a shape that is not an article) is passed over like an expired one, never failing the readers'
  * other articles or the chunk that visits them.
  */
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ArticleCache } from "../../src/delivery/articles.js";
 import { articleId } from "../../src/ids.js";
-import { keys as keyLayout } from "../../src/store/keys.js";
-import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
+import { redisOfItsOwn } from "../support/redis.js";
 
-let redis: Redis;
-const prefix = uniquePrefix("article-cache");
-const keys = keyLayout(prefix);
-beforeAll(() => {
-  redis = new Redis(REDIS_URL);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropPrefix(prefix);
-});
+const { redis, keys } = redisOfItsOwn("article-cache");
 
 describe("reading articles for delivery", () => {
   it("passes over an article stored broken and reads the others", async () => {

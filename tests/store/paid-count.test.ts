@@ -3,23 +3,12 @@
  * together, Redis's clock) are free and the rest are counted as paid.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keys as keyLayout } from "../../src/store/keys.js";
+import { describe, expect, it } from "vitest";
 import { countPaid } from "../../src/store/scripts/count-paid.js";
 import { FREE_SEND_RATE } from "../../src/telegram/limits.js";
-import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
+import { redisOfItsOwn } from "../support/redis.js";
 
-let redis: Redis;
-const prefix = uniquePrefix("paid-count");
-const keys = keyLayout(prefix);
-beforeAll(() => {
-  redis = new Redis(REDIS_URL);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropPrefix(prefix);
-});
+const { redis, keys } = redisOfItsOwn("paid-count");
 
 /** Redis's clock, ms within the current second. */
 async function msIntoSecond(): Promise<number> {

@@ -3,22 +3,11 @@
  * were refused within the window, which tells one chat's flood limit from the bot's global one.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { keys as keyLayout } from "../../src/store/keys.js";
+import { describe, expect, it } from "vitest";
 import { noteRateLimit } from "../../src/store/scripts/note-rate-limit.js";
-import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
+import { redisOfItsOwn } from "../support/redis.js";
 
-let redis: Redis;
-const prefix = uniquePrefix("rate-limits");
-const keys = keyLayout(prefix);
-beforeAll(() => {
-  redis = new Redis(REDIS_URL);
-});
-afterAll(async () => {
-  redis.disconnect();
-  await dropPrefix(prefix);
-});
+const { redis, keys } = redisOfItsOwn("rate-limits");
 
 const note = (chat: number, windowMs: number) => noteRateLimit.run(redis, [keys.budget.recentRateLimits], [String(chat), windowMs]);
 
