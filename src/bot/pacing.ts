@@ -4,7 +4,9 @@ import type { Redis } from "ioredis";
 import type { SendBudget } from "../delivery/budget.js";
 import type { PacingOptions } from "../delivery/deliverer.js";
 import { chatId } from "../ids.js";
+import { FLOOD_RULE, floodScope } from "../delivery/flood.js";
 import type { Keys } from "../store/keys.js";
+import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 
 /** The methods Telegram counts against its limits (the fake Bot API counts the same). */
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto"]);
@@ -28,11 +30,13 @@ export interface ReplyPacingDeps {
  *   and no article follows it within the interval;
  * - the send budget shared with delivery, in the replies lane (delivery/budget.ts): a reply takes
  *   the next free slot ahead of the broadcast, and both together stay within SEND_RATE.
- * A 429 pauses every sender, as delivery's does. Installed below auto-retry, so each retry waits
- * its turn again.
+ * A 429 is scoped as delivery's are (delivery/flood.ts): the chat's own flood limit (a group's 20 a
+ * minute) holds that chat's pace key for its retry_after, so only that chat waits; several chats
+ * refused at once pause every sender. Installed below auto-retry, so each retry waits its turn again.
  */
 export function paceReplies({ redis, keys, budget, pacing, paidBroadcast }: ReplyPacingDeps): Transformer {
   return async (prev, method, payload, signal) => {
+    let holdMs = 0;
     const target = (payload as { chat_id?: unknown }).chat_id;
     if (!SENDING_METHODS.has(method) || typeof target !== "number") return prev(method, payload, signal);
     const key = keys.pace(chatId(target));
@@ -42,11 +46,17 @@ export function paceReplies({ redis, keys, budget, pacing, paidBroadcast }: Repl
       await budget.take();
       const result = await prev(method, paidBroadcast ? { ...payload, allow_paid_broadcast: true } : payload, signal);
       if (result.ok) await budget.sent();
-      else if (result.error_code === 429) await budget.pause(result.parameters?.retry_after ?? 1);
+      else if (result.error_code === 429) {
+        const retryAfter = result.parameters?.retry_after ?? 1;
+        const refused = await noteRateLimit.run(redis, [keys.budget.recentRateLimits], [String(target), FLOOD_RULE.windowMs]);
+        if (floodScope(chatId(target), refused) === "global") await budget.pause(retryAfter);
+        else holdMs = retryAfter * 1000;
+      }
       return result;
     } finally {
-      // Even a send that failed may have reached the chat: it keeps its pace either way.
-      await redis.pexpire(key, paceMs);
+      // Even a send that failed may have reached the chat: it keeps its pace either way (and a chat
+      // over its own flood limit keeps it until Telegram takes its messages again).
+      await redis.pexpire(key, Math.max(paceMs, holdMs));
     }
   };
 }

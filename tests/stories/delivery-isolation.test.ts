@@ -99,6 +99,40 @@ describe("a group over its own flood limit", () => {
   });
 });
 
+describe("a group over its own flood limit with the bot's replies", () => {
+  it("waits alone: the bot's second answer in the group waits for the group, readers' articles do not", async () => {
+    stack = await startStack({ name: "group-reply-flood", telegram: { limits: { groupChat: { count: 1, windowMs: 4000 } } } });
+    const s = stack;
+    const GROUP = -4_100_001;
+    s.telegram.addChat({ id: GROUP, type: "group", title: "Chatty" });
+    const member = s.telegram.addUser({ id: 7_300_001, first_name: "Member" });
+    s.telegram.setMember(GROUP, member.id, "member");
+    const readers = await chats(s, "world", SHARDS * 5 + 9000, 30);
+    // Two questions in the group within its limit's window: the second answer is refused (429).
+    s.telegram.userSendsInChat(member, GROUP, "/mysubs");
+    await s.telegram.waitForMessages(GROUP, 1);
+    s.telegram.userSendsInChat(member, GROUP, "/mysubs");
+    await s.telegram.waitFor(() => s.telegram.calls("sendMessage").some((c) => c.status === 429), { message: "the group's 429" });
+    const refusedAt = s.telegram.calls("sendMessage").find((c) => c.status === 429)!.at;
+    await s.publish(article(["world"], { title: "Everyone's news" }));
+    await s.telegram.waitFor(() => readers.every((id) => s.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 15_000,
+      message: "every reader",
+    });
+    // No reader waited for the group's retry_after (about 4 s).
+    const lastReader = Math.max(...readers.map((id) => s.telegram.messagesTo(id)[0]!.sentAt));
+    expect(lastReader).toBeLessThan(refusedAt + 2500);
+    // The group still gets its second answer, once its limit allows.
+    await s.telegram.waitForMessages(GROUP, 2, 15_000);
+    expect(
+      s.telegram
+        .calls("sendMessage")
+        .filter((c) => c.status === 429)
+        .every((c) => c.params.chat_id === GROUP),
+    ).toBe(true);
+  });
+});
+
 describe("a slow answer from Telegram", () => {
   it("keeps the chat claimed until it comes: the next article follows, the first is never sent twice", async () => {
     // Claims last 1.5 s here; Telegram takes 2.5 s to answer each send (the message is there at once).
