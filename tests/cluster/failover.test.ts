@@ -7,6 +7,7 @@ import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { clusterUnavailable, startCluster, type TestCluster } from "../support/cluster.js";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropClusterPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
+import { readerRecord } from "../support/records.js";
 
 const unavailable = clusterUnavailable();
 if (unavailable) console.warn(`Redis Cluster crash and failover stories skipped: ${unavailable}`);
@@ -49,14 +50,7 @@ async function world(name: string, latencyMs: number) {
   await runtime.store.importChats(
     ids.map((id) => ({
       id,
-      record: {
-        kind: "private",
-        language: "en",
-        active: true,
-        subscriptions: [{ slug: categorySlug("world"), since: 0 }],
-        cursor: 0,
-        sentAhead: [],
-      },
+      record: readerRecord(),
     })),
   );
   const publish = async (title: string) => {

@@ -5,11 +5,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
-import { categorySlug, chatId } from "../../src/ids.js";
+import { chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
+import { readerRecord } from "../support/records.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -34,14 +35,7 @@ describe("SIGTERM while Telegram does not answer", () => {
     await runtime.store.importChats(
       ids.map((id) => ({
         id,
-        record: {
-          kind: "private",
-          language: "en",
-          active: true,
-          subscriptions: [{ slug: categorySlug("world"), since: 0 }],
-          cursor: 0,
-          sentAhead: [],
-        },
+        record: readerRecord(),
       })),
     );
     const tuning = { lockDurationMs: 2000, stalledIntervalMs: 1000, shutdownDeadlineMs: 1500 };

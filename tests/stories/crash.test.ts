@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
-import { categorySlug, chatId } from "../../src/ids.js";
+import { chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
+import { readerRecord } from "../support/records.js";
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -30,14 +31,7 @@ async function world(name: string, latencyMs: number) {
     await runtime.store.importChats(
       ids.map((id) => ({
         id,
-        record: {
-          kind: "private",
-          language: "en",
-          active: true,
-          subscriptions: [{ slug: categorySlug("world"), since: 0 }],
-          cursor: 0,
-          sentAhead: [],
-        },
+        record: readerRecord(),
       })),
     );
     return ids;

@@ -1,11 +1,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { FLOOD_LIMIT } from "../../src/bot/flood.js";
 import { DEFAULT_PACING } from "../../src/delivery/deliverer.js";
-import { categorySlug, chatId } from "../../src/ids.js";
-import { ChatStore } from "../../src/store/chats.js";
-import { FAST_TUNING, REDIS_URL, startStack, article, type Stack } from "../support/stack.js";
+import { chatId } from "../../src/ids.js";
+import { FAST_TUNING, startStack, article, type Stack } from "../support/stack.js";
+import { readerRecord } from "../support/records.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -88,24 +87,12 @@ describe("replies during a broadcast", () => {
     });
     const { telegram } = stack;
     const readers = Array.from({ length: READERS }, (_, i) => chatId(4000 + i));
-    const redis = new Redis(REDIS_URL);
-    try {
-      await new ChatStore(redis, stack.prefix).importChats(
-        readers.map((id) => ({
-          id,
-          record: {
-            kind: "private" as const,
-            language: "en",
-            active: true,
-            subscriptions: [{ slug: categorySlug("world"), since: 0 }],
-            cursor: 0,
-            sentAhead: [],
-          },
-        })),
-      );
-    } finally {
-      redis.disconnect();
-    }
+    await stack.bulletin.runtime.store.importChats(
+      readers.map((id) => ({
+        id,
+        record: readerRecord(),
+      })),
+    );
     const askers = [4001, 4050, 4100, 4200].map((id) => telegram.addUser({ id, first_name: `Reader ${id}`, language_code: "en" }));
     expect((await stack.publish(article(["world"], { title: "Broadcast" }))).status).toBe(202);
     await telegram.waitFor(() => telegram.accepted >= 30, { message: "the broadcast to be under way" });
@@ -150,24 +137,12 @@ describe("replies during a broadcast", () => {
       env: { SEND_RATE: "100", PAID_BROADCAST: "true" },
     });
     const { telegram } = stack;
-    const redis = new Redis(REDIS_URL);
-    try {
-      await new ChatStore(redis, stack.prefix).importChats(
-        Array.from({ length: READERS }, (_, i) => ({
-          id: chatId(5000 + i),
-          record: {
-            kind: "private" as const,
-            language: "en",
-            active: true,
-            subscriptions: [{ slug: categorySlug("world"), since: 0 }],
-            cursor: 0,
-            sentAhead: [],
-          },
-        })),
-      );
-    } finally {
-      redis.disconnect();
-    }
+    await stack.bulletin.runtime.store.importChats(
+      Array.from({ length: READERS }, (_, i) => ({
+        id: chatId(5000 + i),
+        record: readerRecord(),
+      })),
+    );
     const asker = telegram.addUser({ id: 5999, first_name: "Nima", language_code: "en" });
     expect((await stack.publish(article(["world"], { title: "Paid" }))).status).toBe(202);
     await telegram.waitFor(() => telegram.accepted >= 60, { message: "the broadcast to be under way" });
