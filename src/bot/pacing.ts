@@ -4,9 +4,7 @@ import type { Redis } from "ioredis";
 import type { SendBudget } from "../delivery/budget.js";
 import type { PacingOptions } from "../delivery/deliverer.js";
 import { chatId } from "../ids.js";
-import { FLOOD_RULE, floodScope } from "../delivery/flood.js";
 import type { Keys } from "../store/keys.js";
-import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 
 /** The methods Telegram counts against its limits (the fake Bot API counts the same). */
 const SENDING_METHODS = new Set(["sendMessage", "sendPhoto"]);
@@ -48,9 +46,7 @@ export function paceReplies({ redis, keys, budget, pacing, paidBroadcast }: Repl
       if (result.ok) await budget.sent();
       else if (result.error_code === 429) {
         const retryAfter = result.parameters?.retry_after ?? 1;
-        const refused = await noteRateLimit.run(redis, [keys.budget.recentRateLimits], [String(target), FLOOD_RULE.windowMs]);
-        if (floodScope(chatId(target), refused) === "global") await budget.pause(retryAfter);
-        else holdMs = retryAfter * 1000;
+        if ((await budget.rateLimited(chatId(target), retryAfter)) === "chat") holdMs = retryAfter * 1000;
       }
       return result;
     } finally {

@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Redis } from "ioredis";
 import type { Logger } from "../log.js";
+import type { ChatId } from "../ids.js";
 import type { Keys } from "../store/keys.js";
 import { countPaid } from "../store/scripts/count-paid.js";
 import { grantSlots } from "../store/scripts/grant-slots.js";
+import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
+import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
 
 export interface BudgetOptions {
   /** Messages per second, all processes together. */
@@ -169,6 +172,17 @@ export class SendBudget {
       return;
     }
     this.slots.push(...grant.delaysUs.map((delayUs) => now + delayUs / 1000));
+  }
+
+  /**
+   * Telegram said 429 for `chat`: noted where every process sees it, and scoped (flood.ts). A global
+   * one pauses every sender here; a chat's own is the caller's to wait out for that chat alone.
+   */
+  async rateLimited(chat: ChatId, seconds: number): Promise<FloodScope> {
+    const refused = await noteRateLimit.run(this.redis, [this.keys.budget.recentRateLimits], [String(chat), FLOOD_RULE.windowMs]);
+    const scope = floodScope(chat, refused);
+    if (scope === "global") await this.pause(seconds);
+    return scope;
   }
 
   /** Telegram said 429: every process waits `seconds` before its next send. */

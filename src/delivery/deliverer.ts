@@ -9,7 +9,6 @@ import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
 import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
-import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 import { classifySendError, type SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
@@ -18,7 +17,6 @@ import { ChatClaims } from "./claims.js";
 import { DeliveryTimes } from "./delivery-times.js";
 import { HeldReaders } from "./held.js";
 import { applyDelivered } from "./plan.js";
-import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
 import { SEND_LEASE_MS } from "./lease.js";
 import type { AdaptivePool } from "./pool.js";
 import { renderContext, renderVisit, type RenderContext } from "./render.js";
@@ -247,7 +245,7 @@ export class Deliverer {
       switch (failure.kind) {
         case "rate-limited":
           this.deps.stats.count("rate_limited");
-          if ((await this.floodScope(visit.chat)) === "chat") {
+          if ((await this.deps.budget.rateLimited(visit.chat, failure.retryAfterSeconds)) === "chat") {
             // The chat's own flood limit (a group's 20 a minute): it alone waits, without holding a send.
             this.logger.info(
               { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
@@ -259,7 +257,6 @@ export class Deliverer {
             { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
             "Telegram asked the bot to slow down (429s for several chats); every sender pauses",
           );
-          await this.deps.budget.pause(failure.retryAfterSeconds);
           if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, failure.retryAfterSeconds * 1000);
           await this.claims.extend(visit, failure.retryAfterSeconds * 1000);
           continue;
@@ -315,12 +312,6 @@ export class Deliverer {
   private async skipTo(chat: ChatId, seq: number): Promise<void> {
     await this.deps.store.update(chat, (current) => current && applyDelivered(current, [seq], false));
     await this.deferVisit(chat, 0);
-  }
-
-  /** Notes the chat's 429 where every process sees it, and tells whether it is the chat's alone or global. */
-  private async floodScope(chat: ChatId): Promise<FloodScope> {
-    const refused = await noteRateLimit.run(this.deps.redis, [this.deps.keys.budget.recentRateLimits], [String(chat), FLOOD_RULE.windowMs]);
-    return floodScope(chat, refused);
   }
 
   /** Lets go of a chat for now and makes sure it is visited again: nothing is lost. */
