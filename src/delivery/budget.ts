@@ -15,8 +15,8 @@ export interface BudgetOptions {
   /** Count messages sent above Telegram's free 30/s (paid broadcasts). */
   readonly countPaid?: boolean;
   /**
-   * "broadcast" (delivery, the default) or "replies" (the bot's answers to readers): replies may
-   * book slots further ahead than a broadcast ever does, so they get the next free slot at once.
+   * "broadcast" (delivery, the default) or "replies" (the bot's answers to readers): a reply gets
+   * the next free slot ahead of the broadcast when one is near, and otherwise goes at once on credit.
    */
   readonly lane?: BudgetLane;
 }
@@ -38,29 +38,42 @@ const FREE_RATE_HEADROOM = 0.97;
 const LATE_TOLERANCE_MS = 8;
 /**
  * How far ahead each lane may book slots. A reply may book past the broadcast's horizon, so that it
- * never competes with delivery for a slot; bounded, so that a flood of replies waits like anything else.
+ * never competes with delivery for a slot; past its own horizon it waits no longer but goes at once
+ * and owes its slot (grant-slots-2.lua), so a reader's answer waits at most this long for the budget.
  */
-export const LANE_AHEAD_MS: Readonly<Record<BudgetLane, number>> = { broadcast: 250, replies: 2000 };
+export const LANE_AHEAD_MS: Readonly<Record<BudgetLane, number>> = { broadcast: 250, replies: 1000 };
+/** Replies waiting together ask for their slots in one script call, at most this many. */
+const REPLIES_PER_GRANT = 100;
 const GRANT_RETRY_MS = 500;
+
+/** A send slot handed to a caller: its local time (ms), or a send that goes now and was booked as a debt. */
+interface Slot {
+  readonly at: number;
+  readonly owed: boolean;
+}
 
 /**
  * The send budget shared by every delivery process through Redis, as a GCRA (grant-slots-2.lua): each
  * grant is a time slot `interval` after the previous one, on Redis's clock, so processes on different
  * machines interleave without bursting. While a 429's retry_after runs, nobody gets a slot.
  *
- * Replies first: delivery books at most 250 ms ahead, a reply up to 2 s (LANE_AHEAD_MS). So a
+ * Replies first: delivery books at most 250 ms ahead, a reply up to 1 s (LANE_AHEAD_MS). So a
  * reply is granted the next free slot in one call (at most 250 ms plus the replies before it away),
- * and the broadcast, finding that slot taken, continues after it: both share one rate.
+ * and the broadcast, finding that slot taken, continues after it: both share one rate. When more
+ * readers write at once than the rate answers within 1 s (a burst of new readers), the replies past
+ * the horizon go at once and their slots are booked as a debt: delivery gives way until it is paid,
+ * and the replies keep only their chats' pace (bot/pacing.ts) and a 429's pause.
  */
 export class SendBudget {
   private readonly intervalUs: number;
   private readonly batch: number;
   private readonly aheadUs: number;
-  /** Local times (ms) of slots granted to this process, earliest first. */
-  private slots: number[] = [];
+  private readonly owes: boolean;
+  /** Slots granted to this process, earliest first. */
+  private slots: Slot[] = [];
   /** Whether a fetch of slots from Redis runs; set and cleared in the same ticks as `waiting` is checked. */
   private refilling = false;
-  private readonly waiting: ((slot: number) => void)[] = [];
+  private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly logger: Logger;
   /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
@@ -78,9 +91,11 @@ export class SendBudget {
     const headroom = options.rate <= FREE_SEND_RATE ? FREE_RATE_HEADROOM : HEADROOM;
     this.intervalUs = Math.max(1, Math.round(1_000_000 / (options.rate * headroom)));
     const lane = options.lane ?? "broadcast";
-    // A reply takes one slot: a slot kept for a later reply would be lost to everyone when it passes.
-    this.batch = lane === "replies" ? 1 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
+    // Replies ask for as many slots as there are replies waiting (serveWaiting): a slot kept for a
+    // later reply would be lost to everyone when it passes.
+    this.batch = lane === "replies" ? 0 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
     this.aheadUs = LANE_AHEAD_MS[lane] * 1000;
+    this.owes = lane === "replies";
   }
 
   /**
@@ -101,7 +116,7 @@ export class SendBudget {
 
   /**
    * Resolves at this caller's slot with the slot's time: send right after, and check `onTime` if
-   * anything was awaited in between.
+   * anything was awaited in between. A reply owing its slot resolves at once (paused or not late).
    */
   async take(): Promise<number> {
     for (;;) {
@@ -111,10 +126,11 @@ export class SendBudget {
         continue;
       }
       const slot = await this.nextSlot();
-      const wait = slot - Date.now();
+      if (slot.owed && Date.now() >= this.pausedUntil) return Date.now();
+      const wait = slot.at - Date.now();
       // Below a millisecond a timer would only add its own delay.
       if (wait >= 1) await sleep(wait);
-      if (this.onTime(slot)) return slot;
+      if (this.onTime(slot.at)) return slot.at;
     }
   }
 
@@ -129,7 +145,7 @@ export class SendBudget {
   }
 
   /** The next granted slot; callers queue in order while slots are fetched from Redis. */
-  private nextSlot(): Promise<number> {
+  private nextSlot(): Promise<Slot> {
     const slot = this.slots.shift();
     if (slot !== undefined) return Promise.resolve(slot);
     return new Promise((resolve) => {
@@ -161,17 +177,19 @@ export class SendBudget {
   }
 
   private async grant(): Promise<void> {
+    const wanted = this.batch > 0 ? this.batch : Math.min(REPLIES_PER_GRANT, this.waiting.length);
     const grant = await grantSlots.run(
       this.redis,
       [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil],
-      [this.batch, this.intervalUs, this.aheadUs],
+      [wanted, this.intervalUs, this.aheadUs, this.owes ? 1 : 0],
     );
     const now = Date.now();
     if (!grant.granted) {
       await sleep(Math.max(1, Math.ceil(grant.waitUs / 1000)));
       return;
     }
-    this.slots.push(...grant.delaysUs.map((delayUs) => now + delayUs / 1000));
+    this.slots.push(...grant.delaysUs.map((delayUs) => ({ at: now + delayUs / 1000, owed: false })));
+    for (let i = 0; i < grant.owed; i++) this.slots.push({ at: now, owed: true });
   }
 
   /**

@@ -29,7 +29,7 @@ const budgetKeys = [keys.budget.theoreticalArrival, keys.budget.pausedUntil] as 
 
 /** One call of grant-slots-2.lua as SendBudget makes it in `lane`. */
 const grant = (lane: BudgetLane, wanted: number): Promise<Grant> =>
-  grantSlots.run(redis, budgetKeys, [wanted, INTERVAL_US, LANE_AHEAD_MS[lane] * 1000]);
+  grantSlots.run(redis, budgetKeys, [wanted, INTERVAL_US, LANE_AHEAD_MS[lane] * 1000, lane === "replies" ? 1 : 0]);
 
 describe("the send budget's lanes", () => {
   it("a reply gets the next free slot at once while a broadcast holds its whole horizon, and the broadcast goes on after it", async () => {
@@ -54,13 +54,27 @@ describe("the send budget's lanes", () => {
     expect(second.delaysUs[0]! - reply.delaysUs[0]!).toBeGreaterThanOrEqual(INTERVAL_US - betweenUs);
   });
 
-  it("replies wait too once they have booked their own horizon, and while a 429's pause runs", async () => {
+  it("replies past their horizon go at once on credit, and the broadcast waits until the debt is paid", async () => {
     await redis.del(keys.budget.theoreticalArrival);
-    let granted = 0;
-    // Ends: once 2 s are booked, a reply is refused (more than 2 s' worth only as time goes by).
-    while ((await grant("replies", 1)).granted) granted++;
-    expect(granted).toBeGreaterThanOrEqual(Math.floor((LANE_AHEAD_MS.replies * 1000) / INTERVAL_US) + 1);
+    const inHorizon = Math.floor((LANE_AHEAD_MS.replies * 1000) / INTERVAL_US) + 1;
+    // 200 readers write at once: the first second's worth of replies get slots, the rest go now and owe theirs.
+    const burst = await grant("replies", 200);
+    if (!burst.granted) throw new Error("the burst got nothing");
+    expect(burst.delaysUs.length).toBeGreaterThanOrEqual(inHorizon - 1);
+    expect(burst.delaysUs.length).toBeLessThanOrEqual(inHorizon);
+    expect(burst.owed).toBe(200 - burst.delaysUs.length);
+    const more = await grant("replies", 1);
+    expect(more).toEqual({ granted: true, delaysUs: [], owed: 1 });
 
+    // The broadcast's next slot is after all 201 replies' slots: about 201 intervals from now.
+    const broadcast = await grant("broadcast", 10);
+    if (broadcast.granted) throw new Error("the broadcast got slots while the replies' debt runs");
+    expect(broadcast.waitUs).toBeGreaterThan(200 * INTERVAL_US - LANE_AHEAD_MS.broadcast * 1000 - 1_000_000);
+    // The debt outlives its payback: the budget's key lasts past the last slot booked.
+    expect(await redis.pttl(keys.budget.theoreticalArrival)).toBeGreaterThan((201 * INTERVAL_US) / 1000);
+  });
+
+  it("a 429's pause holds replies too", async () => {
     await redis.del(keys.budget.theoreticalArrival);
     await redis.set(keys.budget.pausedUntil, "1", "PX", 1000);
     expect((await grant("replies", 1)).granted).toBe(false);

@@ -129,6 +129,53 @@ describe("replies during a broadcast", () => {
     expect(telegram.maxSendsInWindow(1000)).toBeLessThanOrEqual(30);
   });
 
+  it("a burst of new readers is answered at once while the broadcast gives way, and it finishes afterwards", async () => {
+    const READERS = 300;
+    const NEWCOMERS = 180;
+    stack = await startStack({
+      name: "replies-burst",
+      // Telegram's 30 a second holds bulk notifications, not answers to readers who just wrote: the
+      // fake cannot tell them apart, so it enforces each chat's second only.
+      telegram: { limits: { perSecond: null, privateChat: true } },
+      env: { SEND_RATE: "30" },
+      tuning: { pacing: { ...DEFAULT_PACING, leaseMs: 5000, retryDelayMs: 300 } },
+    });
+    const { telegram } = stack;
+    await stack.bulletin.runtime.store.importChats(
+      Array.from({ length: READERS }, (_, i) => ({ id: chatId(6000 + i), record: readerRecord() })),
+    );
+    const newcomers = Array.from({ length: NEWCOMERS }, (_, i) =>
+      telegram.addUser({ id: 6500 + i, first_name: `Newcomer ${i}`, language_code: "en" }),
+    );
+    expect((await stack.publish(article(["world"], { title: "Breaking" }))).status).toBe(202);
+    await telegram.waitFor(() => telegram.accepted >= 30, { message: "the broadcast to be under way" });
+
+    const tappedAt = Date.now();
+    for (const reader of newcomers) telegram.userSends(reader, "/start world");
+    await telegram.waitFor(() => newcomers.every((r) => telegram.messagesTo(r.id).length > 0), {
+      message: "every newcomer answered",
+      timeoutMs: 20_000,
+    });
+    const answers = newcomers.map((r) => telegram.messagesTo(r.id)[0]!);
+    expect(answers.every((m) => m.text === "✅ You now follow: World.")).toBe(true);
+    const answeredBy = Math.max(...answers.map((m) => m.sentAt));
+    // Within the budget (30 a second) these answers would take NEWCOMERS / 30 = 6 s: they went at once.
+    expect(answeredBy - tappedAt).toBeLessThan(3500);
+
+    const articleTimes = Array.from({ length: READERS }, (_, i) => telegram.messagesTo(6000 + i).find((m) => m.text?.includes("Breaking")))
+      .filter((m) => m !== undefined)
+      .map((m) => m.sentAt);
+    // The answers owe their slots: the broadcast gave way (what it had booked, a quarter of a second,
+    // went out) until they were paid, some 6 s later, instead of sending on at 30 a second beside them.
+    expect(articleTimes.filter((t) => t >= tappedAt && t < tappedAt + 4000).length).toBeLessThanOrEqual(20);
+    await telegram.waitFor(() => telegram.accepted >= READERS + NEWCOMERS, { message: "the broadcast to end", timeoutMs: 40_000 });
+    for (const reader of newcomers) {
+      const record = await stack.bulletin.runtime.store.get(chatId(reader.id));
+      expect(record?.subscriptions.map((s) => s.slug)).toEqual(["world"]);
+    }
+    expect(telegram.rejected429).toBe(0);
+  });
+
   it("during a paid broadcast above 30/s, go out as paid too and are not refused", async () => {
     const READERS = 300;
     stack = await startStack({

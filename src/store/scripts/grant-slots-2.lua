@@ -4,9 +4,12 @@
   interleave without bursting. While a 429's retry_after runs (the pause key), nobody gets a slot.
   Paid broadcasts are counted when sent (count-paid-2.lua), not here: a granted slot may go unused.
 
-  Replies first: delivery asks with a short horizon (ARGV[3], 250 ms), the bot's replies with a
-  longer one (2 s) and one slot at a time. However many slots delivery holds, a reply is granted the
-  next free one in this same call, and delivery's next grant starts after it: one rate for both.
+  Two lanes. Delivery asks with a short horizon (ARGV[3], 250 ms) and waits when the next slot is
+  further away. The bot's replies ask with a longer one (1 s) and may owe (ARGV[4] = 1): a reply
+  takes the next slot when it is within the horizon; past it, the reply goes at once all the same
+  and its slot is still booked, after every other, as a debt. Delivery's next slot comes after the
+  debt: it gives way until the replies' sends are paid back. Telegram's 30 a second is a limit on
+  bulk notifications, not on answers to readers who just wrote.
 
   Input:
     KEYS[1] theoretical arrival time, µs
@@ -15,10 +18,12 @@
     ARGV[1] slots wanted
     ARGV[2] interval between slots, µs
     ARGV[3] how far ahead slots may be granted, µs (the caller's lane: broadcast or replies)
+    ARGV[4] 1: a slot past the horizon is owed (the send goes now); 0: the caller waits for it
 
   Output:
-    {1, delay µs, delay µs, ...} - the granted slots, as delays from now
-    {0, wait µs}                 - none can be granted; ask again after the wait
+    {1, owed, delay µs, delay µs, ...} - the slots granted within the horizon, as delays from now,
+                                         and how many more sends go now on credit
+    {0, wait µs}                       - none can be granted; ask again after the wait
 ]]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -28,12 +33,18 @@ local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
 if tat < now then tat = now end
 local interval = tonumber(ARGV[2])
 local ahead = tonumber(ARGV[3])
-local granted = {1}
+local owes = ARGV[4] == '1'
+local granted = {1, 0}
 for i = 1, tonumber(ARGV[1]) do
-  if tat - now > ahead then break end
-  granted[#granted + 1] = tat - now
+  if tat - now > ahead then
+    if not owes then break end
+    granted[2] = granted[2] + 1
+  else
+    granted[#granted + 1] = tat - now
+  end
   tat = tat + interval
 end
-if #granted == 1 then return {0, tat - now - ahead} end
-redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', 60000)
+if #granted == 2 and granted[2] == 0 then return {0, tat - now - ahead} end
+-- Kept a minute past the last slot booked: a debt outlives its own payback.
+redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.floor((tat - now) / 1000) + 60000)
 return granted
