@@ -106,7 +106,7 @@ export async function createRuntime(
     queues,
     ingestor,
     botStatus: new BotStatus(),
-    webhook: new WebhookReceiver(redis, keys),
+    webhook: new WebhookReceiver(),
     connect,
     async close() {
       await queues.close();

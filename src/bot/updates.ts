@@ -2,10 +2,19 @@ import type { Redis } from "ioredis";
 import type { MiddlewareFn, Transformer } from "grammy";
 import type { Update } from "grammy/types";
 import type { Keys } from "../store/keys.js";
+import { claimUpdate, type UpdateClaim } from "../store/scripts/claim-update.js";
 import type { BotContext } from "./context.js";
 
 /** Telegram keeps an unconfirmed update for 24 hours: a mark need not outlive it. */
 const MARK_SECONDS = 24 * 60 * 60;
+
+/** A journal entry: the update, and when it was journaled (a webhook post's claim expires). */
+interface JournalEntry {
+  readonly at: number;
+  readonly update: Update;
+}
+
+const entryOf = (update: Update): string => JSON.stringify({ at: Date.now(), update } satisfies JournalEntry);
 
 /**
  * Each update handled once, none lost, across a crash of the bot process.
@@ -17,6 +26,10 @@ const MARK_SECONDS = 24 * 60 * 60;
  * (`onceEach`). A restarted bot first handles what the journal still holds (`leftovers`), and skips
  * an update marked handled (Telegram may send again what was not confirmed). Only the update being
  * handled at the moment of the crash can be answered twice.
+ *
+ * In webhook mode the journal is also the one guard against handling a post twice (`claim`): an
+ * update enters it only if it is neither handled nor in hand, and Telegram's repost of an update
+ * whose process died takes over its entry after the lease.
  */
 export class HandledUpdates {
   /** The ids of the updates `leftovers` handed back. */
@@ -34,7 +47,20 @@ export class HandledUpdates {
   /** Keeps `updates` until each is handled. */
   async journal(botId: number, updates: readonly Update[]): Promise<void> {
     if (updates.length === 0) return;
-    await this.redis.hset(this.keys.pendingUpdates(botId), ...updates.flatMap((u) => [String(u.update_id), JSON.stringify(u)]));
+    await this.redis.hset(this.keys.pendingUpdates(botId), ...updates.flatMap((u) => [String(u.update_id), entryOf(u)]));
+  }
+
+  /**
+   * A webhook post: journals the update unless it was handled ("done") or is journaled less than
+   * `leaseMs` ago and not finished ("held": in hand, here or in another process); "claimed": the
+   * caller handles it, and `finish` (onceEach) takes it out of the journal.
+   */
+  claim(botId: number, update: Update, leaseMs: number): Promise<UpdateClaim> {
+    return claimUpdate.run(
+      this.redis,
+      [this.keys.pendingUpdates(botId), this.keys.handledUpdate(botId, update.update_id)],
+      [update.update_id, entryOf(update), Date.now(), leaseMs],
+    );
   }
 
   /** The update is handled: out of the journal and marked, in one step. */
@@ -49,7 +75,7 @@ export class HandledUpdates {
   /** The journal's updates, oldest first: those a previous process received and did not finish. */
   async leftovers(botId: number): Promise<Update[]> {
     const entries = await this.redis.hvals(this.keys.pendingUpdates(botId));
-    const updates = entries.map((entry) => JSON.parse(entry) as Update).sort((a, b) => a.update_id - b.update_id);
+    const updates = entries.map((entry) => (JSON.parse(entry) as JournalEntry).update).sort((a, b) => a.update_id - b.update_id);
     for (const update of updates) this.replays.add(update.update_id);
     return updates;
   }

@@ -1,7 +1,6 @@
 import type { Update } from "grammy/types";
 import { z } from "zod";
-import type { Redis } from "../redis.js";
-import type { Keys } from "../store/keys.js";
+import type { UpdateClaim } from "../store/scripts/claim-update.js";
 
 /**
  * What a webhook body must be to count as an update: an object with an update_id and one update
@@ -30,70 +29,61 @@ export function parseUpdate(body: unknown): ParsedUpdate {
 /**
  * What became of a posted update: handled (answer 2xx), a replay of one handled before (2xx,
  * nothing done), still being handled by an earlier post or slower than the deadline (503: Telegram
- * posts it again later and then finds it done), or no bot attached in this process (503).
+ * posts it again later and then finds it done), no bot attached in this process (503), or its
+ * handling failed before it was marked handled (503: the repost takes it over after the lease).
  */
 export type Receipt = "handled" | "duplicate" | "busy" | "unavailable" | "failed";
 
 export interface WebhookTimings {
   /** An update's handling is answered by then, done or not (below Telegram's webhook timeout). */
   readonly handleTimeoutMs: number;
-  /** How long a process holds an update it handles: a crash mid-update frees it for Telegram's retry then. */
+  /** How long a journaled update counts as in hand: a crash mid-update frees it for Telegram's repost then. */
   readonly leaseMs: number;
-  /** How long a handled update id is remembered: replays within that time are ignored. */
-  readonly rememberMs: number;
 }
 
-export const WEBHOOK_TIMINGS: WebhookTimings = { handleTimeoutMs: 25_000, leaseMs: 5 * 60_000, rememberMs: 15 * 60_000 };
+export const WEBHOOK_TIMINGS: WebhookTimings = { handleTimeoutMs: 25_000, leaseMs: 5 * 60_000 };
 
-const HANDLING = "handling";
-const DONE = "done";
+/** The bot, as the webhook sees it: the update journal's claim (bot/updates.ts) and the handling. */
+export interface WebhookBot {
+  claim(update: Update, leaseMs: number): Promise<UpdateClaim>;
+  handle(update: Update): Promise<void>;
+}
 
 /**
  * The webhook's side of the bot in this process: the HTTP route hands it each update, the bot role
- * attaches its handler. Every update id is claimed in Redis first (SET NX), so a replayed or
- * retried post, on this process or another behind the same URL, is handled once.
+ * attaches itself. Every update enters the bot's update journal first (HandledUpdates.claim), the
+ * same journal long polling keeps: a replayed or retried post, on this process or another behind
+ * the same URL, finds it handled or in hand and is not handled again.
  */
 export class WebhookReceiver {
-  private handler: ((update: Update) => Promise<void>) | undefined;
+  private bot: WebhookBot | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
 
-  constructor(
-    private readonly redis: Redis,
-    private readonly keys: Keys,
-    private readonly timings: WebhookTimings = WEBHOOK_TIMINGS,
-  ) {}
+  constructor(private readonly timings: WebhookTimings = WEBHOOK_TIMINGS) {}
 
   /** Whether a bot takes updates in this process now. */
   get attached(): boolean {
-    return this.handler !== undefined;
+    return this.bot !== undefined;
   }
 
-  attach(handler: (update: Update) => Promise<void>): void {
-    this.handler = handler;
+  attach(bot: WebhookBot): void {
+    this.bot = bot;
   }
 
   /** No new updates (503: Telegram posts them again to another process or later); the ones in hand finish. */
   async detach(): Promise<void> {
-    this.handler = undefined;
+    this.bot = undefined;
     await Promise.allSettled([...this.inFlight]);
   }
 
   async receive(update: Update): Promise<Receipt> {
-    const handler = this.handler;
-    if (!handler) return "unavailable";
-    const key = this.keys.webhookUpdate(update.update_id);
-    const claimed = await this.redis.set(key, HANDLING, "PX", this.timings.leaseMs, "NX");
-    if (claimed === null) return (await this.redis.get(key)) === DONE ? "duplicate" : "busy";
-    const task = handler(update).then(
-      async () => {
-        await this.redis.set(key, DONE, "PX", this.timings.rememberMs);
-        return "handled" as const;
-      },
-      async () => {
-        // Not handled: Telegram's next post of it may try again.
-        await this.redis.del(key);
-        return "failed" as const;
-      },
+    const bot = this.bot;
+    if (!bot) return "unavailable";
+    const claim = await bot.claim(update, this.timings.leaseMs);
+    if (claim !== "claimed") return claim === "done" ? "duplicate" : "busy";
+    const task = bot.handle(update).then(
+      () => "handled" as const,
+      () => "failed" as const,
     );
     this.inFlight.add(task);
     void task.finally(() => this.inFlight.delete(task));

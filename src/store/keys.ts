@@ -62,12 +62,16 @@ export function keys(prefix: string) {
       recentRateLimits: `${prefix}:{budget}:recent429`,
     },
     /**
-     * STRING, expiring: the bot handled this update (bot/updates.ts), so a repeat after a crash is
-     * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
+     * STRING, expiring: the bot handled this update (bot/updates.ts), so a repeat (after a crash, a
+     * webhook post replayed or retried) is skipped. Update ids count per bot: a new token on the same
+     * prefix starts marks of its own. Under the journal's hash tag: both change in one step.
      */
-    handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
-    /** HASH update id → update (JSON): received from Telegram and not yet handled (bot/updates.ts). */
-    pendingUpdates: (botId: number) => `${prefix}:updates:${botId}:pending`,
+    handledUpdate: (botId: number, updateId: number) => `${prefix}:{updates:${botId}}:done:${updateId}`,
+    /**
+     * HASH update id → {"at": ms, "update": …} (JSON): received from Telegram and not yet handled
+     * (bot/updates.ts); in webhook mode also the claim that keeps a post from being handled twice.
+     */
+    pendingUpdates: (botId: number) => `${prefix}:{updates:${botId}}:pending`,
     /**
      * STRING counter with the flood window as its TTL: a user's commands and button presses in the
      * current window (bot/flood.ts).
@@ -79,11 +83,6 @@ export function keys(prefix: string) {
     timings: (name: string) => `${prefix}:timings:${name}`,
     /** HASH second → messages sent, one key per minute (kept 3 minutes): the recent send rate. */
     sendsInMinute: (unixMinute: number) => `${prefix}:sends:${unixMinute}`,
-    /**
-     * STRING "handling" (a lease) then "done", with a TTL: a webhook update by its update_id, so a
-     * replayed or retried post is handled once (src/bot/webhook.ts).
-     */
-    webhookUpdate: (updateId: number) => `${prefix}:webhook:update:${updateId}`,
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
     /**

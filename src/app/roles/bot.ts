@@ -100,7 +100,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60 }));
   await publishCommands(bot.api);
   const stopReceiving = config.webhook
-    ? await receiveByWebhook(bot, runtime, logger)
+    ? await receiveByWebhook(bot, runtime, logger, updates)
     : await receiveByPolling(bot, runtime, logger, updates);
   return {
     role: "bot",
@@ -152,13 +152,22 @@ async function receiveByPolling(
 }
 
 /**
- * Webhook mode: Telegram gets the URL and secret; the http role's route hands each update over.
- * The webhook stays set when this process stops: Telegram keeps the updates until it (or another
- * process behind the same URL) answers.
+ * Webhook mode: Telegram gets the URL and secret; the http role's route hands each update over,
+ * journaled first (bot/webhook.ts), so a replayed post is handled once. The webhook stays set when
+ * this process stops: Telegram keeps the updates until it (or another process behind the same URL)
+ * answers.
  */
-async function receiveByWebhook(bot: Bot<BotContext>, runtime: Runtime, logger: Logger): Promise<() => Promise<void>> {
+async function receiveByWebhook(
+  bot: Bot<BotContext>,
+  runtime: Runtime,
+  logger: Logger,
+  updates: HandledUpdates,
+): Promise<() => Promise<void>> {
   const webhook = runtime.config.webhook!;
-  runtime.webhook.attach((update) => bot.handleUpdate(update));
+  runtime.webhook.attach({
+    claim: (update, leaseMs) => updates.claim(bot.botInfo.id, update, leaseMs),
+    handle: (update) => bot.handleUpdate(update),
+  });
   await bot.api.setWebhook(webhook.url, {
     secret_token: webhook.secret,
     allowed_updates: ALLOWED_UPDATES,
