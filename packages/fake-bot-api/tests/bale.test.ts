@@ -129,6 +129,7 @@ describe("chats on Bale", () => {
     await expect(api.getChatMember(channel.id, reader.id)).resolves.toMatchObject({ status: "member" });
     const stranger = await apiError(api.getChatMember(channel.id, 44));
     expect([stranger.error_code, stranger.description]).toEqual([400, "Bad Request: user not found"]);
+    expect(() => tg.setMember(channel.id, reader, "restricted")).toThrow(/bale has no restricted members/);
     await expect(api.getChatAdministrators(channel.id)).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({ status: "creator" }), expect.objectContaining({ can_kick_user: false })]),
     );
