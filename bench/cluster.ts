@@ -2,7 +2,9 @@
  * `npm run bench -- cluster`: one delivery process fanning one article out to the same readers on
  * one Redis and on a Redis Cluster of 3 masters (each with a replica, tests/support/cluster.ts),
  * against a fake Bot API without latency or limits; and how the cluster's Redis CPU spread over its
- * masters.
+ * masters. The single Redis is a redis-server of the step's own, set up as each cluster node is
+ * (append-only file on): like is compared with like, and no other client of the shared Redis
+ * slows either run.
  */
 import { Redis } from "ioredis";
 import { createRuntime } from "../src/app/runtime.js";
@@ -12,7 +14,7 @@ import { createLogger } from "../src/log.js";
 import { connectCluster, connectRedis, type Redis as Client } from "../src/redis.js";
 import { ChatStore } from "../src/store/chats.js";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
-import { startCluster } from "../tests/support/cluster.js";
+import { startCluster, startStandalone } from "../tests/support/cluster.js";
 import { spawnBulletin } from "../tests/support/processes.js";
 import { clusterNodesOf, dropClusterPrefix, dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
@@ -86,15 +88,17 @@ async function fanOut(redisEnv: Record<string, string>, client: Client, ports: r
 }
 
 /** Results: single and cluster rates, their ratio, and each master's share of the cluster's Redis CPU. */
-export async function clusterStep(redisUrl: string, categoriesFile: string, log: (line: string) => void): Promise<Record<string, number>> {
+export async function clusterStep(categoriesFile: string, log: (line: string) => void): Promise<Record<string, number>> {
   log(
-    `cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters + 3 replicas`,
+    `cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters + 3 replicas, all with an append-only file`,
   );
+  const standalone = await startStandalone();
+  const redisUrl = `redis://127.0.0.1:${standalone.port}`;
   const single = connectRedis(redisUrl);
-  const url = new URL(redisUrl);
-  const singleRun = await fanOut({ REDIS_URL: redisUrl }, single, [Number(url.port || 6379)], categoriesFile).finally(() =>
-    single.disconnect(),
-  );
+  const singleRun = await fanOut({ REDIS_URL: redisUrl }, single, [standalone.port], categoriesFile).finally(() => {
+    single.disconnect();
+    standalone.stop();
+  });
   const cluster = await startCluster();
   try {
     const client = connectCluster(clusterNodesOf(cluster.seeds));

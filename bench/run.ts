@@ -868,7 +868,7 @@ async function burstStep(): Promise<void> {
 // process, and a garbage collection of the earlier steps' leftovers would bunch its arrival times.
 // 13. Redis Cluster (issue 17): the same fan-out on one Redis and on 3 masters.
 async function cluster(): Promise<void> {
-  Object.assign(results, await clusterStep(REDIS_URL, CATEGORIES_FILE, log));
+  Object.assign(results, await clusterStep(CATEGORIES_FILE, log));
 }
 
 const steps: Record<string, () => Promise<void>> = {

@@ -128,12 +128,23 @@ const NODE_LOST = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Connection is closed|ECONN
 const NODE_LOST_ATTEMPTS = 50;
 const NODE_LOST_DELAY_MS = 200;
 
-/** The hash slot a call's first key lives in (null: no key), as ioredis computes it. */
-function slotOf(cluster: Cluster, { name, args }: PipelineCall): number | null {
-  const scripts = (cluster as unknown as { scriptsSet: Record<string, { numberOfKeys: number | null } | undefined> }).scriptsSet;
-  const script = scripts[name];
+/** What a cluster's cross-slot pipelines look up on every call, worked out once per client. */
+interface ClusterCommands {
+  readonly builtins: ReadonlySet<string>;
+  /** The scripts defined on the client (defineCommand), by name: their number of keys, when fixed. */
+  readonly scripts: Record<string, { numberOfKeys: number | null } | undefined>;
+}
+
+/**
+ * The hash slot a call's first key lives in (null: no key), as ioredis computes it. A script call
+ * names its first key right after the number of keys: its slot is computed from it directly.
+ */
+function slotOf(commands: ClusterCommands, { name, args }: PipelineCall): number | null {
+  const script = commands.scripts[name];
   if (script === undefined) return new Command(name, [...args] as string[]).getSlot();
   const withCount = typeof script.numberOfKeys === "number" ? [script.numberOfKeys, ...args] : args;
+  const first = Number(withCount[0]) > 0 ? withCount[1] : undefined;
+  if (typeof first === "string") return new Command("get", [first]).getSlot();
   return new Command("evalsha", ["0", ...withCount] as string[]).getSlot();
 }
 
@@ -145,20 +156,20 @@ function slotOf(cluster: Cluster, { name, args }: PipelineCall): number | null {
  * order: a batch still costs one round trip per node. A pipeline was never atomic, so nothing
  * is lost by splitting it; scripts and MULTI, which are atomic, keep to one hash tag each.
  */
-function crossSlotPipeline(cluster: Cluster, single: () => ChainableCommander): ChainableCommander {
+function crossSlotPipeline(cluster: Cluster, commands: ClusterCommands, single: () => ChainableCommander): ChainableCommander {
   const calls: PipelineCall[] = [];
-  const builtins = new Set(cluster.getBuiltinCommands());
-  const scripts = (cluster as unknown as { scriptsSet: Record<string, unknown> }).scriptsSet;
   // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
-  const isCommand = (name: string) => builtins.has(name) || Object.hasOwn(scripts, name);
+  const isCommand = (name: string) => commands.builtins.has(name) || Object.hasOwn(commands.scripts, name);
   const results: PipelineResult[] = [];
   /** Sends `indexes`' calls, one ioredis pipeline per node group; those lost with a node go again (below). */
   const send = async (indexes: readonly number[], attempt: number): Promise<void> => {
     const groups = new Map<string, number[]>();
     for (const index of indexes) {
-      const slot = slotOf(cluster, calls[index]!);
+      const slot = slotOf(commands, calls[index]!);
       const group = slot === null ? "any" : (cluster.slots[slot]?.join(",") ?? "any");
-      groups.set(group, [...(groups.get(group) ?? []), index]);
+      const members = groups.get(group);
+      if (members) members.push(index);
+      else groups.set(group, [index]);
     }
     await Promise.all(
       [...groups.values()].map(async (group) => {
@@ -241,9 +252,13 @@ export function connectCluster(nodes: readonly RedisNode[], options: RedisOption
     clusterOptions,
   );
   const single = cluster.pipeline.bind(cluster);
+  const commands: ClusterCommands = {
+    builtins: new Set(cluster.getBuiltinCommands()),
+    scripts: (cluster as unknown as { scriptsSet: ClusterCommands["scripts"] }).scriptsSet,
+  };
   // Writable and configurable: BullMQ wraps the client in a Proxy that hands out its own pipeline.
   Object.defineProperty(cluster, "pipeline", {
-    value: () => crossSlotPipeline(cluster, () => single()),
+    value: () => crossSlotPipeline(cluster, commands, () => single()),
     writable: true,
     configurable: true,
   });

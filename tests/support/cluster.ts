@@ -70,6 +70,49 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
+/** A redis-server on `port`, its files in `dir`: append-only file on, no snapshots, noeviction, as Bulletin asks. */
+function spawnNode(port: number, dir: string, extra: readonly string[]): ChildProcess {
+  return spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--appendonly",
+      "yes",
+      "--save",
+      "",
+      "--maxmemory-policy",
+      "noeviction",
+      ...extra,
+    ],
+    { stdio: "ignore" },
+  );
+}
+
+/**
+ * One redis-server of its own, set up as each cluster node is (append-only file, noeviction) but
+ * without cluster mode: what a cluster is compared with (bench/cluster.ts).
+ */
+export async function startStandalone(): Promise<{ readonly port: number; stop(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "bulletin-standalone-"));
+  const [port] = await sparePorts(1);
+  const child = spawnNode(port!, dir, []);
+  const stop = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  for (let i = 0; i < 100; i++) {
+    if (await answers(port!)) return { port: port!, stop };
+    await sleep(50);
+  }
+  stop();
+  throw new Error(`redis-server on ${port} did not answer within 5 s`);
+}
+
 /**
  * A real Redis Cluster of redis-server processes on spare ports: `masters` masters, each with
  * one replica, append-only files in a temporary folder. A short node timeout (2 s) makes a
@@ -81,33 +124,17 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
   const nodes: ClusterNode[] = ports.map((port) => {
     const nodeDir = join(dir, String(port));
     mkdirSync(nodeDir);
-    const child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        nodeDir,
-        "--cluster-enabled",
-        "yes",
-        "--cluster-config-file",
-        "nodes.conf",
-        "--cluster-node-timeout",
-        "2000",
-        "--appendonly",
-        "yes",
-        "--save",
-        "",
-        "--maxmemory-policy",
-        "noeviction",
-        // Replicas sync at once instead of after Redis's default 5 s wait for more replicas.
-        "--repl-diskless-sync-delay",
-        "0",
-      ],
-      { stdio: "ignore" },
-    );
+    const child = spawnNode(port, nodeDir, [
+      "--cluster-enabled",
+      "yes",
+      "--cluster-config-file",
+      "nodes.conf",
+      "--cluster-node-timeout",
+      "2000",
+      // Replicas sync at once instead of after Redis's default 5 s wait for more replicas.
+      "--repl-diskless-sync-delay",
+      "0",
+    ]);
     return { port, child };
   });
   const stopAll = () => {
