@@ -158,9 +158,12 @@ describe("replies during a broadcast", () => {
     });
     const answers = newcomers.map((r) => telegram.messagesTo(r.id)[0]!);
     expect(answers.every((m) => m.text === "✅ You now follow: World.")).toBe(true);
-    const answeredBy = Math.max(...answers.map((m) => m.sentAt));
-    // Within the budget (30 a second) these answers would take NEWCOMERS / 30 = 6 s: they went at once.
-    expect(answeredBy - tappedAt).toBeLessThan(3500);
+    const answerTimes = answers.map((m) => m.sentAt).sort((a, b) => a - b);
+    // Within the budget (30 a second) these answers would take NEWCOMERS / 30 = 6 s, never more than
+    // 30 in a second: they went out as fast as the bot handled them.
+    expect(answerTimes.at(-1)! - tappedAt).toBeLessThan((NEWCOMERS / 30) * 1000);
+    const busiestSecond = Math.max(...answerTimes.map((t, i) => answerTimes.slice(i).filter((u) => u < t + 1000).length));
+    expect(busiestSecond).toBeGreaterThan(30);
 
     const articleTimes = Array.from({ length: READERS }, (_, i) => telegram.messagesTo(6000 + i).find((m) => m.text?.includes("Breaking")))
       .filter((m) => m !== undefined)
