@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeTelegram, SentMessage } from "@bulletin/fake-bot-api";
+import { parsePrometheus, valueOf } from "../ops/prometheus.js";
 import { article, startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
@@ -75,6 +76,28 @@ describe("a reader on Bale", () => {
     await sleep(500);
     expect(bale.messagesTo(reader.id)).toHaveLength(2);
     expect(s.telegram.calls("sendMessage")).toHaveLength(0);
+  });
+});
+
+describe("what Bale lacks", () => {
+  it("has no command menu: refused once per language at start, counted, logged, and the bot serves all the same", async () => {
+    const { s, bale } = await withBale("bale-degraded");
+    stack = s;
+    const reader = bale.addUser({ id: 4200, first_name: "Omid" });
+    bale.userSends(reader, "/language fa");
+    await bale.waitForMessages(reader.id, 1);
+    // At start (English, Persian) and for the reader's choice: each refusal counted, none fatal.
+    const scrape = await fetch(`${s.httpUrl}/metrics`);
+    const families = parsePrometheus(await scrape.text());
+    expect(valueOf(families, "bulletin_degradations_total", { platform: "bale", method: "setMyCommands" })).toBe(3);
+    expect(s.telegram.calls("setMyCommands").length).toBeGreaterThan(0);
+    // No inline mode on Bale: nothing asks Bale for it, and inline queries are Telegram's alone.
+    expect(bale.calls("answerInlineQuery")).toHaveLength(0);
+
+    const ready = (await (await fetch(`${s.httpUrl}/readyz`)).json()) as { status: string; checks: Record<string, unknown> };
+    expect(ready.status).toBe("ready");
+    expect(ready.checks.baleBot).toMatchObject({ ok: true, state: "connected", mode: "polling", running: true });
+    expect(ready.checks.bot).toMatchObject({ ok: true, state: "connected" });
   });
 });
 
