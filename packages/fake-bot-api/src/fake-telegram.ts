@@ -11,6 +11,8 @@
  * botMembershipChanged); reads, edits and sends are checked against the bot's membership and rights
  * the way the Bot API server checks them, with its error codes and descriptions.
  *
+ * `flavour: "bale"` makes it Bale's Bot API instead, with the differences flavours.ts lists.
+ *
  * `onEvent` tells a listener (the sandbox page) what the bot sent, edited, answered or had refused,
  * and which updates users caused; listening changes nothing in how the server answers.
  */

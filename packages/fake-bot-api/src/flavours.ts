@@ -29,7 +29,7 @@ export interface Flavour {
   readonly joinNotice: "my_chat_member" | "new_chat_members";
   /** getChatMember's statuses; another (left, kicked, restricted) answers `memberMissing`. */
   readonly memberStatuses: ReadonlySet<MemberStatus>;
-  /** getChatMember for a user with no shown status. */
+  /** getChatMember's refusal for a user whose status is not shown (Telegram shows every status). */
   readonly memberMissing: string;
   /** The administrator rights ChatMember carries: Telegram's, or Bale's own names. */
   readonly rightNames: "telegram" | "bale";

@@ -1,7 +1,8 @@
 /**
  * What users do, as updates for the bot: write to it in private, in groups and forum topics (also
  * as anonymous admins), post in channels, press its buttons, and add, promote, restrict or remove
- * the bot (my_chat_member). Each checks that Telegram would deliver it and throws otherwise.
+ * the bot (my_chat_member; on Bale only joining a group, as new_chat_members). Each checks that
+ * Telegram would deliver it and throws otherwise.
  */
 import type { Chat, ChatMember, Message, Update, User } from "grammy/types";
 import type { CallbackQueries } from "./callbacks.js";

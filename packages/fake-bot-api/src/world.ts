@@ -154,6 +154,11 @@ export class World {
   }
 
   putMember(state: ChatState, user: User, status: MemberStatus, rights: MemberRights): MemberEntry {
+    // Left and banned members stay possible everywhere (the bot's access depends on them); a
+    // restricted member only where getChatMember can show one.
+    if (status === "restricted" && !this.flavour.memberStatuses.has("restricted")) {
+      throw new Error(`FakeTelegram: ${this.flavour.name} has no restricted members`);
+    }
     const entry = newMemberEntry(user, status, rights);
     (state.members ??= new Map()).set(user.id, entry);
     return entry;

@@ -129,6 +129,7 @@ describe("chats on Bale", () => {
     await expect(api.getChatMember(channel.id, reader.id)).resolves.toMatchObject({ status: "member" });
     const stranger = await apiError(api.getChatMember(channel.id, 44));
     expect([stranger.error_code, stranger.description]).toEqual([400, "Bad Request: user not found"]);
+    expect(() => tg.setMember(channel.id, reader, "restricted")).toThrow(/bale has no restricted members/);
     await expect(api.getChatAdministrators(channel.id)).resolves.toEqual(
       expect.arrayContaining([expect.objectContaining({ status: "creator" }), expect.objectContaining({ can_kick_user: false })]),
     );
@@ -180,10 +181,14 @@ describe("methods Bale lacks", () => {
 describe("Bale's rate limit", () => {
   it("allows 20 sends a second by default, then answers 429 bot limit exceed with retry_after", async () => {
     expect(tg.currentLimits().perSecond).toBe(20);
-    const results = await Promise.allSettled(Array.from({ length: 21 }, (_, i) => api.sendMessage(100 + i, "news")));
+    // Twice the limit at once: on a loaded machine the sends may spread, so "the first 20 pass, some are refused".
+    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => api.sendMessage(100 + i, "news")));
     const refused = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
-    expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ error_code: 429, description: "bot limit exceed", parameters: { retry_after: 1 } });
+    expect(results.length - refused.length).toBeGreaterThanOrEqual(20);
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const error of refused) {
+      expect(error).toMatchObject({ error_code: 429, description: "bot limit exceed", parameters: { retry_after: 1 } });
+    }
   });
 
   it("answers 429 without retry_after when told to, as Bale sometimes does", async () => {
