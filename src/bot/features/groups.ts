@@ -43,8 +43,7 @@ const chatRef = (ctx: BotContext) => {
 };
 
 /** Bale has no forum topics (docs/bale.md): there a group is linked whole. */
-const topicOf = (ctx: BotContext) =>
-  ctx.platform === "telegram" && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+const topicOf = (ctx: BotContext) => (ctx.platform === "telegram" && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
 
 adminCommand("subscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;
