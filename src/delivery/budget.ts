@@ -19,6 +19,8 @@ export interface BudgetOptions {
    * the next free slot ahead of the broadcast when one is near, and otherwise goes at once on credit.
    */
   readonly lane?: BudgetLane;
+  /** Replies only: past their horizon they go at once and owe their slots (default), or wait for them. */
+  readonly onCredit?: boolean;
 }
 
 export type BudgetLane = "broadcast" | "replies";
@@ -95,7 +97,7 @@ export class SendBudget {
     // later reply would be lost to everyone when it passes.
     this.batch = lane === "replies" ? 0 : Math.min(50, Math.max(1, Math.round(options.rate / 20)));
     this.aheadUs = LANE_AHEAD_MS[lane] * 1000;
-    this.owes = lane === "replies";
+    this.owes = lane === "replies" && options.onCredit !== false;
   }
 
   /**

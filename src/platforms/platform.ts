@@ -15,11 +15,23 @@ export interface PlatformTraits {
   readonly tokenVariable: string;
   /** Forum topics (Telegram's supergroups); Bale has none: a group is one chat. */
   readonly topics: boolean;
+  /**
+   * The bot's answers to readers who wrote may go past the send budget and owe their slots
+   * (delivery/budget.ts): Telegram's ~30/s is a limit on bulk notifications (its Bots FAQ). Bale
+   * publishes no limit, so its answers wait for their slots like any send.
+   */
+  readonly answersOnCredit: boolean;
 }
 
 export const PLATFORM_TRAITS: Readonly<Record<Platform, PlatformTraits>> = {
-  telegram: { platform: "telegram", classifySendError, tokenVariable: "BOT_TOKEN", topics: true },
-  bale: { platform: "bale", classifySendError: classifyBaleSendError, tokenVariable: "BALE_BOT_TOKEN", topics: false },
+  telegram: { platform: "telegram", classifySendError, tokenVariable: "BOT_TOKEN", topics: true, answersOnCredit: true },
+  bale: {
+    platform: "bale",
+    classifySendError: classifyBaleSendError,
+    tokenVariable: "BALE_BOT_TOKEN",
+    topics: false,
+    answersOnCredit: false,
+  },
 };
 
 /** One platform's bot as delivery uses it. */
