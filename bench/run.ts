@@ -23,6 +23,7 @@ import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.
 import { BURST_TARGETS, burst } from "./burst.js";
 import { clusterStep } from "./cluster.js";
 import { ownRedis } from "./own-redis.js";
+import { LISTPACK_TARGETS, listpack } from "./listpack.js";
 import { SCALE10M_TARGETS, scale10m } from "./scale10m.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
@@ -841,6 +842,7 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["cluster_master2_cpu_share", "13. cluster: master 2's share of the masters' CPU", () => undefined, ""],
   ["cluster_master3_cpu_share", "13. cluster: master 3's share of the masters' CPU", () => undefined, ""],
   ...SCALE10M_TARGETS,
+  ...LISTPACK_TARGETS,
 ];
 
 // 10. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
@@ -876,7 +878,12 @@ const steps: Record<string, () => Promise<void>> = {
   inline,
   cluster,
 };
-const optional: Record<string, () => Promise<void>> = { scale10m: scale10mStep };
+// 15. What a shard costs as it fills (bench/listpack.ts): the figures behind the Redis settings scale10m runs with.
+async function listpackStep(): Promise<void> {
+  Object.assign(results, await listpack(log));
+}
+
+const optional: Record<string, () => Promise<void>> = { scale10m: scale10mStep, listpack: listpackStep };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {
