@@ -4,9 +4,10 @@ import type { ArticleId, CategorySlug, ChatId, UserId } from "../ids.js";
 /**
  * The Redis key layout, in one place.
  *
- * Chats are spread over SHARDS buckets so that a million readers cost a few dozen bytes each:
+ * Chats are spread over SHARDS buckets so that ten million readers cost a few dozen bytes each:
  * a bucket's hash of chat records and each category's bucket set stay small enough for Redis's
- * compact encodings (listpack ≤ 128 entries, intset ≤ 512 members) up to ~2 million chats.
+ * compact encodings (listpack, intset) up to 1,024 chats a shard with the settings Bulletin runs
+ * Redis with (COMPACT_SETTINGS in src/redis.ts), about 14 million chats.
  * Keys a script changes together share a hash tag (`{…}`), so the layout works on Redis Cluster:
  * a chat's record and its category memberships live under the tag of the chat's shard, and the
  * article log, dedupe marks and round bookkeeping under the tag `{articles}`.
