@@ -148,14 +148,14 @@ describe("fairness, channels and paid broadcasts", () => {
   });
 
   it("crowded shards next to sparse ones, read a few at a time and cut by time slices: each reader once", async () => {
-    // Five shards of 200 readers (a chunk reads them about five at a time) and 300 readers alone in
+    // Three shards of 200 readers (a chunk reads them about five at a time) and 200 readers alone in
     // theirs (sixteen at a time), at 400 a second with 40 ms slices: continuations end inside
     // crowded shards and between sparse ones.
     world = await World.open("crowded", { latencyMs: 5, limits: { perSecond: null }, recordMessages: true });
     const crowded = (
-      await Promise.all(Array.from({ length: 5 }, (_, k) => world!.readers("world", 80_000 + k, 200, "private", SHARDS)))
+      await Promise.all(Array.from({ length: 3 }, (_, k) => world!.readers("world", 80_000 + k, 200, "private", SHARDS)))
     ).flat();
-    const sparse = await world.readers("world", 90_000, 300);
+    const sparse = await world.readers("world", 90_000, 200);
     await world.start(1, { ...FAST_PACING, sliceMs: 40, sendRate: 400 });
     await world.publish("Crowded and sparse", ["world"]);
     const everyone = [...crowded, ...sparse];
