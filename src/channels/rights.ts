@@ -1,4 +1,5 @@
 import type { ChatMember } from "grammy/types";
+import type { Platform } from "../ids.js";
 
 export type ChatType = "group" | "supergroup" | "channel";
 
@@ -19,12 +20,22 @@ export function isAdmin(member: ChatMember | undefined): boolean {
  * an administrator now, and in a channel an administrator allowed to post (choosing what a channel
  * posts is posting: an admin who may only edit or delete may not); in a channel the bot must be an
  * administrator allowed to post, in a group a member allowed to send messages.
+ *
+ * On Bale an administrator's rights carry Bale's own names, and none says "may post" in a channel
+ * (docs/bale.md, getChatMember): there, an administrator (or the creator) may, user and bot alike.
  */
-export function judgeRights(type: ChatType, user: ChatMember | undefined, bot: ChatMember | undefined): RightsVerdict {
+export function judgeRights(
+  type: ChatType,
+  user: ChatMember | undefined,
+  bot: ChatMember | undefined,
+  platform: Platform = "telegram",
+): RightsVerdict {
   const missing: MissingRight[] = [];
+  const postRightKnown = platform === "telegram";
   if (!isAdmin(user)) missing.push("user-not-admin");
-  else if (type === "channel" && user?.status === "administrator" && user.can_post_messages !== true) missing.push("user-cannot-post");
-  const botProblem = botCannotPost(type, bot);
+  else if (postRightKnown && type === "channel" && user?.status === "administrator" && user.can_post_messages !== true)
+    missing.push("user-cannot-post");
+  const botProblem = postRightKnown ? botCannotPost(type, bot) : baleBotCannotPost(type, bot);
   if (botProblem) missing.push(botProblem);
   return missing.length === 0 ? { ok: true } : { ok: false, missing };
 }
@@ -37,5 +48,12 @@ export function botCannotPost(type: ChatType, bot: ChatMember | undefined): Miss
     return bot.status === "administrator" && bot.can_post_messages === true ? undefined : "bot-cannot-post";
   }
   if (bot.status === "restricted") return bot.can_send_messages ? undefined : "bot-cannot-post";
+  return undefined;
+}
+
+/** On Bale: the bot must be in the chat, and in a channel one of its administrators (docs/bale.md). */
+function baleBotCannotPost(type: ChatType, bot: ChatMember | undefined): MissingRight | undefined {
+  if (!bot || bot.status === "left" || bot.status === "kicked") return "bot-not-in-chat";
+  if (type === "channel" && !isAdmin(bot)) return "bot-cannot-post";
   return undefined;
 }

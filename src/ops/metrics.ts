@@ -12,11 +12,13 @@ import {
   INGEST_SOURCES,
   JOB_STATES,
   readCounters,
+  readDegradations,
   readFeeds,
   readQueueDepths,
   readSubscribers,
   type Counters,
   type CategorySubscribers,
+  type Degradation,
   type FeedsSummary,
   type QueueDepth,
 } from "./stats.js";
@@ -38,6 +40,7 @@ interface Snapshot {
   readonly queues: readonly QueueDepth[];
   readonly subscribers: readonly CategorySubscribers[];
   readonly feeds: FeedsSummary;
+  readonly degradations: readonly Degradation[];
 }
 
 /**
@@ -55,6 +58,7 @@ export class BulletinMetrics {
   private readonly corruptRecords: Counter;
   private readonly telegram429: Counter;
   private readonly paid: Counter;
+  private readonly degradations: Counter<"platform" | "method">;
   private readonly ingested: Counter<"source" | "outcome">;
   private readonly queueJobs: Gauge<"queue" | "state">;
   private readonly queuePaused: Gauge<"queue">;
@@ -99,6 +103,12 @@ export class BulletinMetrics {
     this.paid = new Counter({
       name: "bulletin_paid_messages_total",
       help: "Messages sent above Telegram's free 30 per second (PAID_BROADCAST); each costs Stars.",
+      registers,
+    });
+    this.degradations = new Counter({
+      name: "bulletin_degradations_total",
+      help: "Bot API calls a platform refused that Bulletin does without (on Bale: the command menu, inline answers), by platform and method; each is logged once per process.",
+      labelNames: ["platform", "method"],
       registers,
     });
     this.ingested = new Counter({
@@ -157,13 +167,14 @@ export class BulletinMetrics {
 
   private async read(): Promise<Snapshot> {
     const { redis, keys, store, categories, queues, prefix, feedInterval } = this.deps;
-    const [counters, depths, subscribers, feeds] = await Promise.all([
+    const [counters, depths, subscribers, feeds, degradations] = await Promise.all([
       readCounters(redis, keys),
       readQueueDepths(queues),
       readSubscribers(store, categories),
       readFeeds(redis, prefix, categories, feedInterval),
+      readDegradations(redis, keys),
     ]);
-    return { counters, queues: depths, subscribers, feeds };
+    return { counters, queues: depths, subscribers, feeds, degradations };
   }
 
   /** Sets every metric from one snapshot, synchronously, so concurrent scrapes never mix two. */
@@ -178,6 +189,7 @@ export class BulletinMetrics {
       this.telegram429,
       this.paid,
       this.ingested,
+      this.degradations,
     ]) {
       metric.reset();
     }
@@ -196,6 +208,7 @@ export class BulletinMetrics {
     this.corruptRecords.inc(delivery.corrupt_record);
     this.telegram429.inc(delivery.rate_limited);
     this.paid.inc(paidMessages);
+    for (const { platform, method, count } of snapshot.degradations) this.degradations.inc({ platform, method }, count);
     for (const source of INGEST_SOURCES) {
       for (const outcome of INGEST_OUTCOMES) this.ingested.inc({ source, outcome }, ingested[source][outcome]);
     }

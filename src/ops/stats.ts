@@ -68,6 +68,24 @@ export async function readCounters(redis: Redis, keys: Keys): Promise<Counters> 
   return { delivery, ingested, paidMessages: countSchema.parse(paid ?? 0) };
 }
 
+/** A Bot API method a platform refused that Bulletin does without (bot/bale.ts), and how often. */
+export interface Degradation {
+  readonly platform: string;
+  readonly method: string;
+  readonly count: number;
+}
+
+const DEGRADATION_FIELD = /^degraded:([a-z]+):([A-Za-z]+)$/;
+
+/** The degradations counted in the shared counters hash (`degraded:<platform>:<method>`). */
+export async function readDegradations(redis: Redis, keys: Keys): Promise<Degradation[]> {
+  const fields = hashSchema.parse(await redis.hgetall(keys.counters));
+  return Object.entries(fields).flatMap(([field, value]) => {
+    const match = DEGRADATION_FIELD.exec(field);
+    return match ? [{ platform: match[1] ?? "", method: match[2] ?? "", count: countSchema.parse(value) }] : [];
+  });
+}
+
 /** The job states operators watch (a paused queue keeps its jobs in `waiting`). */
 export const JOB_STATES = [
   "waiting",

@@ -8,7 +8,8 @@ import { categoryLines, titles, validSlugs } from "../replies.js";
 
 /**
  * Commands inside a group or supergroup: only its administrators (anonymous ones included) choose
- * what it receives. Sent inside a forum topic, /subscribe posts that category to the topic.
+ * what it receives. Sent inside a forum topic, /subscribe posts that category to the topic. Bale's
+ * groups are all of type "group" (no supergroups, no topics), answered the same way.
  */
 export const groups = new Composer<BotContext>();
 const inGroup = groups.chatType(["group", "supergroup"]);
@@ -41,7 +42,9 @@ const chatRef = (ctx: BotContext) => {
   return { id: chatId(chat.id), type: chat.type, title: chat.title };
 };
 
-const topicOf = (ctx: BotContext) => (ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
+/** Bale has no forum topics (docs/bale.md): there a group is linked whole. */
+const topicOf = (ctx: BotContext) =>
+  ctx.platform === "telegram" && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
 
 adminCommand("subscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;

@@ -14,7 +14,8 @@ export const sharing = new Composer<BotContext>();
 /** Short: new articles arrive all the time, and Telegram caches answers per query text. */
 const INLINE_CACHE_SECONDS = 30;
 
-sharing.on("inline_query", async (ctx) => {
+// Bale has no inline mode (docs/bale.md): its bot does not answer inline queries at all.
+sharing.filter((ctx) => ctx.platform === "telegram").on("inline_query", async (ctx) => {
   const service = ctx.services.sharing;
   if (!service) return;
   const { query, offset, from } = ctx.inlineQuery;
@@ -46,6 +47,10 @@ sharing.callbackQuery(SHARE_CALLBACK, async (ctx) => {
   await ctx.answerCallbackQuery();
   const messages = messagesFor(ctx.language);
   await ctx.editMessageReplyMarkup({
-    reply_markup: shareChoices(article, messages, { networks: service.networks, inlineMode: ctx.me.supports_inline_queries }),
+    // No inline mode on Bale: there the Telegram choice is the t.me/share/url web link.
+    reply_markup: shareChoices(article, messages, {
+      networks: service.networks,
+      inlineMode: ctx.platform === "telegram" && ctx.me.supports_inline_queries,
+    }),
   });
 });
