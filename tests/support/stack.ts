@@ -83,6 +83,8 @@ export interface Stack {
 
 export interface StackOptions {
   readonly name: string;
+  /** A key prefix the test already wrote under (an upgrade's old data); default: a fresh one. */
+  readonly prefix?: string;
   readonly telegram?: FakeTelegramOptions;
   /** Bale beside Telegram: a Bale-flavoured fake with these options (a bot of its own), its token in BALE_BOT_TOKEN. */
   readonly bale?: Omit<FakeTelegramOptions, "flavour">;
@@ -108,7 +110,7 @@ export const FAST_TUNING: Tuning = {
 export async function startStack(options: StackOptions): Promise<Stack> {
   const telegram = await FakeTelegram.start(options.telegram);
   const bale = options.bale ? await FakeTelegram.start({ token: BALE_TOKEN, ...options.bale, flavour: "bale" }) : undefined;
-  const prefix = uniquePrefix(options.name);
+  const prefix = options.prefix ?? uniquePrefix(options.name);
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
