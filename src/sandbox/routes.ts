@@ -24,11 +24,15 @@ import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG,
 import { hostHeaderIsLoopback } from "./mode.js";
 import { setTelegramLimits } from "./start.js";
 import { isolate } from "../i18n/bidi.js";
+import { PLATFORMS, SLUG_PATTERN } from "../ids.js";
+import { setBaleLimits } from "./bale.js";
 import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
   readonly telegram: FakeTelegram;
+  /** The built-in Bale the Bale bot talks to (startSandboxBale); none: the page offers Telegram only. */
+  readonly bale?: FakeTelegram | undefined;
   /** The clock of the readers' schedules, which the page moves forward. */
   readonly clock: SandboxClock;
   /** DEFAULT_TIMEZONE: the page shows the clock in it, and "skip to" times are read in it. */
@@ -52,13 +56,17 @@ const KEEPALIVE_MS = 15_000;
 const QUEUED_STATES = ["waiting", "prioritized", "active", "delayed", "waiting-children"] as const;
 
 const idParams = z.object({ id: z.coerce.number().int() });
+/** Telegram unless the page says Bale. */
+const platformField = z.enum(PLATFORMS).default("telegram");
 const readerBody = z.object({
+  platform: platformField,
   name: z.string().trim().min(1, "must not be empty").max(64),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, "must be a language code like en or fa")
     .default("en"),
 });
+const deepLinkBody = z.object({ payload: z.string().regex(SLUG_PATTERN, "must be a category's slug, like world") });
 const sendBody = z.object({ text: z.string().trim().min(1, "must not be empty").max(4096) });
 const pressBody = z.object({
   readerId: z.number().int(),
@@ -123,7 +131,7 @@ type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });
   const { telegram } = deps;
-  const state = new SandboxState(telegram, deps.categories, { clock: deps.clock, zone: deps.timezone });
+  const state = new SandboxState({ telegram, bale: deps.bale }, deps.categories, { clock: deps.clock, zone: deps.timezone });
   const streams = new Set<ServerResponse>();
 
   // Every route of a sandbox's server, Bulletin's own included: only requests addressed to loopback.
@@ -269,7 +277,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   };
 
   post("/sandbox/readers", readerBody, (body, _request, reply) => {
-    const reader = state.addReader(body.name, body.language);
+    const reader = state.addReader(body.name, body.language, body.platform);
     return reply.status(201).send(reader);
   });
 
@@ -286,18 +294,29 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     if (!params.success) return reply.status(400).send(invalid(params.error));
     const reader = readerOf(params.data.id, reply);
     if (!reader) return reply;
-    const update = telegram.userSends(state.userOf(reader), body.text);
+    const update = state.fakeOf(reader).userSends(state.userOf(reader), body.text);
+    return reply.status(202).send({ updateId: update.update_id });
+  });
+
+  // The site's deep link (t.me/<bot>?start=world, ble.ir/<bale-bot>?start=world), opened by a reader of its platform.
+  post("/sandbox/readers/:id/deep-link", deepLinkBody, (body, request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const reader = readerOf(params.data.id, reply);
+    if (!reader) return reply;
+    const update = state.openDeepLink(reader, body.payload);
     return reply.status(202).send({ updateId: update.update_id });
   });
 
   post("/sandbox/press", pressBody, (body, _request, reply) => {
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
-    const message = telegram.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
+    const fake = state.fakeOf(reader);
+    const message = fake.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
     if (!message) return reply.status(404).send({ error: `no message ${body.messageId} in ${reader.name}'s chat` });
     const offered = (message.reply_markup?.inline_keyboard ?? []).flat().some((b) => "callback_data" in b && b.callback_data === body.data);
     if (!offered) return reply.status(400).send({ error: "that message has no such button" });
-    const update = telegram.userPresses(state.userOf(reader), message, body.data);
+    const update = fake.userPresses(state.userOf(reader), message, body.data);
     return reply.status(202).send({ updateId: update.update_id });
   });
 
@@ -316,9 +335,9 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
     if (!state.administers(channel, reader)) {
-      // Telegram lets only a channel's administrators add administrators.
+      // Telegram (and Bale) let only a channel's administrators add administrators.
       const refusal = (name: string, title: string) =>
-        `${name} is not an administrator of ${title}, so Telegram does not let them add the bot`;
+        `${name} is not an administrator of ${title}, so ${channel.platform === "bale" ? "Bale" : "Telegram"} does not let them add the bot`;
       state.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
       return reply.status(403).send({ error: refusal(reader.name, channel.title) });
     }
@@ -417,6 +436,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
 
   post("/sandbox/limits", limitsBody, (body, _request, reply) => {
     setTelegramLimits(telegram, body.enabled);
+    if (deps.bale) setBaleLimits(deps.bale, body.enabled);
     state.setLimits();
     logger.info({ limits: body.enabled }, "sandbox: Telegram's limits changed");
     return reply.send({ enabled: body.enabled });

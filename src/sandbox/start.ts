@@ -41,6 +41,8 @@ export interface SandboxTelegramOptions {
 /** What Bulletin started as a sandbox runs on: the built-in Bot API, and the clock the page moves. */
 export interface Sandbox {
   readonly telegram: FakeTelegram;
+  /** The built-in Bale (bale.ts), when the sandbox runs Bulletin's Bale bot too. */
+  readonly bale?: FakeTelegram;
   readonly clock: SandboxClock;
 }
 

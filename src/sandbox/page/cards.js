@@ -7,8 +7,10 @@
 
 import { act, fromJson } from "./api.js";
 import { el } from "./dom.js";
+import { botOf, platformTag, readerOptions } from "./platforms.js";
 
 /** @import { Chat } from "./messages.js" */
+/** @import { Platform } from "../../ids.js" */
 /** @import { ChatEntry, GroupOnPage, MenuCommand, Reader, World } from "./protocol.js" */
 
 /** @typedef {World["channels"][number]} ChannelOnPage */
@@ -54,35 +56,19 @@ import { el } from "./dom.js";
 /** @typedef {ReaderCard | ChannelCard | GroupCard} Card */
 
 /**
- * One <option> per reader.
- * @param {World} world
- */
-export const readerOptions = (world) => world.readers.map((r) => el("option", { value: r.id, text: r.name }));
-
-/**
- * A select of readers that keeps its choice when the readers change.
- * @param {HTMLSelectElement} select
- * @param {World} world
- */
-export function refreshReaders(select, world) {
-  const chosen = select.value;
-  select.replaceChildren(...readerOptions(world));
-  if (chosen && world.readers.some((r) => String(r.id) === chosen)) select.value = chosen;
-}
-
-/**
- * A card's head: the avatar, the name, a line below it and a badge.
+ * A card's head: the avatar, the name with its platform, a line below it and a badge.
  * @param {string} name
+ * @param {Platform} platform
  * @param {string} sub
  * @param {HTMLElement} [badge]
  */
-function head(name, sub, badge) {
+function head(name, platform, sub, badge) {
   const subNode = el("div", { class: "chat-sub", text: sub });
   const node = el(
     "header",
     { class: "chat-head" },
     el("span", { class: "avatar", text: Array.from(name)[0] || "#" }),
-    el("div", {}, el("div", { class: "chat-title", dir: "auto", text: name }), subNode),
+    el("div", {}, el("div", { class: "chat-title" }, el("span", { dir: "auto", text: name }), " ", platformTag(platform)), subNode),
     badge,
   );
   return { node, sub: subNode };
@@ -128,6 +114,8 @@ export function readerCard(reader, world) {
     class: "menu-btn",
     text: "Menu",
     title: "The bot's commands",
+    // Bale has no command menu (setMyCommands, docs/bale.md): its readers type the commands.
+    hidden: reader.platform === "bale",
     onclick: async () => {
       if (menu.hidden) await renderMenu(reader, menu, say);
       menu.hidden = !menu.hidden;
@@ -135,10 +123,14 @@ export function readerCard(reader, world) {
   });
   const form = composer("Message as " + reader.name, say, menuButton);
   const start = el("button", { type: "button", class: "start-btn", text: "START", onclick: () => say("/start") });
-  const { node: header } = head(reader.name, "private chat with @" + world.botUsername + " · " + reader.language);
+  const { node: header } = head(
+    reader.name,
+    reader.platform,
+    "private chat with @" + botOf(world, reader.platform) + " · " + reader.language,
+  );
   const node = el(
     "section",
-    { class: "chat reader", "data-chat-id": reader.id, "data-name": reader.name },
+    { class: "chat reader on-" + reader.platform, "data-chat-id": reader.id, "data-name": reader.name, "data-platform": reader.platform },
     header,
     messages,
     menu,
@@ -196,7 +188,11 @@ async function renderMenu(reader, menu, say) {
 export function channelCard(channel, world) {
   const messages = el("div", { class: "messages", role: "log" });
   const badge = el("span", { class: "badge" });
-  const who = el("select", { class: "reader-select", "aria-label": "Who adds the bot" }, ...readerOptions(world));
+  const who = el(
+    "select",
+    { class: "reader-select", "data-platform": channel.platform, "aria-label": "Who adds the bot" },
+    ...readerOptions(world, channel.platform),
+  );
   who.value = String(channel.ownerId);
   const action = el(
     "form",
@@ -213,10 +209,20 @@ export function channelCard(channel, world) {
   );
   const note = el("div", { class: "channel-note" });
   const owner = world.readers.find((r) => r.id === channel.ownerId);
-  const { node: header } = head(channel.title, "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?"), badge);
+  const { node: header } = head(
+    channel.title,
+    channel.platform,
+    "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?"),
+    badge,
+  );
   const node = el(
     "section",
-    { class: "chat channel", "data-chat-id": channel.id, "data-title": channel.title },
+    {
+      class: "chat channel on-" + channel.platform,
+      "data-chat-id": channel.id,
+      "data-title": channel.title,
+      "data-platform": channel.platform,
+    },
     header,
     messages,
     el("div", { class: "chat-foot" }, action, note),
@@ -236,11 +242,19 @@ export function groupCard(group, world) {
   const badge = el("span", { class: "badge" });
   const tabs = el("div", { class: "tabs", role: "tablist", hidden: !group.forum });
   const members = el("div", { class: "members" });
-  const as = el("select", { class: "reader-select as", "aria-label": "Acting as" }, ...readerOptions(world));
+  const as = el(
+    "select",
+    { class: "reader-select as", "data-platform": group.platform, "aria-label": "Acting as" },
+    ...readerOptions(world, group.platform),
+  );
   as.value = String(group.ownerId);
   const actor = () => Number(as.value);
 
-  const addMember = el("select", { class: "reader-select", "aria-label": "Reader to add" }, ...readerOptions(world));
+  const addMember = el(
+    "select",
+    { class: "reader-select", "data-platform": group.platform, "aria-label": "Reader to add" },
+    ...readerOptions(world, group.platform),
+  );
   const role = el(
     "select",
     { "aria-label": "As" },
@@ -310,10 +324,15 @@ export function groupCard(group, world) {
   const say = (/** @type {string} */ text) =>
     act(`/sandbox/groups/${group.id}/send`, { readerId: actor(), text, ...(card.topic === undefined ? {} : { threadId: card.topic }) });
   const form = composer("Message in " + group.title, say, el("label", { class: "inline", text: "as" }), as);
-  const { node: header, sub } = head(group.title, "", badge);
+  const { node: header, sub } = head(group.title, group.platform, "", badge);
   const node = el(
     "section",
-    { class: "chat group" + (group.forum ? " forum" : ""), "data-chat-id": group.id, "data-title": group.title },
+    {
+      class: "chat group on-" + group.platform + (group.forum ? " forum" : ""),
+      "data-chat-id": group.id,
+      "data-title": group.title,
+      "data-platform": group.platform,
+    },
     header,
     tabs,
     messages,
@@ -391,9 +410,12 @@ export function updateCard(card, world, entries) {
     card.badge.textContent = admin ? "bot: admin" : "bot: not added";
     card.badge.classList.toggle("on", admin);
     card.action.hidden = admin;
-    card.note.textContent = admin
-      ? "Link categories with the picker in the admin's chat, or /link @" + card.channel.username + " world. Posts appear here."
-      : "Only the channel's administrators can add the bot.";
+    const link = "/link @" + card.channel.username + " world";
+    card.note.textContent = !admin
+      ? "Only the channel's administrators can add the bot."
+      : card.channel.platform === "bale"
+        ? "Bale does not tell the bot it was added: the admin sends it " + link + " in their private chat. Posts appear here."
+        : "Link categories with the picker in the admin's chat, or " + link + ". Posts appear here.";
     hint("No posts yet.");
   } else {
     const { group } = card;

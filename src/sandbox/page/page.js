@@ -10,10 +10,11 @@
  */
 
 import { fromJson } from "./api.js";
-import { channelCard, groupCard, readerCard, refreshReaders, updateCard } from "./cards.js";
+import { channelCard, groupCard, readerCard, updateCard } from "./cards.js";
 import { all, byId, el } from "./dom.js";
 import { startForms } from "./forms.js";
 import { messageNode } from "./messages.js";
+import { refreshReaders } from "./platforms.js";
 
 /** @import { Card, ChannelCard, GroupCard, ReaderCard } from "./cards.js" */
 /** @import { ActivityLine, ChatEntry, Counters, SandboxEvent, World } from "./protocol.js" */
@@ -29,6 +30,7 @@ let world = {
   limits: true,
   clock: { ahead: 0, zone: "UTC" },
   botUsername: "bot",
+  platforms: [],
 };
 /** @type {Map<number, ChatEntry[]>} chat id -> its entries, in order; an edited message replaces its entry. */
 const transcripts = new Map();

@@ -1,4 +1,5 @@
 import type { MessageEntity } from "grammy/types";
+import type { Platform } from "../../ids.js";
 import type { ArticleInput } from "../../ingest/article.js";
 
 /**
@@ -13,6 +14,8 @@ export interface Reader {
   readonly id: number;
   readonly name: string;
   readonly language: string;
+  /** The messenger the reader is on: a Telegram reader and a Bale reader are two people. */
+  readonly platform: Platform;
 }
 
 export interface Channel {
@@ -20,6 +23,7 @@ export interface Channel {
   readonly title: string;
   readonly username: string;
   readonly ownerId: number;
+  readonly platform: Platform;
 }
 
 /** A group or a forum (a supergroup whose messages live in topics), created by one of the readers. */
@@ -28,6 +32,7 @@ export interface Group {
   readonly title: string;
   readonly forum: boolean;
   readonly ownerId: number;
+  readonly platform: Platform;
 }
 
 /** A forum's topic: its message_thread_id and name (the General topic has none). */
@@ -97,6 +102,16 @@ export interface ActivityLine {
   readonly text: string;
 }
 
+/** A messenger the sandbox runs Bulletin on, each with a built-in Bot API of its own and a bot on it. */
+export interface PlatformOnPage {
+  readonly platform: Platform;
+  /** As readers know it: "Telegram", "Bale". */
+  readonly name: string;
+  readonly botUsername: string;
+  /** The site's deep link up to its payload (a category's slug follows): https://t.me/<bot>?start= */
+  readonly startLink: string;
+}
+
 export interface World {
   readonly readers: readonly Reader[];
   readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
@@ -105,7 +120,10 @@ export interface World {
   readonly limits: boolean;
   /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
   readonly clock: { readonly ahead: number; readonly zone: string };
+  /** The Telegram bot's username. */
   readonly botUsername: string;
+  /** Telegram first, then Bale when the sandbox runs it. */
+  readonly platforms: readonly PlatformOnPage[];
 }
 
 export type SandboxEvent =
