@@ -60,7 +60,7 @@ describe("upgrading a deployment to Telegram and Bale", () => {
     const before = await layout();
     expect(await redis.object("ENCODING", `${prefix}:subs:world:{${shard}}`)).toBe("intset");
 
-    bale = await FakeTelegram.start({ token: "987654321:AAF-fake-bale-token-for-tests_yyyy" });
+    bale = await FakeTelegram.start({ flavour: "bale", token: "987654321:AAF-fake-bale-token-for-tests_yyyy" });
     stack = await startStack({
       name: "upgrade-platforms",
       prefix,

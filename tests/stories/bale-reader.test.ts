@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FakeTelegram, SentMessage } from "@bulletin/fake-bot-api";
+import { parsePrometheus, valueOf } from "../ops/prometheus.js";
 import { article, startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
@@ -22,7 +23,9 @@ async function withBale(name: string): Promise<{ s: Stack; bale: FakeTelegram }>
 const buttons = (message: SentMessage | undefined) => message?.reply_markup?.inline_keyboard.flat().map((b) => b.text) ?? [];
 const linkOf = (message: SentMessage) => message.entities.find((e) => e.type === "text_link")?.url;
 const boldOf = (message: SentMessage) =>
-  message.entities.filter((e) => e.type === "bold").map((e) => (message.text ?? message.caption ?? "").slice(e.offset, e.offset + e.length));
+  message.entities
+    .filter((e) => e.type === "bold")
+    .map((e) => (message.text ?? message.caption ?? "").slice(e.offset, e.offset + e.length));
 
 describe("a reader on Bale", () => {
   it("opens the bot from the ble.ir link with a category, and follows it", async () => {
@@ -63,9 +66,7 @@ describe("a reader on Bale", () => {
     await bale.waitForMessages(reader.id, 1);
     const title = "<b>Tom & Jerry</b> *not bold* _nor italic_ [not](a link) a<b & c>d";
     const url = "https://news.example.com/a/bale_(1)*x";
-    expect((await s.publish(article(["world"], { title, url, summary: "1 < 2 && 3 > 2; 2*3*4 = 24; snake_case_name" }))).status).toBe(
-      202,
-    );
+    expect((await s.publish(article(["world"], { title, url, summary: "1 < 2 && 3 > 2; 2*3*4 = 24; snake_case_name" }))).status).toBe(202);
     const [, delivered] = await bale.waitForMessages(reader.id, 2);
     const text = delivered!.text ?? "";
     expect(boldOf(delivered!)).toEqual(["<b>Tom & Jerry</b> ∗not bold∗ ＿nor italic＿ ［not］(a link) a<b & c>d"]);
@@ -75,5 +76,60 @@ describe("a reader on Bale", () => {
     await sleep(500);
     expect(bale.messagesTo(reader.id)).toHaveLength(2);
     expect(s.telegram.calls("sendMessage")).toHaveLength(0);
+  });
+});
+
+describe("what Bale lacks", () => {
+  it("has no command menu: refused once per language at start, counted, logged, and the bot serves all the same", async () => {
+    const { s, bale } = await withBale("bale-degraded");
+    stack = s;
+    const reader = bale.addUser({ id: 4200, first_name: "Omid" });
+    bale.userSends(reader, "/language fa");
+    await bale.waitForMessages(reader.id, 1);
+    // At start (English, Persian) and for the reader's choice: each refusal counted, none fatal.
+    const scrape = await fetch(`${s.httpUrl}/metrics`);
+    const families = parsePrometheus(await scrape.text());
+    expect(valueOf(families, "bulletin_degradations_total", { platform: "bale", method: "setMyCommands" })).toBe(3);
+    expect(s.telegram.calls("setMyCommands").length).toBeGreaterThan(0);
+    // No inline mode on Bale: nothing asks Bale for it, and inline queries are Telegram's alone.
+    expect(bale.calls("answerInlineQuery")).toHaveLength(0);
+
+    const ready = (await (await fetch(`${s.httpUrl}/readyz`)).json()) as { status: string; checks: Record<string, unknown> };
+    expect(ready.status).toBe("ready");
+    expect(ready.checks.baleBot).toMatchObject({ ok: true, state: "connected", mode: "polling", running: true });
+    expect(ready.checks.bot).toMatchObject({ ok: true, state: "connected" });
+  });
+});
+
+describe("one reader on each platform", () => {
+  it("each starts the bot on their messenger and gets the same article once, as their messenger renders it", async () => {
+    const { s, bale } = await withBale("bale-both");
+    stack = s;
+    const { telegram } = s;
+    // The same number on both: two readers all the same.
+    const onTelegram = telegram.addUser({ id: 4100, first_name: "Tara" });
+    const onBale = bale.addUser({ id: 4100, first_name: "Bahar" });
+    telegram.userSends(onTelegram, "/start world");
+    bale.userSends(onBale, "/start economy");
+    expect((await telegram.waitForMessages(onTelegram.id, 1))[0]!.text).toBe("✅ You now follow: World.");
+    expect((await bale.waitForMessages(onBale.id, 1))[0]!.text).toBe("✅ You now follow: Economy.");
+    bale.userSends(onBale, "/subscribe world");
+    await bale.waitForMessages(onBale.id, 2);
+
+    await s.publish(article(["world", "economy"], { title: "Markets & *borders*" }));
+    const [, telegramCopy] = await telegram.waitForMessages(onTelegram.id, 2);
+    const [, , baleCopy] = await bale.waitForMessages(onBale.id, 3);
+    expect(boldOf(telegramCopy!)).toEqual(["Markets & *borders*"]);
+    expect(boldOf(baleCopy!)).toEqual(["Markets & ∗borders∗"]);
+    await sleep(800);
+    expect(telegram.messagesTo(onTelegram.id)).toHaveLength(2);
+    expect(bale.messagesTo(onBale.id)).toHaveLength(3);
+
+    // Each is their own reader: stopping on Bale leaves Telegram's reader following.
+    bale.userSends(onBale, "/stop");
+    await bale.waitForMessages(onBale.id, 4);
+    telegram.userSends(onTelegram, "/mysubs");
+    const [, , mine] = await telegram.waitForMessages(onTelegram.id, 3);
+    expect(mine!.text).toBe("You follow: World.");
   });
 });

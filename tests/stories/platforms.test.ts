@@ -1,8 +1,8 @@
 /**
  * One deployment, two platforms (issue 15): a reader on Telegram and readers on Bale follow the
- * same category and each gets the article once, in what their messenger renders. Bale here is a
- * second fake Bot API at BALE_API_ROOT (the Bale-flavoured fake had not landed when this was
- * written); its readers are subscribed through Bale's store, as the Bale bot would.
+ * same category and each gets the article once, in what their messenger renders. Bale is the fake
+ * Bot API in its Bale flavour at BALE_API_ROOT (Markdown always, no previews, 429s that may not
+ * say how long); its readers are subscribed through Bale's store, as the Bale bot does.
  */
 import { FakeTelegram, type SentMessage } from "@bulletin/fake-bot-api";
 import { afterEach, describe, expect, it } from "vitest";
@@ -23,7 +23,7 @@ const SAME_ID = 5123;
 const OTHER_BALE_READER = 5124;
 
 async function twoPlatforms(name: string): Promise<{ stack: Stack; bale: FakeTelegram }> {
-  bale = await FakeTelegram.start({ token: BALE_TOKEN });
+  bale = await FakeTelegram.start({ flavour: "bale", token: BALE_TOKEN });
   stack = await startStack({ name, env: { BALE_BOT_TOKEN: bale.token, BALE_API_ROOT: bale.apiRoot } });
   return { stack, bale };
 }
@@ -42,8 +42,9 @@ describe("a reader on Telegram and readers on Bale", () => {
       bale.addUser({ id, first_name: `Bale reader ${id}` });
       await baleReaders.subscribe(chatId(id), [categorySlug("world")], { kind: "private", language: "en" });
     }
-    // Bale refuses the first sends: its readers wait, Telegram's does not notice.
-    bale.failNext(2, 429);
+    // Bale takes one message a second here and says "bot limit exceed" without retry_after: its
+    // readers wait (2 s, doubling), Telegram's reader does not notice.
+    bale.setLimits({ perSecond: 1, omitRetryAfter: true });
 
     const title = "Rates *up* <b>again</b> [x](https://evil.example) _now_";
     await stack.publish(article(["world"], { title, url: "https://news.example.com/rates_(2026)" }));
@@ -54,10 +55,14 @@ describe("a reader on Telegram and readers on Bale", () => {
     const [onBale] = await bale.waitForMessages(SAME_ID, 1, 20_000);
     await bale.waitForMessages(OTHER_BALE_READER, 1, 20_000);
 
-    // Bale's text is its Markdown: a bold title, markup in the title shown as look-alikes, the link's
-    // address encoded where Markdown could end it; nothing Bale does not document is sent (parse_mode, preview options).
-    expect(onBale!.text).toMatch(/^\*Rates ∗up∗ <b>again<\/b> ［x］\(https:\/\/evil\.example\) ＿now＿\*/);
-    expect(onBale!.text).toContain("[Read more](https://news.example.com/rates%5F%282026%29)");
+    // Bale's text is its Markdown: a bold title, markup in the title shown as look-alikes (never a
+    // link or formatting), the one link the article's; nothing Bale does not document is sent.
+    expect(onBale!.html).toMatch(/^\*Rates ∗up∗ <b>again<\/b> ［x］\(https:\/\/evil\.example\) ＿now＿\*/);
+    expect(onBale!.text).toMatch(/^Rates ∗up∗ <b>again<\/b> ［x］\(https:\/\/evil\.example\) ＿now＿\n/);
+    expect(onBale!.entities.filter((e) => e.type === "bold")).toHaveLength(1);
+    expect(onBale!.entities.flatMap((e) => (e.type === "text_link" ? [e.url] : []))).toEqual([
+      "https://news.example.com/rates%5F%282026%29",
+    ]);
     const baleSends = bale.calls("sendMessage").filter((c) => c.params.chat_id === SAME_ID);
     expect(baleSends.length).toBeGreaterThanOrEqual(1);
     for (const { params } of baleSends) {
@@ -78,7 +83,8 @@ describe("a reader on Telegram and readers on Bale", () => {
     expect(bale.messagesTo(SAME_ID)).toHaveLength(1);
     expect(bale.messagesTo(OTHER_BALE_READER)).toHaveLength(1);
     const counters = await bulletin.runtime.redis.hgetall(bulletin.runtime.keys.counters);
-    expect(counters).toMatchObject({ sent: "1", "sent:bale": "2", "rate_limited:bale": "2" });
+    expect(counters).toMatchObject({ sent: "1", "sent:bale": "2" });
+    expect(Number(counters["rate_limited:bale"])).toBeGreaterThanOrEqual(1);
     expect(counters.rate_limited).toBeUndefined();
   });
 });

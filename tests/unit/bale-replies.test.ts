@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GrammyError, HttpError } from "grammy";
+import { parseBaleMarkdown } from "@bulletin/fake-bot-api";
+import { seededRandom } from "../support/random.js";
 import { balePayload } from "../../src/bot/bale.js";
 import { tokenProblem } from "../../src/bot/tokens.js";
 import { baleReplyText, decodeEntities, htmlToBaleMarkdown } from "../../src/format/bale-reply.js";
@@ -32,6 +34,24 @@ describe("the bot's replies on Bale", () => {
     expect(htmlToBaleMarkdown('<a href="javascript:alert(1)">x</a>')).toBe("x");
     expect(htmlToBaleMarkdown('<a href="https://e.com/">[x](y)</a>')).toBe("[\uFF3Bx\uFF3D(y)](https://e.com/)");
     expect(htmlToBaleMarkdown('<a href="https://e.com/"></a>')).toBe("[https://e.com/](https://e.com/)");
+  });
+
+  it("whatever the reply holds, Bale shows it whole: no marker left open, bold and links only where the HTML had them", () => {
+    const random = seededRandom(15);
+    const alphabet = ["*", "_", "[", "]", "(", ")", "`", "~", "|", "\\", "<", ">", "&", "&amp;", "a", " ", "ی", "\n", "https://x.io/"];
+    for (let i = 0; i < 500; i++) {
+      const words = Array.from({ length: 1 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]!).join("");
+      const plain = parseBaleMarkdown(baleReplyText(words, undefined));
+      expect(plain.unpaired, words).toEqual([]);
+      expect(plain.entities, words).toEqual([]);
+      const html = `<b>${words.replaceAll("&", "&amp;").replaceAll("<", "&lt;")}</b> <a href="https://e.com/a_(b)">${words.replaceAll("<", "&lt;")}</a>`;
+      const rich = parseBaleMarkdown(baleReplyText(html, "HTML"));
+      expect(rich.unpaired, html).toEqual([]);
+      expect(
+        rich.entities.every((e) => e.type === "bold" || e.type === "text_link"),
+        html,
+      ).toBe(true);
+    }
   });
 
   it("decodes what Telegram's HTML decodes and leaves an unknown or impossible entity as written", () => {
