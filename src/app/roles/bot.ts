@@ -50,8 +50,9 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
           ingestor: runtime.ingestor,
         })
       : undefined;
+  const index = new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays);
   const sharing = new SharingService({
-    index: new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
+    index,
     articles: new ArticleCache(runtime.redis, runtime.keys),
     categories: runtime.categories,
     networks: config.shareNetworks,
@@ -102,13 +103,36 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
   const stopReceiving = config.webhook
     ? await receiveByWebhook(bot, runtime, logger)
     : await receiveByPolling(bot, runtime, logger, updates);
+  const stopIndexing = indexThePast(index, runtime, logger);
   return {
     role: "bot",
     async stop() {
       runtime.botStatus.stopped();
+      await stopIndexing();
       await stopReceiving();
       await operatorQueues?.close();
     },
+  };
+}
+
+/**
+ * Inline search finds the articles of the window accepted before the index existed (an upgrade):
+ * they are indexed once, in the background, while the bot already answers. Answers how to stop it
+ * (a later start finishes the work).
+ */
+function indexThePast(index: SearchIndex, runtime: Runtime, logger: Logger): () => Promise<void> {
+  let stopped = false;
+  const done = index
+    .backfill(runtime.categories.slugs, new ArticleCache(runtime.redis, runtime.keys), { stopped: () => stopped })
+    .then((indexed) => {
+      if (indexed !== undefined) logger.info({ indexed, stopped }, "inline search: the window's earlier articles indexed");
+    })
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, "inline search: indexing the window's earlier articles failed; the next start tries again"),
+    );
+  return async () => {
+    stopped = true;
+    await done;
   };
 }
 
