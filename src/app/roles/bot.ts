@@ -54,20 +54,24 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
       : []),
   ];
   const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, runtime.queuePrefix, runtime.queues) : undefined;
+  const index = new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays);
   const stops: (() => Promise<void>)[] = [];
   try {
     // Every token is checked (getMe at its own root) before either bot starts answering.
     const prepared: Prepared[] = [];
-    for (const bot of bots) prepared.push(await prepareBot(runtime, tuning, bot, bots.length > 1, operatorQueues));
+    for (const bot of bots) prepared.push(await prepareBot(runtime, tuning, bot, bots.length > 1, operatorQueues, index));
     for (const bot of prepared) stops.push(await startPlatformBot(runtime, tuning, bot));
   } catch (error) {
     await Promise.all(stops.map((stop) => stop()));
     await operatorQueues?.close();
     throw error;
   }
+  // One index of articles for both platforms' bots (ingest is shared).
+  const stopIndexing = indexThePast(index, runtime, runtime.logger.child({ component: "bot" }));
   return {
     role: "bot",
     async stop() {
+      await stopIndexing();
       await Promise.all(stops.map((stop) => stop()));
       await operatorQueues?.close();
     },
@@ -90,6 +94,7 @@ async function prepareBot(
   configured: PlatformBot,
   bothConfigured: boolean,
   operatorQueues: OperatorQueues | undefined,
+  index: SearchIndex,
 ): Promise<Prepared> {
   const { config } = runtime;
   const { platform, status } = configured;
@@ -109,7 +114,7 @@ async function prepareBot(
       preferences: new PreferencesService(store, runtime.clock, config.defaultTimezone),
       clock: runtime.clock,
       sharing: new SharingService({
-        index: new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
+        index,
         articles: new ArticleCache(runtime.redis, runtime.keys),
         categories: runtime.categories,
         networks: config.shareNetworks,
@@ -173,6 +178,27 @@ function operatorsOf(runtime: Runtime, queues: OperatorQueues | undefined): Oper
     feedInterval: config.feedInterval,
     ingestor: runtime.ingestor,
   });
+}
+
+/**
+ * Inline search finds the articles of the window accepted before the index existed (an upgrade):
+ * they are indexed once, in the background, while the bot already answers. Answers how to stop it
+ * (a later start finishes the work).
+ */
+function indexThePast(index: SearchIndex, runtime: Runtime, logger: Logger): () => Promise<void> {
+  let stopped = false;
+  const done = index
+    .backfill(runtime.categories.slugs, new ArticleCache(runtime.redis, runtime.keys), { stopped: () => stopped })
+    .then((indexed) => {
+      if (indexed !== undefined) logger.info({ indexed, stopped }, "inline search: the window's earlier articles indexed");
+    })
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, "inline search: indexing the window's earlier articles failed; the next start tries again"),
+    );
+  return async () => {
+    stopped = true;
+    await done;
+  };
 }
 
 /**
