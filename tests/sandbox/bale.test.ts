@@ -297,6 +297,41 @@ describe.skipIf(!hasChromium)("a newcomer tries Bale beside Telegram on the sand
     expect(await maryam.locator(".body b").first().textContent()).toBe(SAMPLE_ARTICLE.title);
     expect(await maryam.locator(`.body a[href="${SAMPLE_ARTICLE.url}"]`).textContent()).toBe("Read more");
     expect((await maryam.locator(".body").textContent()) ?? "").not.toMatch(/<\/?[a-z][^>]*>/i);
+  });
+
+  it("a Bale channel's admin adds the bot and links it by command, as Bale tells the bot nothing; its post shows in Bale's rendering", async () => {
+    await page.locator("#platform-switch label.bale").click();
+    // Bale has no forums: the choice is off while Bale is chosen.
+    expect(await page.locator("#group-form input[name=forum]").isDisabled()).toBe(true);
+    await page.locator("#channel-form input[name=title]").fill("Bale News");
+    await page.locator("#channel-form input[name=username]").fill("bale_news");
+    expect(await page.locator("#channel-form select[name=owner] option").allTextContents()).toEqual(["Dara"]);
+    await page.locator("#channel-form button[type=submit]").click();
+    const channel = page.locator('section.chat.channel[data-title="Bale News"]');
+    await channel.waitFor(WAIT);
+    expect(await channel.getAttribute("data-platform")).toBe("bale");
+    await channel.locator("button", { hasText: "Add bot" }).click();
+    await channel.locator(".badge", { hasText: "bot: admin" }).waitFor(WAIT);
+    await channel.locator(".channel-note", { hasText: "/link @bale_news world" }).waitFor(WAIT);
+
+    const dara = readerCard("Dara");
+    await dara.locator(".composer input[name=text]").fill("/link @bale_news world");
+    await dara.locator(".composer button[type=submit]").click();
+    await botMessages(dara, "Bale News now receives: World").waitFor(WAIT);
+
+    const title = `Talks resume in Vienna ${Date.now()}`;
+    const form = page.locator("#publish-form");
+    await form.locator("input[name=title]").fill(title);
+    await form.locator("textarea[name=summary]").fill("");
+    await form.locator("input[name=url]").fill(`https://news.example.com/en/world/vienna-${Date.now()}`);
+    await form.locator("input[name=imageUrl]").fill("");
+    await form.locator("button[type=submit]").click();
+    const post = botMessages(channel, title);
+    await post.waitFor(WAIT);
+    await sleep(1000);
+    expect(await post.count()).toBe(1);
+    expect(await post.locator(".body b").first().textContent()).toBe(title);
+    expect(await post.locator(".author").textContent()).toBe("Bale News");
 
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "sandbox-bale.png"), fullPage: true });

@@ -54,8 +54,10 @@ export const readerOptions = (world, platform) =>
  */
 export function refreshReaders(select, world) {
   const chosen = select.value;
-  select.replaceChildren(...readerOptions(world, platformOfSelect(select)));
-  if (chosen && world.readers.some((r) => String(r.id) === chosen)) select.value = chosen;
+  const options = readerOptions(world, platformOfSelect(select));
+  select.replaceChildren(...options);
+  // The reader chosen before, if they are still listed (a switch of platform lists others).
+  if (options.some((o) => o.value === chosen)) select.value = chosen;
 }
 
 /**
@@ -166,6 +168,6 @@ function siteLinkRow(platform, link, world, payload) {
     { class: "site-link-row", "data-platform": platform.platform },
     platformTag(platform.platform),
     link,
-    el("label", { class: "inline", text: "as" }, who),
+    el("label", { class: "inline", text: "open as" }, who),
   );
 }
