@@ -6,12 +6,31 @@ import { markdownLinkTarget, neutralizeMarkdown } from "./bale.js";
  * Telegram HTML where it asks for `parse_mode: "HTML"`. So:
  *
  * - plain text shows as written: every character Bale's Markdown could read as markup becomes its
- *   look-alike (`neutralizeMarkdown`), so `@my_news_bot` or `middle_east` is not italicized;
+ *   look-alike (`neutralizeMarkdown`), so `@my_news_bot` or `middle_east` is not italicized; in a
+ *   bare web address it is percent-encoded instead, so the address still leads where it did;
  * - Telegram HTML: `<b>`/`<strong>` become `*bold*`, `<a href>` becomes `[text](url)`, every other
  *   tag is dropped (its text stays), entities are decoded, and the text is neutralized as above.
  */
 export function baleReplyText(text: string, parseMode: string | undefined): string {
-  return parseMode?.toUpperCase() === "HTML" ? htmlToBaleMarkdown(text) : neutralizeMarkdown(text);
+  return parseMode?.toUpperCase() === "HTML" ? htmlToBaleMarkdown(text) : neutralizeText(text);
+}
+
+/** A bare web address in a reply, without the sentence's punctuation or a bidi isolate (i18n/bidi.ts) after it. */
+const BARE_URL = /https?:\/\/[^\s<>"'\u2066-\u2069]*[^\s<>"'\u2066-\u2069.,;:!?)]/g;
+
+/**
+ * Text shown as written: markup characters become look-alikes, except inside a bare web address,
+ * where a look-alike would change the address (`https://ble.ir/my_news_bot`): there they are
+ * percent-encoded instead (`my%5Fnews%5Fbot`, the same address), so no Markdown reads them either.
+ */
+export function neutralizeText(text: string): string {
+  let out = "";
+  let last = 0;
+  for (const match of text.matchAll(BARE_URL)) {
+    out += neutralizeMarkdown(text.slice(last, match.index)) + markdownLinkTarget(match[0]);
+    last = match.index + match[0].length;
+  }
+  return out + neutralizeMarkdown(text.slice(last));
 }
 
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
@@ -37,7 +56,7 @@ export function htmlToBaleMarkdown(html: string): string {
   const boldDepth = () => open.filter((o) => o.kind === "bold").length;
   const inLink = () => open.some((o) => o.kind === "link");
   for (const match of html.matchAll(TAG)) {
-    out += neutralizeMarkdown(decodeEntities(html.slice(last, match.index)));
+    out += neutralizeText(decodeEntities(html.slice(last, match.index)));
     last = match.index + match[0].length;
     const [, closing, rawName = "", attributes = ""] = match;
     const name = rawName.toLowerCase();
@@ -56,7 +75,7 @@ export function htmlToBaleMarkdown(html: string): string {
     if (!element || element.start < 0) continue;
     out = out.slice(0, element.start) + wrap(element, out.slice(element.start));
   }
-  out += neutralizeMarkdown(decodeEntities(html.slice(last)));
+  out += neutralizeText(decodeEntities(html.slice(last)));
   return out;
 }
 

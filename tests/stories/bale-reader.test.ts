@@ -46,6 +46,18 @@ describe("a reader on Bale", () => {
     expect(bale.messagesTo(reader.id)[1]!.text).toContain("You follow: World, Economy.");
     // Nothing reached Telegram: the two bots are two readers' worlds.
     expect(s.telegram.calls("sendMessage")).toHaveLength(0);
+
+    // The help ends with the bot's own deep link: ble.ir on Bale (its `_`s encoded, so no Markdown reads them), t.me on Telegram.
+    bale.userSends(reader, "/help");
+    const [, , help] = await bale.waitForMessages(reader.id, 3);
+    expect(help!.text).toContain(
+      "Invite someone with a link that starts them on a category: https://ble.ir/bulletin%5Ftest%5Fbot?start=world",
+    );
+    expect(help!.entities).toEqual([]);
+    const onTelegram = s.telegram.addUser({ id: 4001, first_name: "Reza" });
+    s.telegram.userSends(onTelegram, "/help");
+    const [telegramHelp] = await s.telegram.waitForMessages(onTelegram.id, 1);
+    expect(telegramHelp!.text).toContain("https://t.me/bulletin_test_bot?start=world");
   });
 
   it("sees what they typed as written, never turned into bold or italics by Bale's Markdown", async () => {

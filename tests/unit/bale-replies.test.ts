@@ -15,6 +15,15 @@ describe("the bot's replies on Bale", () => {
     expect(baleReplyText("a &amp; b <b>", undefined)).toBe("a &amp; b <b>");
   });
 
+  it("keeps a bare web address leading where it did: its markup characters percent-encoded, not look-alikes", () => {
+    expect(baleReplyText("Invite a friend: https://ble.ir/my_news_bot?start=world. Thanks_all", undefined)).toBe(
+      "Invite a friend: https://ble.ir/my%5Fnews%5Fbot?start=world. Thanks\uFF3Fall",
+    );
+    expect(htmlToBaleMarkdown("see (https://e.com/a_b*c) &amp; http://x.io/[1]")).toBe(
+      "see (https://e.com/a%5Fb%2Ac) & http://x.io/%5B1%5D",
+    );
+  });
+
   it("turns Telegram HTML into Bale Markdown: bold, links, entities decoded, other tags dropped", () => {
     expect(
       htmlToBaleMarkdown('<b>Sent</b>: 3 &amp; <i>failed</i> 1 — see <a href="https://example.com/a_b?x=1&amp;y=(2)">the log</a>'),

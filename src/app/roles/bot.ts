@@ -8,7 +8,7 @@ import { FLOOD_LIMIT, FloodGuard } from "../../bot/flood.js";
 import { publishCommands } from "../../bot/commands.js";
 import type { BotContext } from "../../bot/context.js";
 import { paceReplies } from "../../bot/pacing.js";
-import { identify, type ConfiguredBot } from "../../bot/tokens.js";
+import { identify } from "../../bot/tokens.js";
 import { HandledUpdates, journalUpdates } from "../../bot/updates.js";
 import { ChannelService } from "../../channels/service.js";
 import { ArticleCache } from "../../delivery/articles.js";
@@ -17,6 +17,7 @@ import { DEFAULT_PACING } from "../../delivery/deliverer.js";
 import type { Platform } from "../../ids.js";
 import { type BotStatus, trackBotConnection } from "../../ops/health.js";
 import { OperatorService } from "../../ops/service.js";
+import { platformBots, type PlatformBot } from "../../platforms/platform.js";
 import { PreferencesService } from "../../preferences/service.js";
 import { openOperatorQueues, type OperatorQueues } from "../../queues.js";
 import { SearchIndex } from "../../sharing/search-index.js";
@@ -33,8 +34,8 @@ const WEBHOOK_MAX_CONNECTIONS = 100;
 /** Bale may answer getUpdates at once, long poll or not (docs/bale.md): an empty answer is asked again after this. */
 const BALE_EMPTY_POLL_MS = 1000;
 
-/** One platform's bot as configured: its token and the root of its Bot API. */
-interface PlatformBot extends ConfiguredBot {
+/** One platform's bot as configured (platforms/platform.ts), with its link status for /readyz. */
+interface ConfiguredBot extends PlatformBot {
   readonly status: BotStatus;
 }
 
@@ -47,12 +48,11 @@ interface PlatformBot extends ConfiguredBot {
  */
 export async function startBot(runtime: Runtime, tuning: Tuning): Promise<RunningRole> {
   const { config } = runtime;
-  const bots: PlatformBot[] = [
-    { platform: "telegram", token: config.botToken, apiRoot: config.telegramApiRoot, status: runtime.botStatus },
-    ...(config.bale
-      ? [{ platform: "bale" as const, token: config.bale.botToken, apiRoot: config.bale.apiRoot, status: runtime.baleBotStatus }]
-      : []),
-  ];
+  const status: Record<Platform, BotStatus> = { telegram: runtime.botStatus, bale: runtime.baleBotStatus };
+  const bots: ConfiguredBot[] = platformBots(config, tuning.sendRate ?? config.sendRate).map((bot) => ({
+    ...bot,
+    status: status[bot.platform],
+  }));
   const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, runtime.queuePrefix, runtime.queues) : undefined;
   const index = new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays);
   const stops: (() => Promise<void>)[] = [];
@@ -81,7 +81,7 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
 /** A platform's bot, built and identified, not yet answering. */
 interface Prepared {
   readonly bot: Bot<BotContext>;
-  readonly configured: PlatformBot;
+  readonly configured: ConfiguredBot;
   readonly keys: Keys;
   readonly updates: HandledUpdates;
   readonly logger: Logger;
@@ -91,7 +91,7 @@ interface Prepared {
 async function prepareBot(
   runtime: Runtime,
   tuning: Tuning,
-  configured: PlatformBot,
+  configured: ConfiguredBot,
   bothConfigured: boolean,
   operatorQueues: OperatorQueues | undefined,
   index: SearchIndex,
@@ -143,12 +143,10 @@ async function prepareBot(
 async function startPlatformBot(runtime: Runtime, tuning: Tuning, prepared: Prepared): Promise<() => Promise<void>> {
   const { config } = runtime;
   const { bot, configured, keys, updates, logger } = prepared;
-  const { platform, status } = configured;
+  const { platform, status, sendRate, paidBroadcast } = configured;
   // Replies take their slot from the platform's send budget ahead of delivery's, and keep the
   // chat's pace; installed before auto-retry (grammY runs the last installed first), so every retry does too.
-  const paidBroadcast = platform === "telegram" && config.paidBroadcast;
-  const rate = tuning.sendRate ?? (platform === "bale" ? (config.bale?.sendRate ?? config.sendRate) : config.sendRate);
-  const budget = new SendBudget(runtime.connect(), keys, { rate, countPaid: paidBroadcast, lane: "replies" }, logger);
+  const budget = new SendBudget(runtime.connect(), keys, { rate: sendRate, countPaid: paidBroadcast, lane: "replies" }, logger);
   await budget.listen(runtime.connect());
   bot.api.config.use(paceReplies({ redis: runtime.redis, keys, budget, pacing: tuning.pacing ?? DEFAULT_PACING, paidBroadcast }));
   // Replies wait out a 429 instead of failing.

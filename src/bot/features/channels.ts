@@ -4,6 +4,7 @@ import { USER_RIGHTS } from "../../channels/rights.js";
 import type { LinkableChat } from "../../channels/service.js";
 import { chatId, userId } from "../../ids.js";
 import { settingsOf, subscribedSlugs } from "../../store/chat-record.js";
+import { PLATFORM_TRAITS } from "../../platforms/platform.js";
 import type { BotContext } from "../context.js";
 import { LINK_PREFIX, linkKeyboard } from "../keyboards.js";
 import { categoryLines, titles, validSlugs } from "../replies.js";
@@ -39,7 +40,7 @@ inPrivate.command("link", async (ctx) => {
   const { categories } = ctx.services.channels;
   const { words, topic: asked } = parseTopic(rest);
   // Bale has no forum topics (docs/bale.md): a topic named there is left out, the chat is linked whole.
-  const topic = ctx.platform === "telegram" ? asked : undefined;
+  const topic = PLATFORM_TRAITS[ctx.platform].topics ? asked : undefined;
   const { known, unknown } = ctx.services.subscriptions.split(words);
   if (target === undefined || (known.length === 0 && unknown.length === 0)) {
     await ctx.reply(ctx.t.linkUsage(validSlugs(categories, ctx.language)));

@@ -3,6 +3,7 @@ import type { ChatMember } from "grammy/types";
 import { isAdmin } from "../../channels/rights.js";
 import { chatId, userId } from "../../ids.js";
 import { subscribedSlugs } from "../../store/chat-record.js";
+import { PLATFORM_TRAITS } from "../../platforms/platform.js";
 import type { BotContext } from "../context.js";
 import { categoryLines, titles, validSlugs } from "../replies.js";
 
@@ -44,7 +45,7 @@ const chatRef = (ctx: BotContext) => {
 
 /** Bale has no forum topics (docs/bale.md): there a group is linked whole. */
 const topicOf = (ctx: BotContext) =>
-  ctx.platform === "telegram" && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+  PLATFORM_TRAITS[ctx.platform].topics && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
 
 adminCommand("subscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;
