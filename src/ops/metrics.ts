@@ -63,7 +63,7 @@ export class BulletinMetrics {
   private readonly ingested: Counter<"source" | "outcome">;
   private readonly queueJobs: Gauge<"queue" | "state">;
   private readonly queuePaused: Gauge<"queue">;
-  private readonly subscribers: Gauge<"category">;
+  private readonly subscribers: Gauge<"category" | "platform">;
   private readonly feeds: Gauge<"health">;
   private readonly collectSeconds: Histogram;
 
@@ -135,8 +135,8 @@ export class BulletinMetrics {
     });
     this.subscribers = new Gauge({
       name: "bulletin_subscribers",
-      help: "Active chats subscribed to each category.",
-      labelNames: ["category"],
+      help: "Active chats subscribed to each category, by platform.",
+      labelNames: ["category", "platform"],
       registers,
     });
     this.feeds = new Gauge({
@@ -224,7 +224,10 @@ export class BulletinMetrics {
       for (const state of JOB_STATES) this.queueJobs.set({ queue: depth.queue, state }, depth.jobs[state]);
       this.queuePaused.set({ queue: depth.queue }, depth.paused ? 1 : 0);
     }
-    for (const { category, subscribers } of snapshot.subscribers) this.subscribers.set({ category }, subscribers);
+    for (const { category, subscribers, bale } of snapshot.subscribers) {
+      this.subscribers.set({ category, platform: "telegram" }, subscribers);
+      this.subscribers.set({ category, platform: "bale" }, bale);
+    }
     for (const [health, count] of Object.entries(snapshot.feeds.byState)) this.feeds.set({ health }, count);
   }
 }

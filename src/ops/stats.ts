@@ -126,12 +126,22 @@ export async function readQueueDepths(queues: readonly Queue<unknown>[]): Promis
 
 export interface CategorySubscribers {
   readonly category: string;
+  /** Telegram's chats following the category. */
   readonly subscribers: number;
+  /** Bale's (issue 15). */
+  readonly bale: number;
 }
 
-/** Active subscribers per category (a pipelined count over the category's shards). */
+/** Active subscribers per category on each platform (a pipelined count over the category's shards). */
 export async function readSubscribers(store: ChatStore, categories: Categories): Promise<CategorySubscribers[]> {
-  return Promise.all(categories.list.map(async (c) => ({ category: c.slug, subscribers: await store.countSubscribers(c.slug) })));
+  const telegram = store.on("telegram");
+  const bale = store.on("bale");
+  return Promise.all(
+    categories.list.map(async (c) => {
+      const [onTelegram, onBale] = await Promise.all([telegram.countSubscribers(c.slug), bale.countSubscribers(c.slug)]);
+      return { category: c.slug, subscribers: onTelegram, bale: onBale };
+    }),
+  );
 }
 
 export type FeedState = "ok" | "failing" | "new";
