@@ -22,6 +22,7 @@ export function startForms() {
   limitsSwitch.addEventListener("change", () => void act("/sandbox/limits", { enabled: limitsSwitch.checked }));
   const clock = startClock();
   startReaderForm();
+  startDirectForm();
   startChannelForm();
   startGroupForm();
   const categoryBox = byId("publish-categories", HTMLDivElement);
@@ -82,6 +83,20 @@ function startReaderForm() {
   onSubmit(form, async () => {
     const answer = await act("/sandbox/readers", { name: name.value, language: language.value });
     if (answer.ok) name.value = "";
+  });
+}
+
+/** Opens the private chat between two readers. */
+function startDirectForm() {
+  const form = byId("direct-form", HTMLFormElement);
+  const reader = field(form, "reader", HTMLSelectElement);
+  const other = field(form, "other", HTMLSelectElement);
+  onSubmit(form, async () => {
+    if (!reader.value || !other.value || reader.value === other.value) {
+      flash("Choose two different readers.");
+      return;
+    }
+    await act("/sandbox/direct", { readerId: Number(reader.value), otherId: Number(other.value) });
   });
 }
 
