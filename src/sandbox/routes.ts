@@ -19,11 +19,12 @@ import type { SandboxClock } from "./clock.js";
 import { previewFeeds } from "./feeds.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { loadSandboxPage, type PageAsset } from "./page.js";
-import type { Counters, InlineAnswerOnPage, InlineResult, SandboxEvent } from "./page/protocol.js";
+import type { Counters, SandboxEvent } from "./page/protocol.js";
 import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG, type SampleArticle } from "./samples.js";
 import { hostHeaderIsLoopback } from "./mode.js";
 import { setTelegramLimits } from "./start.js";
 import { isolate } from "../i18n/bidi.js";
+import { registerSharingRoutes } from "./sharing-routes.js";
 import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
@@ -91,24 +92,6 @@ const groupSendBody = z.object({
   threadId: z.number().int().positive().optional(),
 });
 const limitsBody = z.object({ enabled: z.boolean() });
-const directBody = z.object({ readerId: z.number().int(), otherId: z.number().int() });
-const directSendBody = z.object({ readerId: z.number().int(), text: z.string().trim().min(1, "must not be empty").max(4096) });
-/** Telegram cuts an inline query at 256 characters; the page sends what was typed after `@bot `. */
-const inlineBody = z.object({ readerId: z.number().int(), chatId: z.number().int(), query: z.string().max(1024) });
-const pickBody = z.object({
-  readerId: z.number().int(),
-  chatId: z.number().int(),
-  queryId: z.string().min(1).max(64),
-  resultId: z.string().min(1).max(64),
-});
-const shareBody = z.object({
-  readerId: z.number().int(),
-  messageId: z.number().int().positive(),
-  button: z.string().min(1).max(64),
-  chatId: z.number().int(),
-});
-/** How long the page waits for the bot's answer to an inline query. */
-const INLINE_ANSWER_MS = 10_000;
 const clockBody = z.union([
   z
     .object({
@@ -264,7 +247,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       return reply.status(403).send({ error: "the sandbox takes requests from its own page only" });
     }
   };
-  const post = <S extends z.ZodType>(
+  const post: Post = <S extends z.ZodType>(
     path: string,
     schema: S,
     handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
@@ -407,78 +390,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(202).send({ updateId: update.update_id });
   });
 
-  // ----- chats between readers, inline mode and sharing --------------------------------------
-  post("/sandbox/direct", directBody, (body, _request, reply) => {
-    const reader = readerOf(body.readerId, reply);
-    const other = reader && readerOf(body.otherId, reply);
-    if (!reader || !other) return reply;
-    return reply.status(201).send(state.openDirectChat(reader, other));
-  });
-
-  post("/sandbox/direct/:id/send", directSendBody, (body, request, reply) => {
-    const params = idParams.safeParse(request.params);
-    if (!params.success) return reply.status(400).send(invalid(params.error));
-    const reader = readerOf(body.readerId, reply);
-    if (!reader) return reply;
-    const place = state.directChat(params.data.id) && state.placeFor(reader, params.data.id);
-    if (!place) return reply.status(404).send({ error: `${reader.name} has no chat ${params.data.id}` });
-    telegram.userWritesTo(state.userOf(reader), place.chatId, body.text);
-    return reply.status(202).send({ ok: true });
-  });
-
-  /** The bot's answer to an inline query, as the page lists it. */
-  const answerOf = async (chatId: number, queryId: string): Promise<InlineAnswerOnPage> => {
-    const answer = await telegram.waitForInlineAnswer(queryId, INLINE_ANSWER_MS);
-    const results = answer.results.flatMap((r): InlineResult[] =>
-      r.type === "article"
-        ? [
-            {
-              id: r.id,
-              title: r.title,
-              ...(r.description === undefined ? {} : { description: r.description }),
-              ...(r.thumbnail_url === undefined ? {} : { thumbnail: r.thumbnail_url }),
-              ...(r.url === undefined ? {} : { url: r.url }),
-            },
-          ]
-        : [],
-    );
-    return { chatId, queryId, query: answer.query, results };
-  };
-
-  // A reader types `@bot <query>` in a chat: Telegram asks the bot, and lists its answer above the input field.
-  post("/sandbox/inline", inlineBody, async (body, _request, reply) => {
-    const reader = readerOf(body.readerId, reply);
-    if (!reader) return reply;
-    const place = state.placeFor(reader, body.chatId);
-    if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
-    const { queryId } = telegram.userTypesInline(state.userOf(reader), body.query, { chatType: place.chatType });
-    return reply.send(await answerOf(body.chatId, queryId));
-  });
-
-  // The reader picks a result: Telegram posts its message in the chat, from the reader, via the bot.
-  post("/sandbox/inline/pick", pickBody, (body, _request, reply) => {
-    const reader = readerOf(body.readerId, reply);
-    if (!reader) return reply;
-    const place = state.placeFor(reader, body.chatId);
-    if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
-    telegram.userPicksInlineResult(state.userOf(reader), body.queryId, body.resultId, place.chatId);
-    return reply.status(202).send({ ok: true });
-  });
-
-  // A switch_inline_query_chosen_chat button: the reader chose a chat in Telegram's picker (another
-  // reader's card: their chat, opened for it); Telegram opens it with `@bot <query>` typed.
-  post("/sandbox/share", shareBody, async (body, _request, reply) => {
-    const reader = readerOf(body.readerId, reply);
-    if (!reader) return reply;
-    const message = telegram.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
-    if (!message) return reply.status(404).send({ error: `no message ${body.messageId} in ${reader.name}'s chat` });
-    const other = body.chatId === reader.id ? undefined : state.reader(body.chatId);
-    const cardId = other ? state.openDirectChat(reader, other).id : body.chatId;
-    const place = state.placeFor(reader, cardId);
-    if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
-    const { queryId } = telegram.userSwitchesInline(state.userOf(reader), message, body.button, place.chatId);
-    return reply.send(await answerOf(cardId, queryId));
-  });
+  registerSharingRoutes({ post, readerOf, params: idParams, invalid, state, telegram });
 
   post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {
     const outcome = await deps.ingestor.ingest(article, "http");
@@ -516,7 +428,14 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   return state;
 }
 
-function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
+/** A JSON POST of the page: its body checked against `schema` (400 otherwise), a SandboxConflictError answered 409. */
+export type Post = <S extends z.ZodType>(
+  path: string,
+  schema: S,
+  handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
+) => void;
+
+export function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
   return { error: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
 }

@@ -214,6 +214,24 @@ describe("the sandbox's endpoints", () => {
     });
   });
 
+  it("lets readers type and pick inline results only where Telegram lets them write", async () => {
+    const reader = async (name: string) => (await post("/sandbox/readers", { name })).json<{ id: number }>().id;
+    const [nika, omid] = [await reader("Nika"), await reader("Omid")];
+    expect((await post("/sandbox/direct", { readerId: nika, otherId: nika })).statusCode).toBe(409);
+    const direct = (await post("/sandbox/direct", { readerId: nika, otherId: omid })).json<{ id: number; readerIds: number[] }>();
+    expect(direct.readerIds).toEqual([nika, omid]);
+    // Opened once: either reader finds the same chat.
+    expect((await post("/sandbox/direct", { readerId: omid, otherId: nika })).json<{ id: number }>().id).toBe(direct.id);
+    const group = (await post("/sandbox/groups", { title: "Closed", ownerId: omid })).json<{ id: number }>();
+    expect((await post("/sandbox/inline", { readerId: nika, chatId: group.id, query: "x" })).statusCode).toBe(403);
+    expect((await post("/sandbox/inline", { readerId: nika, chatId: direct.id, query: "x".repeat(2000) })).statusCode).toBe(400);
+    const stale = await post("/sandbox/inline/pick", { readerId: nika, chatId: direct.id, queryId: "123", resultId: "1" });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<{ error: string }>().error).toBe("inline query 123 has no answer");
+    expect((await post(`/sandbox/direct/${direct.id}/send`, { readerId: nika, text: "hello" })).statusCode).toBe(202);
+    expect(telegram.messagesBetween(nika, omid).map((m) => m.text)).toEqual(["hello"]);
+  });
+
   it("moves the readers' clock forward, an hour or to a time of day in DEFAULT_TIMEZONE, never back", async () => {
     const tehran = (ms: number) =>
       new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit" }).format(ms);
