@@ -26,6 +26,7 @@ import { setTelegramLimits } from "./start.js";
 import { isolate } from "../i18n/bidi.js";
 import { PLATFORMS, SLUG_PATTERN } from "../ids.js";
 import { setBaleLimits } from "./bale.js";
+import { registerSharingRoutes } from "./sharing-routes.js";
 import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
@@ -254,7 +255,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       return reply.status(403).send({ error: "the sandbox takes requests from its own page only" });
     }
   };
-  const post = <S extends z.ZodType>(
+  const post: Post = <S extends z.ZodType>(
     path: string,
     schema: S,
     handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
@@ -408,6 +409,8 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(202).send({ updateId: update.update_id });
   });
 
+  registerSharingRoutes({ post, readerOf, params: idParams, invalid, state, telegram });
+
   post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {
     const outcome = await deps.ingestor.ingest(article, "http");
     const title = `“${isolate(article.title)}”`;
@@ -445,7 +448,14 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   return state;
 }
 
-function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
+/** A JSON POST of the page: its body checked against `schema` (400 otherwise), a SandboxConflictError answered 409. */
+export type Post = <S extends z.ZodType>(
+  path: string,
+  schema: S,
+  handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
+) => void;
+
+export function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
   return { error: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
 }

@@ -63,6 +63,8 @@ export async function startSandboxTelegram(options: SandboxTelegramOptions = {})
     latencyMs: options.latencyMs ?? 0,
     // Only the page's readers and channels exist: anything else is "chat not found", as in Telegram.
     strictChats: true,
+    // As after @BotFather /setinline: readers type `@bot words` in any chat, and the share button opens the chat picker.
+    inlineMode: true,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
   setTelegramLimits(telegram, options.limits ?? true);

@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import type { Update, User } from "grammy/types";
 import { deepLink } from "../bot/deep-links.js";
 import type { Categories } from "../config/categories.js";
@@ -6,13 +5,15 @@ import { isolate } from "../i18n/bidi.js";
 import type { Platform } from "../ids.js";
 import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
 import type { SandboxClock } from "./clock.js";
-import { botEntry, userEntry } from "./entries.js";
+import { BASES, PLATFORM_NAMES, drawn, type SandboxFakes } from "./platforms.js";
+import { botEntry, senderEntry, userEntry } from "./entries.js";
 import { telegramLimitsOn } from "./start.js";
 import type {
   ActivityLine,
   Channel,
   ChatEntry,
   Counters,
+  DirectChat,
   Group,
   GroupOnPage,
   GroupRole,
@@ -37,34 +38,10 @@ export const MAX_READERS = 50;
 export const MAX_CHANNELS = 20;
 export const MAX_GROUPS = 20;
 export const MAX_TOPICS = 20;
+export const MAX_DIRECT_CHATS = 50;
 
-/**
- * Reader, channel and group ids, in Telegram's ranges (a basic group's is small and negative, a
- * supergroup's and a channel's -100…), from a base drawn at each start: besides the deletion of the
- * last run's keys at start, a reader of this run never shares an id with one of an earlier run.
- * Bale's are drawn from ranges of their own: Bulletin keeps the platforms' chats apart whatever
- * their ids (a Bale chat 123 is not Telegram's), and distinct ids let the page name a chat by its id.
- */
-const drawn = (from: number): number => from + randomInt(0, 1_000_000) * 1000;
-const BASES: Record<Platform, () => { reader: number; channel: number; group: number; forum: number }> = {
-  telegram: () => ({
-    reader: drawn(5_000_000_000),
-    channel: -drawn(1_002_000_000_000),
-    group: -drawn(4_000_000_000),
-    forum: -drawn(1_003_000_000_000),
-  }),
-  // Bale has no forums (docs/bale.md): its forum base is never used.
-  bale: () => ({ reader: drawn(7_000_000_000), channel: -drawn(1_005_000_000_000), group: -drawn(6_000_000_000), forum: 0 }),
-};
-
-/** The messengers as the page names them. */
-const PLATFORM_NAMES: Record<Platform, string> = { telegram: "Telegram", bale: "Bale" };
-
-/** The built-in Bot APIs a sandbox runs on: Telegram's, and Bale's when the sandbox runs the Bale bot too. */
-export interface SandboxFakes {
-  readonly telegram: FakeTelegram;
-  readonly bale?: FakeTelegram | undefined;
-}
+/** A chat between two readers is the page's alone (each reader sees it under the other's id): ids of its own range. */
+const directBase = (): number => drawn(7_000_000_000);
 
 interface GroupState extends Group {
   readonly topics: Topic[];
@@ -74,6 +51,7 @@ export class SandboxState {
   private readonly readers = new Map<number, Reader>();
   private readonly channels = new Map<number, Channel>();
   private readonly groups = new Map<number, GroupState>();
+  private readonly directChats = new Map<number, DirectChat>();
   private readonly transcripts = new Map<number, ChatEntry[]>();
   private readonly activity: ActivityLine[] = [];
   private readonly listeners = new Set<(event: SandboxEvent) => void>();
@@ -82,6 +60,7 @@ export class SandboxState {
   private readonly stopListening: (() => void)[];
   private readonly bases = { telegram: BASES.telegram(), bale: BASES.bale() };
   private readonly telegram: FakeTelegram;
+  private readonly firstDirectId = directBase();
 
   constructor(
     private readonly fakes: SandboxFakes,
@@ -150,6 +129,7 @@ export class SandboxState {
       readers: [...this.readers.values()],
       channels: [...this.channels.values()].map((c) => ({ ...c, botIsAdmin: this.botIsAdmin(c.id) })),
       groups: [...this.groups.values()].map((g) => this.groupOnPage(g)),
+      directChats: [...this.directChats.values()],
       categories: this.categories.list.map((c) => ({ slug: c.slug, title: c.title.en })),
       limits: telegramLimitsOn(this.telegram),
       clock: { ahead: this.time.clock.ahead, zone: this.time.zone },
@@ -360,6 +340,52 @@ export class SandboxState {
     return fake.userSends(this.userOf(reader), `/start ${payload}`);
   }
 
+  // ----- chats between readers and inline mode ------------------------------------------------
+
+  directChat(id: number): DirectChat | undefined {
+    return this.directChats.get(id);
+  }
+
+  /** The private chat between two readers, opened the first time one writes to the other. */
+  openDirectChat(a: Reader, b: Reader): DirectChat {
+    if (a.id === b.id) throw new SandboxConflictError(`${a.name} cannot write to themselves here: their chat with the bot is their card`);
+    // They are here to show inline mode and the share button's chat picker, which Bale lacks (docs/bale.md).
+    if (a.platform !== "telegram" || b.platform !== "telegram") {
+      throw new SandboxConflictError("chats between readers are Telegram's here: Bale has no inline mode to share into them");
+    }
+    const existing = [...this.directChats.values()].find((d) => d.readerIds.includes(a.id) && d.readerIds.includes(b.id));
+    if (existing) return existing;
+    if (this.directChats.size >= MAX_DIRECT_CHATS)
+      throw new SandboxConflictError(`the sandbox holds at most ${MAX_DIRECT_CHATS} chats between readers`);
+    const chat: DirectChat = { id: this.firstDirectId + this.directChats.size, readerIds: [a.id, b.id] };
+    this.directChats.set(chat.id, chat);
+    this.log("info", `${isolate(a.name)} opened a chat with ${isolate(b.name)} (the bot is not in it)`);
+    this.publishWorld();
+    return chat;
+  }
+
+  /**
+   * Where `reader` types or posts when the page's card `cardId` is open, as Telegram names it: their
+   * chat with the bot (their id), a group's or a channel's id, or the other reader's id in a chat
+   * between readers; with the inline query's chat_type there. Undefined: the reader cannot write there.
+   */
+  placeFor(
+    reader: Reader,
+    cardId: number,
+  ): { chatId: number; chatType: "sender" | "private" | "group" | "supergroup" | "channel" } | undefined {
+    if (cardId === reader.id) return { chatId: reader.id, chatType: "sender" };
+    const direct = this.directChats.get(cardId);
+    if (direct) {
+      const other = direct.readerIds.find((id) => id !== reader.id);
+      return direct.readerIds.includes(reader.id) && other !== undefined ? { chatId: other, chatType: "private" } : undefined;
+    }
+    const group = this.groups.get(cardId);
+    if (group) return this.roleIn(group.id, reader) ? { chatId: group.id, chatType: group.forum ? "supergroup" : "group" } : undefined;
+    const channel = this.channels.get(cardId);
+    if (channel) return this.administers(channel, reader) ? { chatId: channel.id, chatType: "channel" } : undefined;
+    return undefined;
+  }
+
   /** The page moved the clock forward. */
   clockMoved(): void {
     const shown = new Intl.DateTimeFormat("en-GB", {
@@ -404,6 +430,12 @@ export class SandboxState {
     switch (event.type) {
       case "message":
       case "edit": {
+        // A reader's pick of an inline result: their message, sent via the bot.
+        const sender = event.message.sender;
+        if (sender) {
+          const author = this.groups.has(event.chatId) ? sender.first_name : undefined;
+          return this.record(event.chatId, senderEntry(event.message, this.fake(platform).botUser.username, author));
+        }
         const entry = botEntry(event.message);
         // In a group Telegram shows who wrote each message, the bot too.
         const bot = this.fake(platform).botUser.first_name;
@@ -417,7 +449,19 @@ export class SandboxState {
         return;
       case "rejected":
         return this.onRejected(event, platform);
+      case "direct":
+        return this.onDirect(event, platform);
     }
+  }
+
+  /** A message between two readers: their chat's card shows it (opened if it was not). */
+  private onDirect(event: Extract<FakeTelegramEvent, { type: "direct" }>, platform: Platform): void {
+    const from = this.readers.get(event.from);
+    const to = this.readers.get(event.to);
+    if (!from || !to) return;
+    const chat = this.openDirectChat(from, to);
+    const via = event.message.method === "inline" ? this.fake(platform).botUser.username : undefined;
+    this.record(chat.id, senderEntry(event.message, via, from.name));
   }
 
   private onUpdate(update: Readonly<Update>): void {

@@ -25,6 +25,7 @@ export function startForms() {
   const clock = startClock();
   const platforms = startPlatforms();
   startReaderForm(platforms.chosen);
+  startDirectForm();
   startChannelForm();
   startGroupForm();
   const categoryBox = byId("publish-categories", HTMLDivElement);
@@ -87,6 +88,20 @@ function startReaderForm(platform) {
   onSubmit(form, async () => {
     const answer = await act("/sandbox/readers", { name: name.value, language: language.value, platform: platform() });
     if (answer.ok) name.value = "";
+  });
+}
+
+/** Opens the private chat between two readers. */
+function startDirectForm() {
+  const form = byId("direct-form", HTMLFormElement);
+  const reader = field(form, "reader", HTMLSelectElement);
+  const other = field(form, "other", HTMLSelectElement);
+  onSubmit(form, async () => {
+    if (!reader.value || !other.value || reader.value === other.value) {
+      flash("Choose two different readers.");
+      return;
+    }
+    await act("/sandbox/direct", { readerId: Number(reader.value), otherId: Number(other.value) });
   });
 }
 

@@ -57,15 +57,49 @@ export interface MenuCommand {
   readonly description: string;
 }
 
+/** A reader's private chat with another reader: the bot is not in it, but inline results can be posted there. */
+export interface DirectChat {
+  /** The page's id for the chat (Telegram shows each reader the chat under the other's id). */
+  readonly id: number;
+  readonly readerIds: readonly [number, number];
+}
+
+/** switch_inline_query_chosen_chat: the chat picker, and the query Telegram types in the chat chosen. */
+export interface SwitchInline {
+  readonly query: string;
+  readonly users: boolean;
+  readonly groups: boolean;
+  readonly channels: boolean;
+}
+
 export interface Button {
   readonly text: string;
   readonly data?: string;
   readonly url?: string;
+  readonly switchInline?: SwitchInline;
+}
+
+/** One result of the bot's answer to an inline query, as Telegram lists it above the input field. */
+export interface InlineResult {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly thumbnail?: string;
+  readonly url?: string;
+}
+
+/** What POST /sandbox/inline and POST /sandbox/share answer: the inline query asked and the bot's answer. */
+export interface InlineAnswerOnPage {
+  /** The card the query was typed in (a direct chat opened for it, when the picker chose a reader). */
+  readonly chatId: number;
+  readonly queryId: string;
+  readonly query: string;
+  readonly results: readonly InlineResult[];
 }
 
 /** One message of a chat as the page draws it: text (or caption) with Telegram's entities. */
 export interface ChatEntry {
-  /** "b<id>" for the bot's messages, "u<id>" for the reader's; an edit replaces the entry of its key. */
+  /** "b<id>" for the bot's messages, "u<id>" for a reader's; an edit replaces the entry of its key. */
   readonly key: string;
   readonly from: "bot" | "user";
   readonly messageId: number;
@@ -75,8 +109,10 @@ export interface ChatEntry {
   /** The URL Telegram would show a link preview of. */
   readonly preview?: string;
   readonly buttons?: readonly (readonly Button[])[];
-  /** In a group: the reader who wrote it. */
+  /** In a group or a chat between readers: the reader who wrote it. */
   readonly author?: string;
+  /** A picked inline result: the bot's username it was sent via. */
+  readonly via?: string;
   /** In a forum: the topic it belongs to (none: the General topic). */
   readonly threadId?: number;
   readonly edited: boolean;
@@ -116,6 +152,7 @@ export interface World {
   readonly readers: readonly Reader[];
   readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
   readonly groups: readonly GroupOnPage[];
+  readonly directChats: readonly DirectChat[];
   readonly categories: readonly { readonly slug: string; readonly title: string }[];
   readonly limits: boolean;
   /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
