@@ -125,6 +125,13 @@ describe("the sandbox's endpoints on both platforms", () => {
     expect(channel.json<{ platform: string }>().platform).toBe("bale");
     const byStranger = await post(`/sandbox/channels/${channel.json<{ id: number }>().id}/add-bot`, { readerId: maryam?.id });
     expect(byStranger.statusCode).toBe(409);
+
+    // Inline mode and chats to share into are Telegram's: Bale has none (docs/bale.md).
+    const inline = await post("/sandbox/inline", { readerId: dara?.id, chatId: dara?.id, query: "news" });
+    expect(inline.statusCode).toBe(409);
+    expect(inline.json<{ error: string }>().error).toBe("Dara is on Bale, which has no inline mode");
+    expect(bale.pendingUpdates().some((u) => "inline_query" in u)).toBe(false);
+    expect((await post("/sandbox/direct", { readerId: dara?.id, otherId: maryam?.id })).statusCode).toBe(409);
   });
 });
 
