@@ -22,6 +22,10 @@ describe("the bot's replies on Bale", () => {
     expect(htmlToBaleMarkdown("see (https://e.com/a_b*c) &amp; http://x.io/[1]")).toBe(
       "see (https://e.com/a%5Fb%2Ac) & http://x.io/%5B1%5D",
     );
+    // A Persian help isolates the address (i18n/bidi.ts): the isolates stay around it, outside the address.
+    expect(baleReplyText("دعوت: \u2068https://ble.ir/my_bot?start=world\u2069", undefined)).toBe(
+      "دعوت: \u2068https://ble.ir/my%5Fbot?start=world\u2069",
+    );
   });
 
   it("turns Telegram HTML into Bale Markdown: bold, links, entities decoded, other tags dropped", () => {
