@@ -8,7 +8,7 @@ import tseslint from "typescript-eslint";
  * upward import. A name ending in "/" is a folder of src/, any other a file at src/'s top.
  */
 const LAYERS = [
-  { name: "foundation", members: ["ids", "log", "time", "config/", "telegram/"] },
+  { name: "foundation", members: ["ids", "log", "time", "config/", "telegram/", "platforms/"] },
   { name: "storage", members: ["redis", "queues", "store/", "i18n/"] },
   {
     name: "domain",

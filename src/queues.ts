@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions, type DefaultJobOptions, type JobSchedulerTemplateOptions } from "bullmq";
 import { z } from "zod";
 import type { Redis } from "./redis.js";
+import { PLATFORMS } from "./ids.js";
 import { SHARDS, type FeedId } from "./store/keys.js";
 
 /**
@@ -41,9 +42,12 @@ export const chunkJobSchema = z.object({
 });
 export type ChunkJob = z.infer<typeof chunkJobSchema>;
 
-/** A second look at one chat that had to wait (pacing, a retry). */
-export const visitJobSchema = z.object({ chatId: z.number().int() });
-export type VisitJob = z.infer<typeof visitJobSchema>;
+/**
+ * A second look at one chat that had to wait (pacing, a retry). Without `platform` the chat is
+ * Telegram's: every visit job queued before Bale existed, and every Telegram one since.
+ */
+export const visitJobSchema = z.object({ chatId: z.number().int(), platform: z.enum(PLATFORMS).default("telegram") });
+export type VisitJob = z.input<typeof visitJobSchema>;
 
 export const JOB_NAMES = { article: "article", chunk: "chunk", visit: "visit" } as const;
 

@@ -15,7 +15,8 @@ import type { ChatStore } from "../store/chats.js";
 import type { Keys } from "../store/keys.js";
 import type { ChatType } from "./rights.js";
 
-export interface ChatRef {
+/** A channel or group as its admin names it, resolved on its platform. */
+export interface LinkableChat {
   readonly id: ChatId;
   readonly type: ChatType;
   readonly title: string;
@@ -26,7 +27,10 @@ export interface LinkResult {
   readonly already: CategorySlug[];
 }
 
-/** Channels and groups linked to categories by their admins; Telegram-free, rights checked by the caller. */
+/**
+ * Channels and groups linked to categories by their admins; Telegram-free, rights checked by the caller.
+ * Works on the platform of its store and keys (built with the same platform).
+ */
 export class ChannelService {
   constructor(
     private readonly store: ChatStore,
@@ -40,7 +44,7 @@ export class ChannelService {
    * `language`: the linking admin's; the chat's posts and what its admin is told come in it.
    */
   async link(
-    chat: ChatRef,
+    chat: LinkableChat,
     admin: UserId | undefined,
     language: string,
     slugs: readonly CategorySlug[],

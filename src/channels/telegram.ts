@@ -3,7 +3,7 @@ import type { ChatMember } from "grammy/types";
 import { chatId, type ChatId, type UserId } from "../ids.js";
 import type { Messages } from "../i18n/index.js";
 import { judgeRights, type ChatType, type RightsVerdict } from "./rights.js";
-import type { ChatRef } from "./service.js";
+import type { LinkableChat } from "./service.js";
 
 /** `@name` or a numeric chat id as typed by an admin. */
 export function parseChatReference(text: string): string | number | undefined {
@@ -14,7 +14,7 @@ export function parseChatReference(text: string): string | number | undefined {
 }
 
 /** The chat behind a reference, if the bot can see it and it is a channel or group. */
-export async function resolveChat(api: Api, reference: string | number): Promise<ChatRef | undefined> {
+export async function resolveChat(api: Api, reference: string | number): Promise<LinkableChat | undefined> {
   try {
     const chat = await api.getChat(reference);
     if (chat.type === "private") return undefined;

@@ -84,6 +84,12 @@ export function parseRedisNode(entry: string): RedisNode | string {
   return { host: match[1] ?? match[2] ?? "", port };
 }
 
+/** Bale's send rate when BALE_SEND_RATE is unset: Bale publishes no limit (docs/bale.md, "Rate limits"). */
+export const BALE_DEFAULT_SEND_RATE = 20;
+
+/** A bot token's id: the digits before the colon (Telegram's and Bale's tokens have the same shape). */
+export const botIdOf = (token: string): string => token.slice(0, token.indexOf(":"));
+
 const envFields = z.object({
   BOT_TOKEN: ownSecret(
     z
@@ -91,6 +97,20 @@ const envFields = z.object({
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits, a colon, then 20+ letters)"),
   ),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).default("https://api.telegram.org"),
+  // Bale (issue 15): a second bot on Bale's copy of the Bot API; unset, Bulletin is on Telegram only.
+  BALE_BOT_TOKEN: ownSecret(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a Bale bot token from @BotFather in Bale (digits, a colon, then 20+ letters)"),
+  ).optional(),
+  BALE_API_ROOT: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL, like https://tapi.bale.ai" })
+    .default("https://tapi.bale.ai"),
+  BALE_SEND_RATE: z.coerce
+    .number({ error: "must be a number of messages a second" })
+    .positive("must be above 0")
+    .max(1000, "must be at most 1000 messages a second")
+    .optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379" }).optional(),
   // Redis Cluster (issue 17): the seed nodes; every connection then goes through ioredis's Cluster client.
   REDIS_CLUSTER_NODES: z
@@ -245,6 +265,15 @@ const envSchema = envFields
   )
   .superRefine(
     (env, ctx) => {
+      for (const [variable, message] of baleProblems(env)) ctx.addIssue({ code: "custom", path: [variable], message });
+    },
+    {
+      when: (payload) =>
+        !payload.issues.some((issue) => ["BOT_TOKEN", "BALE_BOT_TOKEN", "BALE_SEND_RATE"].includes(String(issue.path?.[0]))),
+    },
+  )
+  .superRefine(
+    (env, ctx) => {
       if (isSandboxKeyPrefix(env.KEY_PREFIX) && env.SANDBOX !== true) {
         ctx.addIssue({
           code: "custom",
@@ -304,6 +333,23 @@ const envSchema = envFields
         !payload.issues.some((issue) => ["WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_ROOT", "ROLES"].includes(String(issue.path?.[0]))),
     },
   );
+
+/** One line per problem of the Bale variables, keyed by the variable to fix. */
+export function baleProblems(env: {
+  readonly BOT_TOKEN: string;
+  readonly BALE_BOT_TOKEN?: string;
+  readonly BALE_SEND_RATE?: number;
+}): [variable: string, message: string][] {
+  if (env.BALE_BOT_TOKEN === undefined) {
+    return env.BALE_SEND_RATE === undefined
+      ? []
+      : [["BALE_SEND_RATE", "is set but BALE_BOT_TOKEN is not: Bale is off without its bot's token"]];
+  }
+  if (botIdOf(env.BALE_BOT_TOKEN) === botIdOf(env.BOT_TOKEN)) {
+    return [["BALE_BOT_TOKEN", "names the same bot as BOT_TOKEN: Bale needs its own bot, made with @BotFather in Bale"]];
+  }
+  return [];
+}
 
 /** Paths Bulletin's HTTP server answers itself: a webhook path may not take one of them. */
 const RESERVED_PATHS = ["/api/", "/healthz", "/readyz", "/metrics", "/admin/", "/sandbox"];
@@ -367,9 +413,20 @@ export interface WebhookConfig {
   readonly secret: string;
 }
 
+/** The Bale bot (BALE_BOT_TOKEN set). */
+export interface BaleConfig {
+  readonly botToken: string;
+  /** BALE_API_ROOT, without a trailing slash. */
+  readonly apiRoot: string;
+  /** BALE_SEND_RATE: Bale's own budget, messages a second. */
+  readonly sendRate: number;
+}
+
 export interface Config {
   readonly botToken: string;
   readonly telegramApiRoot: string;
+  /** BALE_BOT_TOKEN, BALE_API_ROOT, BALE_SEND_RATE: Bale beside Telegram; unset, Telegram only. */
+  readonly bale: BaleConfig | undefined;
   /** Unset means: the local default, started on demand when nothing answers. */
   readonly redisUrl: string | undefined;
   /** REDIS_CLUSTER_NODES: set, every connection goes to this Redis Cluster instead. */
@@ -424,6 +481,14 @@ export function loadConfig(source: NodeJS.ProcessEnv): Config {
   return {
     botToken: env.BOT_TOKEN,
     telegramApiRoot: env.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
+    bale:
+      env.BALE_BOT_TOKEN === undefined
+        ? undefined
+        : {
+            botToken: env.BALE_BOT_TOKEN,
+            apiRoot: env.BALE_API_ROOT.replace(/\/+$/, ""),
+            sendRate: env.BALE_SEND_RATE ?? BALE_DEFAULT_SEND_RATE,
+          },
     redisUrl: env.REDIS_URL,
     redisClusterNodes: env.REDIS_CLUSTER_NODES,
     keyPrefix: env.KEY_PREFIX,

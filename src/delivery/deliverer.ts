@@ -2,14 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Api } from "grammy";
 import type { Redis } from "ioredis";
 import type { Categories } from "../config/categories.js";
+import type { ShareNetwork } from "../config/env.js";
 import type { Clock } from "../time.js";
-import type { ChatId } from "../ids.js";
+import { formatChatRef, type ChatId, type Platform } from "../ids.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type Queues } from "../queues.js";
 import { tellAdmin } from "../channels/loss.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
-import { classifySendError, type SendFailure } from "../telegram/errors.js";
+import { PLATFORM_TRAITS, RateBackoff, type PlatformTraits } from "../platforms/platform.js";
+import type { SendFailure } from "../telegram/errors.js";
 import { CHAT_PACING, type ChatPacing } from "../telegram/limits.js";
 import type { ArticleCache } from "./articles.js";
 import type { SendBudget } from "./budget.js";
@@ -44,6 +46,11 @@ export const DEFAULT_PACING: PacingOptions = {
 };
 
 export interface DelivererDeps {
+  /**
+   * Whose chats this deliverer visits (default Telegram): `keys`, `store`, `api` and `budget` are
+   * that platform's (one deliverer per platform, see src/platforms/).
+   */
+  readonly platform?: Platform;
   readonly redis: Redis;
   readonly keys: Keys;
   readonly store: ChatStore;
@@ -60,6 +67,8 @@ export interface DelivererDeps {
   readonly paidBroadcast: boolean;
   /** SHARE_BUTTONS (issue 15): a "Share…" button under single articles sent to private chats. */
   readonly shareButtons?: boolean;
+  /** SHARE_NETWORKS: on Bale, the share button's links. */
+  readonly shareNetworks?: readonly ShareNetwork[];
   readonly pacing?: PacingOptions;
   /** What time it is for readers' digests and quiet hours. */
   readonly clock: Clock;
@@ -98,17 +107,23 @@ export class Deliverer {
   private readonly rendering: RenderContext;
   private readonly deliveryTimes: DeliveryTimes;
   private readonly held: HeldReaders;
+  private readonly traits: PlatformTraits;
+  /** The pause after a 429 that did not say how long (Bale's, at times). */
+  private readonly backoff = new RateBackoff();
 
   constructor(private readonly deps: DelivererDeps) {
-    this.logger = deps.logger.child({ component: "delivery" });
+    this.traits = PLATFORM_TRAITS[deps.platform ?? "telegram"];
+    this.logger = deps.logger.child({ component: "delivery", ...(deps.platform === "bale" ? { platform: "bale" } : {}) });
     this.pacing = deps.pacing ?? DEFAULT_PACING;
     this.held = new HeldReaders(deps.redis, deps.keys, deps.store);
     this.planner = new VisitPlanner(deps, this.logger, (chat, seq) => this.skipTo(chat, seq));
     this.claims = new ChatClaims(deps, this.held, this.pacing, this.logger);
     this.rendering = renderContext({
+      platform: this.traits.platform,
       categories: deps.categories,
       paidBroadcast: deps.paidBroadcast,
       shareButtons: deps.shareButtons ?? false,
+      shareNetworks: deps.shareNetworks ?? [],
     });
     this.deliveryTimes = new DeliveryTimes(deps);
   }
@@ -176,10 +191,17 @@ export class Deliverer {
     const delay = Math.max(VISIT_BUCKET_MS, delayMs);
     const due = Math.ceil((Date.now() + delay) / VISIT_BUCKET_MS);
     this.logger.debug({ chat, delay }, "visiting the chat again later");
+    // A Telegram visit job is written as before Bale (no platform): older workers read it alike.
+    const bale = this.traits.platform === "bale";
     await this.deps.queues.delivery.add(
       JOB_NAMES.visit,
-      { chatId: chat },
-      { jobId: `visit-${chat}-${due}`, delay, priority: PRIORITY.visit },
+      bale ? { chatId: chat, platform: "bale" } : { chatId: chat },
+      // BullMQ refuses ':' in a job id: Bale's visits are `visit-b<id>-…`.
+      {
+        jobId: `visit-${formatChatRef({ platform: this.traits.platform, id: chat }).replace(":", "")}-${due}`,
+        delay,
+        priority: PRIORITY.visit,
+      },
     );
   }
 
@@ -224,8 +246,9 @@ export class Deliverer {
         if (send) await this.claims.whileClaimed(visit, () => send(this.deps.api));
         // Counted as Telegram accepted it (paid broadcasts); the count never fails a delivery.
         void this.deps.budget.sent();
+        this.backoff.reset();
       } catch (error) {
-        failure = classifySendError(error);
+        failure = this.traits.classifySendError(error);
       }
       this.deps.pool.observe(performance.now() - started);
       if (!failure) {
@@ -243,23 +266,23 @@ export class Deliverer {
         return;
       }
       switch (failure.kind) {
-        case "rate-limited":
+        case "rate-limited": {
           this.deps.stats.count("rate_limited");
-          if ((await this.deps.budget.rateLimited(visit.chat, failure.retryAfterSeconds)) === "chat") {
+          // Bale may not say how long: 2 s, doubling while 429s continue (RateBackoff).
+          const retryAfter = failure.retryAfterSeconds ?? this.backoff.pause();
+          if ((await this.deps.budget.rateLimited(visit.chat, retryAfter)) === "chat") {
             // The chat's own flood limit (a group's 20 a minute): it alone waits, without holding a send.
-            this.logger.info(
-              { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
-              "the chat is over its own flood limit; it alone waits",
-            );
-            return this.giveBack(visit, failure.retryAfterSeconds * 1000);
+            this.logger.info({ chat: visit.chat, retryAfter }, "the chat is over its own flood limit; it alone waits");
+            return this.giveBack(visit, retryAfter * 1000);
           }
           this.logger.warn(
-            { chat: visit.chat, retryAfter: failure.retryAfterSeconds },
-            "Telegram asked the bot to slow down (429s for several chats); every sender pauses",
+            { chat: visit.chat, retryAfter },
+            `${this.traits.platform} asked the bot to slow down (429s for several chats); every sender to it pauses`,
           );
-          if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, failure.retryAfterSeconds * 1000);
-          await this.claims.extend(visit, failure.retryAfterSeconds * 1000);
+          if (++rateLimited > MAX_RATE_LIMIT_RETRIES) return this.giveBack(visit, retryAfter * 1000);
+          await this.claims.extend(visit, retryAfter * 1000);
           continue;
+        }
         case "transient":
           this.deps.stats.count("transient_error");
           if (++transient > TRANSIENT_RETRIES) {
@@ -284,7 +307,9 @@ export class Deliverer {
           );
           {
             const { before } = await this.deps.store.update(visit.chat, (r) => r && { ...r, active: false, subscriptions: [] });
-            if (before?.active && before.kind !== "private") await tellAdmin(this.deps.api, visit.chat, before, "lost", this.logger);
+            if (before?.active && before.kind !== "private") {
+              await tellAdmin(this.deps.api, visit.chat, before, "lost", this.logger, this.traits.platform);
+            }
           }
           return;
         case "migrated":
@@ -303,7 +328,11 @@ export class Deliverer {
           if (visit.pending > rendered.seqs.length) await this.deferVisit(visit.chat, this.claims.paceMs(visit.record));
           return;
         case "unauthorized":
-          throw new Error(`Telegram refused the bot token (${failure.description}); check BOT_TOKEN and TELEGRAM_API_ROOT`);
+          throw new Error(
+            this.traits.platform === "bale"
+              ? `Bale refused the bot token (${failure.description}); check BALE_BOT_TOKEN and BALE_API_ROOT`
+              : `Telegram refused the bot token (${failure.description}); check BOT_TOKEN and TELEGRAM_API_ROOT`,
+          );
       }
     }
   }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { articleId, type CategorySlug } from "../ids.js";
+import { articleId, type CategorySlug, type Platform } from "../ids.js";
 import type { Logger } from "../log.js";
 import { JOB_NAMES, PRIORITY, type ChunkJob, type Queues } from "../queues.js";
 import type { Keys, Lane } from "../store/keys.js";
@@ -12,12 +12,24 @@ import type { Timings } from "./timings.js";
 /** Shards read together: enough chats per batch to keep the send pool busy. */
 const SHARDS_PER_BATCH = 16;
 
+/** One platform's subscribers as fan-out reaches them: that platform's keys and deliverer. */
+export interface PlatformDelivery {
+  readonly platform: Platform;
+  readonly keys: Keys;
+  readonly deliverer: Deliverer;
+}
+
 export interface FanoutDeps {
   readonly redis: Redis;
+  /** The shared keys (articles, rounds). */
   readonly keys: Keys;
   readonly rounds: Rounds;
   readonly articles: ArticleCache;
-  readonly deliverer: Deliverer;
+  /**
+   * The platforms delivered to, Telegram first: a chunk visits each shard's Telegram subscribers,
+   * then its Bale ones, so one round of a category reaches both.
+   */
+  readonly platforms: readonly PlatformDelivery[];
   readonly queues: Pick<Queues, "delivery">;
   readonly timings: Timings;
   readonly logger: Logger;
@@ -90,9 +102,13 @@ export class Fanout {
     const shouldStop = () => sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs);
     for (let i = 0; i < job.shards.length; i += SHARDS_PER_BATCH) {
       const shards = job.shards.slice(i, i + SHARDS_PER_BATCH);
-      const groups = await this.readShards(slug, shards);
-      const served = await this.deps.deliverer.visit(groups, (send) => sends.push(send), shouldStop);
-      if (served < groups.length || (shouldStop() && i + SHARDS_PER_BATCH < job.shards.length)) {
+      const reads = await this.readShards(slug, shards);
+      // Served: the shards every platform finished (a continuation visits the rest again; visits are idempotent).
+      let served = shards.length;
+      for (const [k, { deliverer }] of this.deps.platforms.entries()) {
+        served = Math.min(served, await deliverer.visit(reads[k]!, (send) => sends.push(send), shouldStop));
+      }
+      if (served < shards.length || (shouldStop() && i + SHARDS_PER_BATCH < job.shards.length)) {
         await Promise.all(sends);
         await this.continueLater(job, job.shards.slice(i + served));
         return;
@@ -103,19 +119,24 @@ export class Fanout {
     if (next.kind === "start") await this.enqueueRound(slug, job.lane, next.start);
   }
 
-  /** The subscribers of `slug` in these shards with their records: one script call per shard, one round trip. */
-  private async readShards(slug: CategorySlug, shards: readonly number[]): Promise<ShardRead[]> {
+  /**
+   * The subscribers of `slug` in these shards with their records, per platform (in `platforms`'
+   * order): one script call per shard and platform, one round trip.
+   */
+  private async readShards(slug: CategorySlug, shards: readonly number[]): Promise<ShardRead[][]> {
     readShard.ensure(this.deps.redis);
     const pipeline = this.deps.redis.pipeline();
-    for (const shard of shards) {
-      readShard.queue(this.deps.redis, pipeline, [this.deps.keys.subscribers(slug, shard), this.deps.keys.chats(shard)], []);
+    for (const { keys } of this.deps.platforms) {
+      for (const shard of shards) readShard.queue(this.deps.redis, pipeline, [keys.subscribers(slug, shard), keys.chats(shard)], []);
     }
     const results = (await pipeline.exec()) ?? [];
-    return shards.map((shard, k) => {
-      const [error, reply] = results[k] ?? [new Error("no reply from Redis")];
-      if (error) throw error;
-      return { shard, records: readShard.decode(reply) };
-    });
+    return this.deps.platforms.map((_, p) =>
+      shards.map((shard, k) => {
+        const [error, reply] = results[p * shards.length + k] ?? [new Error("no reply from Redis")];
+        if (error) throw error;
+        return { shard, records: readShard.decode(reply) };
+      }),
+    );
   }
 
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {

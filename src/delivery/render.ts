@@ -1,12 +1,16 @@
 import type { Api } from "grammy";
 import type { Categories } from "../config/categories.js";
+import type { ShareNetwork } from "../config/env.js";
+import type { BaleArticleMessage } from "../format/bale.js";
 import { formatArticle, formatDigest, hashtagWords, type ArticleMessage } from "../format/index.js";
+import type { Platform } from "../ids.js";
 import { messagesFor, type Messages } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import { shareKeyboard } from "../sharing/share.js";
 import { DEFAULT_SETTINGS, settingsOf, type ChatSettings } from "../store/chat-record.js";
 import { dueDigest, type DueDigest } from "./due-digest.js";
 import type { DeliveryPlan, DuePlan } from "./plan.js";
+import { renderBaleVisit } from "./render-bale.js";
 import { topicsLeft } from "./topics.js";
 import type { Visit } from "./visits.js";
 
@@ -32,19 +36,27 @@ export interface Rendered {
  * visit renders the same message with them or without.
  */
 export interface RenderContext {
+  /** Whose message it is: Telegram HTML, or Bale Markdown (render-bale.ts). */
+  readonly platform: Platform;
   /** For the hashtags: each category's title in the chat's language. */
   readonly categories: Categories;
   readonly paidBroadcast: boolean;
   /** SHARE_BUTTONS (issue 15): a "Share…" button under single articles sent to private chats. */
   readonly shareButtons: boolean;
+  /** SHARE_NETWORKS: on Bale the share button is a row of their links (Bale has no inline mode). */
+  readonly shareNetworks: readonly ShareNetwork[];
   /** An article formatted once per language (and channel settings), not once per reader. */
   readonly formats: Map<string, ArticleMessage>;
+  readonly baleFormats: Map<string, BaleArticleMessage>;
   /** Held readers' digests: thousands of readers due at one minute share a few. */
   readonly dueDigests: Map<string, DueDigest>;
 }
 
-export function renderContext(options: Pick<RenderContext, "categories" | "paidBroadcast" | "shareButtons">): RenderContext {
-  return { ...options, formats: new Map(), dueDigests: new Map() };
+export function renderContext(
+  options: Pick<RenderContext, "categories" | "paidBroadcast" | "shareButtons"> &
+    Partial<Pick<RenderContext, "platform" | "shareNetworks">>,
+): RenderContext {
+  return { platform: "telegram", shareNetworks: [], ...options, formats: new Map(), baleFormats: new Map(), dueDigests: new Map() };
 }
 
 /** The options every message of a visit is sent with. */
@@ -56,6 +68,7 @@ type Common = { readonly parse_mode: "HTML"; readonly allow_paid_broadcast?: tru
  * article as text, for when Telegram refused its photo.
  */
 export function renderVisit(visit: Visit, context: RenderContext, withPhoto = true): Rendered | undefined {
+  if (context.platform === "bale") return renderBaleVisit(visit, context, withPhoto);
   const { plan } = visit;
   const messages = messagesFor(visit.record.language);
   const common: Common = { parse_mode: "HTML", ...(context.paidBroadcast ? { allow_paid_broadcast: true as const } : {}) };
@@ -116,7 +129,7 @@ function renderDigest(visit: Visit, plan: Extract<DeliveryPlan, { type: "digest"
 /** A held reader's digest, grouped by category; undefined when nothing is left to send (only passed-over articles). */
 function renderDue(visit: Visit, plan: DuePlan, common: Common, context: RenderContext): Rendered | undefined {
   if (plan.items.length === 0) return undefined;
-  const { html, seqs, articles } = dueDigest(visit.record, plan, context.categories, context.dueDigests);
+  const { text: html, seqs, articles } = dueDigest(visit.record, plan, context.categories, context.dueDigests);
   // Done when the message carries everything pending (not when an announcement or a longer backlog follows).
   const done = seqs.length === visit.pending;
   const send = (api: Api) => api.sendMessage(visit.chat, html, { ...common, link_preview_options: { is_disabled: true } });

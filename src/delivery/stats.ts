@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import type { Platform } from "../ids.js";
 import type { Keys } from "../store/keys.js";
 import { FlushTimer } from "./flush-timer.js";
 
@@ -23,8 +24,17 @@ export type DeliveryEvent =
 const FLUSH_INTERVAL_MS = 250;
 
 /**
+ * A platform's counter field for `event`: Telegram's as it always was (`sent`), other platforms'
+ * with their name after it (`sent:bale`), in the same hash.
+ */
+export function counterField(event: DeliveryEvent, platform: Platform = "telegram"): string {
+  return platform === "telegram" ? event : `${event}:${platform}`;
+}
+
+/**
  * Counts are summed in memory and written to Redis a few times a second (and on stop), so that
- * counting costs a send nothing at thousands of messages per second.
+ * counting costs a send nothing at thousands of messages per second. One per platform; the recent
+ * send rate (`sendsInMinute`) counts every platform's messages together.
  */
 export class DeliveryStats {
   private pending = new Map<DeliveryEvent, number>();
@@ -35,6 +45,7 @@ export class DeliveryStats {
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    private readonly platform: Platform = "telegram",
   ) {}
 
   count(event: DeliveryEvent, by = 1): void {
@@ -55,7 +66,7 @@ export class DeliveryStats {
     this.pending = new Map();
     this.sendsBySecond = new Map();
     const pipeline = this.redis.pipeline();
-    for (const [event, by] of counts) pipeline.hincrby(this.keys.counters, event, by);
+    for (const [event, by] of counts) pipeline.hincrby(this.keys.counters, counterField(event, this.platform), by);
     for (const [second, by] of seconds) {
       const key = this.keys.sendsInMinute(Math.floor(second / 60));
       pipeline.hincrby(key, String(second), by);

@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { Categories } from "../config/categories.js";
 import type { Queue } from "bullmq";
+import { PLATFORMS } from "../ids.js";
 import type { Redis } from "../redis.js";
 import type { ChatStore } from "../store/chats.js";
 import type { Keys } from "../store/keys.js";
@@ -48,12 +49,12 @@ interface Snapshot {
  */
 export class BulletinMetrics {
   readonly registry = new Registry();
-  private readonly sent: Counter<"kind">;
-  private readonly failed: Counter<"reason">;
-  private readonly articlesDelivered: Counter;
-  private readonly articlesExpired: Counter;
+  private readonly sent: Counter<"kind" | "platform">;
+  private readonly failed: Counter<"reason" | "platform">;
+  private readonly articlesDelivered: Counter<"platform">;
+  private readonly articlesExpired: Counter<"platform">;
   private readonly corruptRecords: Counter;
-  private readonly telegram429: Counter;
+  private readonly telegram429: Counter<"platform">;
   private readonly paid: Counter;
   private readonly ingested: Counter<"source" | "outcome">;
   private readonly queueJobs: Gauge<"queue" | "state">;
@@ -66,24 +67,26 @@ export class BulletinMetrics {
     const registers = [this.registry];
     this.sent = new Counter({
       name: "bulletin_messages_sent_total",
-      help: "Messages Telegram accepted, by kind (single: one article; digest: several in one message).",
-      labelNames: ["kind"],
+      help: "Messages the platform (telegram, bale) accepted, by kind (single: one article; digest: several in one message).",
+      labelNames: ["kind", "platform"],
       registers,
     });
     this.failed = new Counter({
       name: "bulletin_messages_failed_total",
-      help: "Send attempts Telegram refused, by reason (rate_limited and network are retried; blocked, deactivated, kicked, chat_not_found and forbidden end a chat; photo_refused is sent again as text; migrated goes to the new supergroup).",
-      labelNames: ["reason"],
+      help: "Send attempts the platform (telegram, bale) refused, by reason (rate_limited and network are retried; blocked, deactivated, kicked, chat_not_found and forbidden end a chat; photo_refused is sent again as text; migrated goes to the new supergroup).",
+      labelNames: ["reason", "platform"],
       registers,
     });
     this.articlesDelivered = new Counter({
       name: "bulletin_articles_delivered_total",
-      help: "Articles delivered to a chat (a digest carries several).",
+      help: "Articles delivered to a chat, by platform (a digest carries several).",
+      labelNames: ["platform"],
       registers,
     });
     this.articlesExpired = new Counter({
       name: "bulletin_articles_expired_total",
-      help: "Articles skipped for a chat because they expired before it was reached.",
+      help: "Articles skipped for a chat because they expired before it was reached, by the chat's platform.",
+      labelNames: ["platform"],
       registers,
     });
     this.corruptRecords = new Counter({
@@ -93,7 +96,8 @@ export class BulletinMetrics {
     });
     this.telegram429 = new Counter({
       name: "bulletin_telegram_429_total",
-      help: "429 Too Many Requests answers received from Telegram (each pauses every sender for retry_after).",
+      help: "429 Too Many Requests answers received, by platform (several chats refused at once pause every sender to that platform).",
+      labelNames: ["platform"],
       registers,
     });
     this.paid = new Counter({
@@ -168,7 +172,7 @@ export class BulletinMetrics {
 
   /** Sets every metric from one snapshot, synchronously, so concurrent scrapes never mix two. */
   private apply(snapshot: Snapshot): void {
-    const { delivery, ingested, paidMessages } = snapshot.counters;
+    const { platforms, ingested, paidMessages } = snapshot.counters;
     for (const metric of [
       this.sent,
       this.failed,
@@ -183,18 +187,21 @@ export class BulletinMetrics {
     }
     for (const metric of [this.queueJobs, this.queuePaused, this.subscribers, this.feeds]) metric.reset();
 
-    this.sent.inc({ kind: "single" }, 0);
-    this.sent.inc({ kind: "digest" }, 0);
-    for (const reason of FAILURE_REASONS) this.failed.inc({ reason }, 0);
-    for (const [event, meaning] of Object.entries(DELIVERY_EVENTS)) {
-      const count = delivery[event as keyof typeof DELIVERY_EVENTS];
-      if (meaning.sent) this.sent.inc({ kind: meaning.sent }, count);
-      if (meaning.failed) this.failed.inc({ reason: meaning.failed }, count);
+    for (const platform of PLATFORMS) {
+      const counts = platforms[platform];
+      this.sent.inc({ kind: "single", platform }, 0);
+      this.sent.inc({ kind: "digest", platform }, 0);
+      for (const reason of FAILURE_REASONS) this.failed.inc({ reason, platform }, 0);
+      for (const [event, meaning] of Object.entries(DELIVERY_EVENTS)) {
+        const count = counts[event as keyof typeof DELIVERY_EVENTS];
+        if (meaning.sent) this.sent.inc({ kind: meaning.sent, platform }, count);
+        if (meaning.failed) this.failed.inc({ reason: meaning.failed, platform }, count);
+      }
+      this.articlesDelivered.inc({ platform }, counts.articles_delivered);
+      this.articlesExpired.inc({ platform }, counts.expired_article);
+      this.telegram429.inc({ platform }, counts.rate_limited);
     }
-    this.articlesDelivered.inc(delivery.articles_delivered);
-    this.articlesExpired.inc(delivery.expired_article);
-    this.corruptRecords.inc(delivery.corrupt_record);
-    this.telegram429.inc(delivery.rate_limited);
+    this.corruptRecords.inc(PLATFORMS.reduce((sum, platform) => sum + platforms[platform].corrupt_record, 0));
     this.paid.inc(paidMessages);
     for (const source of INGEST_SOURCES) {
       for (const outcome of INGEST_OUTCOMES) this.ingested.inc({ source, outcome }, ingested[source][outcome]);

@@ -1,9 +1,10 @@
 import type { JobType, Queue } from "bullmq";
 import { z } from "zod";
 import type { Categories } from "../config/categories.js";
-import type { DeliveryEvent } from "../delivery/stats.js";
+import { counterField, type DeliveryEvent } from "../delivery/stats.js";
 import { listFeedHealth, type FeedHealth } from "../feeds/health.js";
 import { plannedFeeds } from "../feeds/schedule.js";
+import { PLATFORMS, type Platform } from "../ids.js";
 import type { ArticleSource } from "../ingest/article.js";
 import type { Redis } from "../redis.js";
 import { decodeChatRecord, type ChatKind } from "../store/chat-record.js";
@@ -41,7 +42,10 @@ export const INGEST_OUTCOMES = ["accepted", "duplicate", "invalid", "unknown_cat
 export type IngestOutcomeName = (typeof INGEST_OUTCOMES)[number];
 
 export interface Counters {
+  /** Telegram's delivery counters (the fields of every release before Bale). */
   readonly delivery: Readonly<Record<DeliveryEvent, number>>;
+  /** Each platform's delivery counters (`telegram` is `delivery`). */
+  readonly platforms: Readonly<Record<Platform, Readonly<Record<DeliveryEvent, number>>>>;
   /** source → outcome → count. */
   readonly ingested: Readonly<Record<ArticleSource, Readonly<Record<IngestOutcomeName, number>>>>;
   /** Messages above Telegram's free 30/s (PAID_BROADCAST), each costing Stars. */
@@ -56,16 +60,22 @@ const INGEST_FIELD = /^ingested:(http|feed|cli):(accepted|duplicate|invalid|unkn
 export async function readCounters(redis: Redis, keys: Keys): Promise<Counters> {
   const [hash, paid] = await Promise.all([redis.hgetall(keys.counters), redis.get(keys.budget.paidMessages)]);
   const fields = hashSchema.parse(hash);
-  const delivery = Object.fromEntries(
-    Object.keys(DELIVERY_EVENTS).map((event) => [event, countSchema.parse(fields[event] ?? 0)]),
-  ) as Record<DeliveryEvent, number>;
+  const deliveryOn = (platform: Platform) =>
+    Object.fromEntries(
+      Object.keys(DELIVERY_EVENTS).map((event) => [event, countSchema.parse(fields[counterField(event as DeliveryEvent, platform)] ?? 0)]),
+    ) as Record<DeliveryEvent, number>;
+  const platforms = Object.fromEntries(PLATFORMS.map((platform) => [platform, deliveryOn(platform)])) as Record<
+    Platform,
+    Record<DeliveryEvent, number>
+  >;
+  const delivery = platforms.telegram;
   const zeros = () => Object.fromEntries(INGEST_OUTCOMES.map((o) => [o, 0])) as Record<IngestOutcomeName, number>;
   const ingested: Record<ArticleSource, Record<IngestOutcomeName, number>> = { http: zeros(), feed: zeros(), cli: zeros(), admin: zeros() };
   for (const [field, value] of Object.entries(fields)) {
     const match = INGEST_FIELD.exec(field);
     if (match) ingested[match[1] as ArticleSource][match[2] as IngestOutcomeName] = countSchema.parse(value);
   }
-  return { delivery, ingested, paidMessages: countSchema.parse(paid ?? 0) };
+  return { delivery, platforms, ingested, paidMessages: countSchema.parse(paid ?? 0) };
 }
 
 /** The job states operators watch (a paused queue keeps its jobs in `waiting`). */

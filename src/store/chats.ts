@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { waitForReplicas } from "../redis.js";
-import type { CategorySlug, ChatId } from "../ids.js";
+import type { CategorySlug, ChatId, Platform } from "../ids.js";
 import { keys as keyLayout, shardOf, type Keys } from "./keys.js";
 import { decodeChatRecord, encodeChatRecord, subscribedSlugs, type ChatRecord } from "./chat-record.js";
 import { compareAndSetChat } from "./scripts/compare-and-set-chat.js";
@@ -19,14 +19,24 @@ export interface BulkChat {
   readonly record: ChatRecord;
 }
 
+/**
+ * The chats of one platform (Telegram unless told otherwise: every caller from before Bale means
+ * Telegram). The services built on a store (subscriptions, channels) work on that platform's chats.
+ */
 export class ChatStore {
   readonly keys: Keys;
 
   constructor(
     readonly redis: Redis,
-    prefix: string,
+    private readonly prefix: string,
+    readonly platform: Platform = "telegram",
   ) {
-    this.keys = keyLayout(prefix);
+    this.keys = keyLayout(prefix, platform);
+  }
+
+  /** The store of another platform's chats, on the same Redis and prefix. */
+  on(platform: Platform): ChatStore {
+    return platform === this.platform ? this : new ChatStore(this.redis, this.prefix, platform);
   }
 
   async get(id: ChatId): Promise<ChatRecord | undefined> {
@@ -90,7 +100,7 @@ export class ChatStore {
       }
       return { before, after };
     }
-    throw new Error(`chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
+    throw new Error(`${this.platform} chat ${id}: record kept changing under ${MAX_CONFLICT_RETRIES} attempts`);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ArticleId, CategorySlug, ChatId, UserId } from "../ids.js";
+import type { ArticleId, CategorySlug, ChatId, Platform, UserId } from "../ids.js";
 
 /**
  * The Redis key layout, in one place.
@@ -10,6 +10,13 @@ import type { ArticleId, CategorySlug, ChatId, UserId } from "../ids.js";
  * Keys a script changes together share a hash tag (`{…}`), so the layout works on Redis Cluster:
  * a chat's record and its category memberships live under the tag of the chat's shard, and the
  * article log, dedupe marks and round bookkeeping under the tag `{articles}`.
+ *
+ * Chats are per platform (issue 15): `keys(prefix, platform)` names the chat families of one
+ * platform. Telegram's names are the ones every release before Bale wrote (an upgrade renames
+ * nothing); Bale's carry a `b:` segment before the shard's tag (`chats:b:{7}`, `subs:world:b:{7}`,
+ * `due:b:{7}`, `pace:{7}:b:<id>`), so a shard's sets of both platforms share one slot and one
+ * script can read them together. Members stay plain numbers: subscriber sets stay intsets.
+ * Articles, dedupe, rounds and counters are shared by both platforms.
  */
 export const SHARDS = 16_384;
 
@@ -19,21 +26,32 @@ export function shardOf(id: ChatId): number {
 
 export type Lane = "breaking" | "normal";
 
-export function keys(prefix: string) {
+/** The segment a platform's chat keys carry: none for Telegram (the names of old), `b:` for Bale. */
+const PLATFORM_SEGMENT: Record<Platform, string> = { telegram: "", bale: "b:" };
+
+/** The send budget's hash tag per platform: each platform has its own rate and its own 429 pauses. */
+const BUDGET_TAG: Record<Platform, string> = { telegram: "{budget}", bale: "{budget:b}" };
+
+/** The key layout; the chat families (chats, subscribers, due, pace, linkedBy, budget…) are `platform`'s. */
+export function keys(prefix: string, platform: Platform = "telegram") {
   const articles = `${prefix}:{articles}`;
+  const on = PLATFORM_SEGMENT[platform];
+  const budget = `${prefix}:${BUDGET_TAG[platform]}`;
   return {
+    /** Whose chats the chat families below name. */
+    platform,
     /** HASH chatId → encoded ChatRecord (kind, language, status, subscriptions, delivery cursor). */
-    chats: (shard: number) => `${prefix}:chats:{${shard}}`,
+    chats: (shard: number) => `${prefix}:chats:${on}{${shard}}`,
     /** SET of chat ids subscribed to `slug` in one shard. */
-    subscribers: (slug: CategorySlug, shard: number) => `${prefix}:subs:${slug}:{${shard}}`,
+    subscribers: (slug: CategorySlug, shard: number) => `${prefix}:subs:${slug}:${on}{${shard}}`,
     /**
      * ZSET chat id → epoch minute (the record's `prefs.nextDue`): the readers whose held articles go
      * out as one digest from that minute. Under the shard's tag, so a script changes it with the record.
      */
-    due: (shard: number) => `${prefix}:due:{${shard}}`,
-    /** SET of shard numbers that ever held a due entry (grows only; a hint for the scheduler). */
+    due: (shard: number) => `${prefix}:due:${on}{${shard}}`,
+    /** SET of shard numbers that ever held a due entry on either platform (grows only; a hint for the scheduler). */
     dueShards: `${articles}:dueshards`,
-    /** SET of shard numbers that ever held a subscriber of `slug` (grows only; a hint for fan-out). */
+    /** SET of shard numbers that ever held a subscriber of `slug` on either platform (grows only; a hint for fan-out). */
     subscriberShards: (slug: CategorySlug) => `${articles}:shards:${slug}`,
     /** Global article sequence: every article gets the next number; chat cursors compare against it. */
     sequence: `${articles}:seq`,
@@ -49,32 +67,32 @@ export function keys(prefix: string) {
     /** SET of chunk numbers of the current round not yet finished. */
     roundChunks: (slug: CategorySlug, lane: Lane) => `${articles}:round:${slug}:${lane}:chunks`,
     /** Per-chat pacing and in-flight guard: present while a chat may not be sent to. */
-    pace: (chat: ChatId) => `${prefix}:pace:{${shardOf(chat)}}:${chat}`,
-    /** The shared send budget (GCRA) and the global pause after a 429. */
+    pace: (chat: ChatId) => `${prefix}:pace:{${shardOf(chat)}}:${on}${chat}`,
+    /** The platform's send budget (GCRA) and its pause after a 429, shared by every process. */
     budget: {
-      theoreticalArrival: `${prefix}:{budget}:tat`,
-      pausedUntil: `${prefix}:{budget}:pause`,
+      theoreticalArrival: `${budget}:tat`,
+      pausedUntil: `${budget}:pause`,
       /** Pub/sub channel: a 429's pause announced to every process at once. */
-      pauseChannel: `${prefix}:{budget}:paused`,
-      paidWindow: `${prefix}:{budget}:window`,
-      paidMessages: `${prefix}:{budget}:paid`,
+      pauseChannel: `${budget}:paused`,
+      paidWindow: `${budget}:window`,
+      paidMessages: `${budget}:paid`,
       /** ZSET chat id → time of its latest 429: several chats refused at once mean a global limit. */
-      recentRateLimits: `${prefix}:{budget}:recent429`,
+      recentRateLimits: `${budget}:recent429`,
     },
     /**
      * STRING, expiring: the bot handled this update (bot/updates.ts), so a repeat after a crash is
      * skipped. Update ids count per bot: a new token on the same prefix starts marks of its own.
      */
-    handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${botId}:${updateId}`,
-    /** HASH update id → update (JSON): received from Telegram and not yet handled (bot/updates.ts). */
-    pendingUpdates: (botId: number) => `${prefix}:updates:${botId}:pending`,
+    handledUpdate: (botId: number, updateId: number) => `${prefix}:update:${on}${botId}:${updateId}`,
+    /** HASH update id → update (JSON): received from the platform and not yet handled (bot/updates.ts). */
+    pendingUpdates: (botId: number) => `${prefix}:updates:${on}${botId}:pending`,
     /**
      * STRING counter with the flood window as its TTL: a user's commands and button presses in the
      * current window (bot/flood.ts).
      */
-    flood: (user: UserId) => `${prefix}:flood:${user}`,
-    /** SET of the channel and group ids a user linked: what `/channels` lists. */
-    linkedBy: (user: UserId) => `${prefix}:linked:${user}`,
+    flood: (user: UserId) => `${prefix}:flood:${on}${user}`,
+    /** SET of the channel and group ids a user linked: what `/channels` lists (a Bale user is not a Telegram one). */
+    linkedBy: (user: UserId) => `${prefix}:linked:${on}${user}`,
     /** HASH: one duration histogram's buckets, sum and count (see delivery/timings.ts). */
     timings: (name: string) => `${prefix}:timings:${name}`,
     /** HASH second → messages sent, one key per minute (kept 3 minutes): the recent send rate. */

@@ -3,7 +3,8 @@ import { chatId, type ChatId } from "../ids.js";
 
 /** What a failed Bot API call means for delivery. */
 export type SendFailure =
-  | { readonly kind: "rate-limited"; readonly retryAfterSeconds: number }
+  /** `retryAfterSeconds` undefined: the platform did not say how long (Bale at times); the sender backs off. */
+  | { readonly kind: "rate-limited"; readonly retryAfterSeconds: number | undefined }
   | { readonly kind: "chat-gone"; readonly reason: "blocked" | "deactivated" | "kicked" | "not-found" | "forbidden" }
   | { readonly kind: "migrated"; readonly newChatId: ChatId }
   | { readonly kind: "bad-photo"; readonly description: string }

@@ -149,6 +149,45 @@ describe("loadConfig", () => {
     });
   });
 
+  describe("Bale (issue 15)", () => {
+    const BALE_TOKEN = "987654321:bale-test-token-for-config-tests_y";
+
+    it("is off without BALE_BOT_TOKEN, and on with it at tapi.bale.ai and 20 messages a second", () => {
+      expect(config({}).bale).toBeUndefined();
+      expect(config({ BALE_BOT_TOKEN: BALE_TOKEN }).bale).toEqual({ botToken: BALE_TOKEN, apiRoot: "https://tapi.bale.ai", sendRate: 20 });
+    });
+
+    it("takes its own API root and send rate", () => {
+      expect(config({ BALE_BOT_TOKEN: BALE_TOKEN, BALE_API_ROOT: "http://127.0.0.1:9090/", BALE_SEND_RATE: "5" }).bale).toEqual({
+        botToken: BALE_TOKEN,
+        apiRoot: "http://127.0.0.1:9090",
+        sendRate: 5,
+      });
+    });
+
+    it("says in one line each what is wrong, without echoing the token", () => {
+      expect(problemsOf({ BOT_TOKEN, BALE_BOT_TOKEN: "not-a-token" })).toEqual([
+        "BALE_BOT_TOKEN: does not look like a Bale bot token from @BotFather in Bale (digits, a colon, then 20+ letters)",
+      ]);
+      expect(problemsOf({ BOT_TOKEN, BALE_BOT_TOKEN: BALE_TOKEN, BALE_SEND_RATE: "fast" })).toEqual([
+        "BALE_SEND_RATE: must be a number of messages a second",
+      ]);
+      expect(problemsOf({ BOT_TOKEN, BALE_BOT_TOKEN: BALE_TOKEN, BALE_API_ROOT: "tapi.bale.ai" })).toEqual([
+        "BALE_API_ROOT: must be an http(s) URL, like https://tapi.bale.ai",
+      ]);
+      expect(problemsOf({ BOT_TOKEN, BALE_SEND_RATE: "10" })).toEqual([
+        "BALE_SEND_RATE: is set but BALE_BOT_TOKEN is not: Bale is off without its bot's token",
+      ]);
+    });
+
+    it("refuses the Telegram bot's own token as Bale's", () => {
+      const sameBot = `${BOT_TOKEN.split(":")[0]}:another-secret-of-the-same-bot_z`;
+      expect(problemsOf({ BOT_TOKEN, BALE_BOT_TOKEN: sameBot })).toEqual([
+        "BALE_BOT_TOKEN: names the same bot as BOT_TOKEN: Bale needs its own bot, made with @BotFather in Bale",
+      ]);
+    });
+  });
+
   describe("BOT_TOKEN", () => {
     it("is required: one line naming it", () => {
       const problems = problemsOf({});

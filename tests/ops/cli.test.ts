@@ -58,7 +58,15 @@ describe("stats", () => {
       reader(-1001234567890, ["economy"]),
       reader(3, [], false),
     ]);
-    await cli.redis.hset(keyLayout(cli.prefix).counters, { sent: 5, sent_digest: 1, chat_gone_blocked: 2, "ingested:http:accepted": 4 });
+    await cli.redis.hset(keyLayout(cli.prefix).counters, {
+      sent: 5,
+      sent_digest: 1,
+      chat_gone_blocked: 2,
+      "ingested:http:accepted": 4,
+      // Bale's counters, beside Telegram's (issue 15).
+      "sent:bale": 6,
+      "chat_gone_not_found:bale": 1,
+    });
     // Sends a delivery process just made: they count in the last minute's rate.
     const deliveryStats = new DeliveryStats(cli.redis, keyLayout(cli.prefix));
     deliveryStats.count("sent", 3);
@@ -87,6 +95,10 @@ describe("stats", () => {
     });
     expect(stats.counters).toMatchObject({
       delivery: { sent: 8, sent_digest: 2, chat_gone_blocked: 2, rate_limited: 0 },
+      platforms: {
+        telegram: { sent: 8, sent_digest: 2, chat_gone_blocked: 2 },
+        bale: { sent: 6, sent_digest: 0, chat_gone_blocked: 0, chat_gone_not_found: 1 },
+      },
       ingested: { http: { accepted: 4, duplicate: 0 }, cli: { accepted: 1 } },
       paidMessages: 0,
     });
@@ -98,9 +110,11 @@ describe("stats", () => {
     expect(text).toMatch(/^world\s+2$/m);
     expect(text).toMatch(/^private\s+2\s+1$/m);
     expect(text).toMatch(/^fanout\s+no\s+1\s+0/m);
-    expect(text).toMatch(/^messages sent \(single\)\s+8$/m);
-    expect(text).toMatch(/^sent in the last minute\s+4 \(0\.1\/s\)$/m);
-    expect(text).toMatch(/^failed: blocked\s+2$/m);
+    expect(text).toMatch(/^DELIVERY\s+TELEGRAM\s+BALE$/m);
+    expect(text).toMatch(/^messages sent \(single\)\s+8\s+6$/m);
+    expect(text).toMatch(/^sent in the last minute \(both\)\s+4 \(0\.1\/s\)$/m);
+    expect(text).toMatch(/^failed: blocked\s+2\s+0$/m);
+    expect(text).toMatch(/^failed: chat_not_found\s+0\s+1$/m);
     expect(text).toMatch(/^cli\s+1\s+0\s+0\s+0$/m);
 
     cli.reset();

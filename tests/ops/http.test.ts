@@ -60,16 +60,21 @@ describe("/metrics", () => {
       async () => {
         families = await metrics(stack!);
         return (
-          valueOf(families, "bulletin_messages_sent_total", { kind: "single" }) === 2 &&
-          valueOf(families, "bulletin_messages_failed_total", { reason: "blocked" }) === 1
+          valueOf(families, "bulletin_messages_sent_total", { kind: "single", platform: "telegram" }) === 2 &&
+          valueOf(families, "bulletin_messages_failed_total", { reason: "blocked", platform: "telegram" }) === 1
         );
       },
       { message: "the counters to reach Redis" },
     );
 
     expect(families.get("bulletin_messages_sent_total")?.type).toBe("counter");
-    expect(valueOf(families, "bulletin_messages_sent_total", { kind: "digest" })).toBe(0);
-    const failed = families.get("bulletin_messages_failed_total")!.samples.map((s) => [s.labels.reason, s.value]);
+    expect(valueOf(families, "bulletin_messages_sent_total", { kind: "digest", platform: "telegram" })).toBe(0);
+    // Bale's series are there from the start, at 0 (issue 15).
+    expect(valueOf(families, "bulletin_messages_sent_total", { kind: "single", platform: "bale" })).toBe(0);
+    const failed = families
+      .get("bulletin_messages_failed_total")!
+      .samples.filter((s) => s.labels.platform === "telegram")
+      .map((s) => [s.labels.reason, s.value]);
     expect(Object.fromEntries(failed)).toEqual({
       blocked: 1,
       deactivated: 0,
@@ -82,8 +87,9 @@ describe("/metrics", () => {
       bad_request: 0,
       photo_refused: 0,
     });
-    expect(valueOf(families, "bulletin_articles_delivered_total")).toBe(2);
-    expect(valueOf(families, "bulletin_telegram_429_total")).toBe(0);
+    expect(valueOf(families, "bulletin_articles_delivered_total", { platform: "telegram" })).toBe(2);
+    expect(valueOf(families, "bulletin_articles_delivered_total", { platform: "bale" })).toBe(0);
+    expect(valueOf(families, "bulletin_telegram_429_total", { platform: "telegram" })).toBe(0);
     expect(valueOf(families, "bulletin_paid_messages_total")).toBe(0);
 
     const ingested = (source: string, outcome: string) => valueOf(families, "bulletin_articles_ingested_total", { source, outcome });
@@ -147,7 +153,7 @@ describe("/metrics", () => {
     expect((await fetch(`${stack.httpUrl}/metrics`)).status).toBe(401);
     expect((await fetch(`${stack.httpUrl}/metrics`, { headers: { authorization: "Bearer wrong-token-0123456789" } })).status).toBe(401);
     const families = await metrics(stack, { authorization: `Bearer ${token}` });
-    expect(valueOf(families, "bulletin_messages_sent_total", { kind: "single" })).toBe(0);
+    expect(valueOf(families, "bulletin_messages_sent_total", { kind: "single", platform: "telegram" })).toBe(0);
   });
 });
 

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const TOKEN = "scrape-token-0123456789";
 const scrape = (headers: Record<string, string> = {}) => fetch(`${stack!.httpUrl}/metrics`, { headers });
-const sentSingles = (text: string) => Number(/^bulletin_messages_sent_total\{kind="single"\} (\d+)$/m.exec(text)?.[1]);
+const sentSingles = (text: string) => Number(/^bulletin_messages_sent_total\{kind="single",platform="telegram"\} (\d+)$/m.exec(text)?.[1]);
 
 describe("/metrics", () => {
   it("is closed to everyone when the server listens off loopback without METRICS_TOKEN", async () => {

@@ -78,6 +78,8 @@ export interface Stack {
 
 export interface StackOptions {
   readonly name: string;
+  /** A key prefix the test already wrote under (an upgrade's old data); default: a fresh one. */
+  readonly prefix?: string;
   readonly telegram?: FakeTelegramOptions;
   readonly env?: Record<string, string>;
   readonly roles?: readonly Role[];
@@ -100,7 +102,7 @@ export const FAST_TUNING: Tuning = {
 /** Fake Telegram + Bulletin (all roles, one process) on a fresh key prefix. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const telegram = await FakeTelegram.start(options.telegram);
-  const prefix = uniquePrefix(options.name);
+  const prefix = options.prefix ?? uniquePrefix(options.name);
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,

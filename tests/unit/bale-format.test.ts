@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parseBaleMarkdown } from "@bulletin/fake-bot-api";
 import { seededRandom } from "../support/random.js";
 import {
   BALE_CAPTION_LIMIT,
@@ -23,47 +24,14 @@ const RLM = "\u200F";
 
 type Entity = { type: string; offset: number; length: number; url?: string };
 
-const PAIRED: Readonly<Record<string, string>> = { "```": "pre", "||": "spoiler", "*": "bold", _: "italic", "`": "code", "~": "strike" };
-
 /**
- * What a reader's Bale shows for a message, read the strictest way its Markdown could be read: every
- * `*` `_` `` ` `` `~` `||` pairs into formatting, `[text](url)` is a link, `\` escapes. A delimiter
- * left open fails the test: Bale might refuse the message or show the markup.
+ * What a reader's Bale shows for a message, read the strictest way its Markdown could be read
+ * (parseBaleMarkdown, the Bale fake's reader). A delimiter left open fails the test: Bale might
+ * refuse the message or show the markup.
  */
 function asBaleShowsIt(markdown: string): { text: string; entities: Entity[] } {
-  let text = "";
-  const entities: Entity[] = [];
-  const open = new Map<string, number>();
-  for (let i = 0; i < markdown.length; i++) {
-    const c = markdown.charAt(i);
-    if (c === "\\") {
-      text += markdown.charAt(++i);
-      continue;
-    }
-    if (c === "[") {
-      const middle = markdown.indexOf("](", i);
-      const end = middle < 0 ? -1 : markdown.indexOf(")", middle);
-      if (end < 0) throw new Error(`a [ that opens no link: ${markdown}`);
-      const inner = markdown.slice(i + 1, middle);
-      entities.push({ type: "link", offset: text.length, length: inner.length, url: markdown.slice(middle + 2, end) });
-      text += inner;
-      i = end;
-      continue;
-    }
-    const marker = ["```", "||", c].find((m) => markdown.startsWith(m, i) && m in PAIRED);
-    if (marker !== undefined) {
-      const start = open.get(marker);
-      if (start === undefined) open.set(marker, text.length);
-      else {
-        open.delete(marker);
-        entities.push({ type: PAIRED[marker]!, offset: start, length: text.length - start });
-      }
-      i += marker.length - 1;
-      continue;
-    }
-    text += c;
-  }
-  if (open.size > 0) throw new Error(`markup left open (${[...open.keys()].join(" ")}): ${markdown}`);
+  const { text, entities, unpaired } = parseBaleMarkdown(markdown);
+  if (unpaired.length > 0) throw new Error(`markup left open (${unpaired.join(" ")}): ${markdown}`);
   return { text, entities };
 }
 
@@ -80,7 +48,7 @@ function readArticle(message: BaleArticleMessage) {
   expect(
     entities.map((e) => e.type),
     `only a bold title and a link: ${markdown}`,
-  ).toEqual(["bold", "link"]);
+  ).toEqual(["bold", "text_link"]);
   const [bold, link] = entities as [Entity, Entity];
   expect(bold.offset).toBe(0);
   const title = text.slice(0, bold.length).replace(RLM, "");
@@ -309,7 +277,7 @@ describe("a digest as a Bale message", () => {
     expect(digest.included).toBe(3);
     const { text, entities } = asBaleShowsIt(digest.text);
     expect(text.split("\n")[0]).toBe(en.digestHeader(3));
-    expect(entities.map((e) => e.type)).toEqual(["link", "link", "link"]);
+    expect(entities.map((e) => e.type)).toEqual(["text_link", "text_link", "text_link"]);
     expect(entities.map((e) => asWritten(text.slice(e.offset, e.offset + e.length)))).toEqual([
       "سوم _خبر_",
       "[Second](https://evil.example)",

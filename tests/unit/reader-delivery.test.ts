@@ -158,7 +158,7 @@ describe("a held reader's digest", () => {
       99,
     );
     const digest = dueDigest(reader, plan, categories, new Map());
-    const shown = parseTelegramHtml(digest.html);
+    const shown = parseTelegramHtml(digest.text);
     if (!shown.ok) throw new Error(shown.description);
     expect(shown.text).toBe(["📰 ۳ خبر تازه", "", "جهان", "• رأی‌گیری", "• باران در شمال", "", "سیاست", "• نشست سران"].join("\n"));
     expect(shown.entities.filter((e) => e.type === "text_link").map((e) => (e.type === "text_link" ? e.url : ""))).toEqual([

@@ -3,7 +3,7 @@
  * its rules on what the bot may see.
  */
 import type { ChatFullInfo, ChatMember } from "grammy/types";
-import { badRequest } from "./errors.js";
+import { ApiFailure, badRequest } from "./errors.js";
 import { isAdminEntry, memberObject } from "./members.js";
 import { intParam, type Params } from "./params.js";
 import { checkAccess, checkMemberList } from "./rights.js";
@@ -50,10 +50,14 @@ export class ChatQueries {
     const chat = state.chat;
     if (chat.type === "private") {
       const user = self ? this.world.botSender() : this.world.userById(userId);
-      return userId === chat.id || self ? { user, status: "member" } : { user, status: "left" };
+      if (userId === chat.id || self) return { user, status: "member" };
+      if (!this.world.flavour.memberStatuses.has("left")) throw new ApiFailure(400, this.world.flavour.memberMissing);
+      return { user, status: "left" };
     }
     if (!self) checkMemberList(state, this.world.botMember(state));
-    return memberObject(chat.type, this.world.member(state, userId));
+    const entry = this.world.member(state, userId);
+    if (!this.world.flavour.memberStatuses.has(entry.status)) throw new ApiFailure(400, this.world.flavour.memberMissing);
+    return memberObject(chat.type, entry, this.world.flavour);
   }
 
   /** The creator and administrators, without other bots (the bot itself included), creator first. */
@@ -67,6 +71,6 @@ export class ChatQueries {
       (entry) => isAdminEntry(entry) && (!entry.user.is_bot || entry.user.id === this.world.botUser.id),
     );
     admins.sort((a, b) => Number(b.status === "creator") - Number(a.status === "creator"));
-    return admins.map((entry) => memberObject(chat.type, entry));
+    return admins.map((entry) => memberObject(chat.type, entry, this.world.flavour));
   }
 }

@@ -1,10 +1,12 @@
 /**
  * What a message carries, validated like Telegram validates it: text or caption after parse_mode
- * (or explicit entities), the inline keyboard, link preview options, and the bot_command entity
- * Telegram marks in users' messages.
+ * (or explicit entities) or, for Bale, after its Markdown; the inline keyboard, link preview options,
+ * and the bot_command entity Telegram marks in users' messages.
  */
 import type { InlineKeyboardMarkup, LinkPreviewOptions, MessageEntity } from "grammy/types";
 import { ApiFailure, badRequest } from "./errors.js";
+import { parseBaleMarkdown } from "./bale-markdown.js";
+import type { Flavour } from "./flavours.js";
 import { boolParam, isRecord, jsonParam, stringParam, type Params } from "./params.js";
 import { parseTelegramHtml } from "./telegram-html.js";
 
@@ -15,8 +17,16 @@ interface Formatted {
   entities: MessageEntity[];
 }
 
-/** Text or caption after parse_mode (or explicit entities), validated like Telegram does. */
-export function formatContent(raw: string, p: Params, entitiesField: string): Formatted {
+/**
+ * Text or caption after parse_mode (or explicit entities), validated like Telegram does. Bale reads
+ * every text as its Markdown: parse_mode and entities are ignored, HTML shows as written, and
+ * unpaired markup shows as written (see parseBaleMarkdown).
+ */
+export function formatContent(raw: string, p: Params, entitiesField: string, flavour: Flavour): Formatted {
+  if (flavour.content === "bale-markdown") {
+    const { text, entities } = parseBaleMarkdown(raw);
+    return { text, entities };
+  }
   if (p[entitiesField] !== undefined) {
     const entities = jsonParam(p, entitiesField, `can't parse entities JSON object`);
     if (!Array.isArray(entities)) throw badRequest(`can't parse entities JSON object`);
@@ -95,7 +105,9 @@ export function inlineKeyboard(p: Params): InlineKeyboardMarkup | undefined {
   return markup as unknown as InlineKeyboardMarkup;
 }
 
-export function linkPreview(p: Params): LinkPreviewOptions | undefined {
+/** The link preview options a send asked for; none where the messenger ignores them. */
+export function linkPreview(p: Params, flavour: Flavour): LinkPreviewOptions | undefined {
+  if (!flavour.linkPreviews) return undefined;
   const options = jsonParam(p, "link_preview_options", "can't parse link preview options JSON object");
   if (isRecord(options)) return options;
   // The deprecated flag still works and comes back as link_preview_options.

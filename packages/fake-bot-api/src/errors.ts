@@ -16,5 +16,9 @@ export class ApiFailure extends Error {
 
 export const badRequest = (what: string): ApiFailure => new ApiFailure(400, `Bad Request: ${what}`);
 export const forbidden = (what: string): ApiFailure => new ApiFailure(403, `Forbidden: ${what}`);
-export const tooManyRequests = (retryAfter: number): ApiFailure =>
-  new ApiFailure(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+/** Telegram's 429; `description` and whether retry_after is given are the flavour's. */
+export const tooManyRequests = (
+  retryAfter: number,
+  description = `Too Many Requests: retry after ${retryAfter}`,
+  withRetryAfter = true,
+): ApiFailure => new ApiFailure(429, description, withRetryAfter ? { retry_after: retryAfter } : undefined);

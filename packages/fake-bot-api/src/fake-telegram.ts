@@ -11,6 +11,8 @@
  * botMembershipChanged); reads, edits and sends are checked against the bot's membership and rights
  * the way the Bot API server checks them, with its error codes and descriptions.
  *
+ * `flavour: "bale"` makes it Bale's Bot API instead, with the differences flavours.ts lists.
+ *
  * `onEvent` tells a listener (the sandbox page) what the bot sent, edited, answered or had refused,
  * and which updates users caused; listening changes nothing in how the server answers.
  */
@@ -21,18 +23,20 @@ import { ChatQueries } from "./chats.js";
 import { BotCommands } from "./commands.js";
 import { EventHub } from "./events.js";
 import { Faults } from "./faults.js";
+import { FLAVOURS, type Flavour } from "./flavours.js";
 import { Records, waitForCount, waitUntil } from "./inspection.js";
 import { DirectChats, plainText } from "./direct.js";
 import { InlineQueries } from "./inline.js";
 import { FloodLimits } from "./limits.js";
 import { Messages } from "./messages.js";
-import { BotApiServer } from "./server.js";
+import { BotApiServer, type Methods } from "./server.js";
 import { UserSimulation } from "./simulation.js";
 import { Topics } from "./topics.js";
 import type {
   AddUserOptions,
   CallbackAnswer,
   ChatMessageOptions,
+  FakeFlavour,
   FakeTelegramLimits,
   FakeTelegramListener,
   FakeTelegramOptions,
@@ -58,6 +62,8 @@ export class FakeTelegram {
   readonly apiRoot: string;
   readonly token: string;
   readonly botUser: UserFromGetMe;
+  /** The messenger answered as ("telegram" or "bale"). */
+  readonly flavour: FakeFlavour;
   /** Handler bugs (answered with 500); a test can assert this stays empty. */
   readonly internalErrors: unknown[] = [];
 
@@ -81,6 +87,10 @@ export class FakeTelegram {
     const tokenMatch = TOKEN_PATTERN.exec(token);
     if (!tokenMatch?.[1]) throw new Error(`FakeTelegram: "${token}" does not look like a bot token (digits:20+ characters)`);
     this.token = token;
+    const flavour: Flavour = FLAVOURS[options.flavour ?? "telegram"];
+    this.flavour = flavour.name;
+    const inlineMode = options.inlineMode ?? false;
+    if (inlineMode && flavour.missingMethods.has("answerInlineQuery")) throw new Error(`FakeTelegram: ${flavour.name} has no inline mode`);
     this.botUser = {
       id: Number(tokenMatch[1]),
       is_bot: true,
@@ -88,7 +98,7 @@ export class FakeTelegram {
       username: options.botUsername ?? "bulletin_test_bot",
       can_join_groups: true,
       can_read_all_group_messages: false,
-      supports_inline_queries: options.inlineMode ?? false,
+      supports_inline_queries: inlineMode,
       can_connect_to_business: false,
       has_main_web_app: false,
       has_topics_enabled: false,
@@ -106,22 +116,23 @@ export class FakeTelegram {
     };
     const recordMessages = options.recordMessages ?? true;
 
-    this.world = new World(this.botUser, options.strictChats ?? false);
+    this.world = new World(this.botUser, options.strictChats ?? false, flavour);
     this.topics = new Topics(this.world);
-    this.limits = new FloodLimits(options.limits ?? {});
+    this.limits = new FloodLimits(options.limits ?? {}, flavour);
     this.events = new EventHub(reportBug);
     this.records = new Records(recordMessages);
     this.faults = new Faults(this.limits);
     // The server is made below; the webhook reads its latency when it posts.
-    this.updates = new UpdateQueue(this.events, () => this.server.latencyMs);
+    this.updates = new UpdateQueue(this.events, flavour, () => this.server.latencyMs);
     this.callbacks = new CallbackQueries(this.events);
     this.simulation = new UserSimulation(this.world, this.updates, this.callbacks);
     this.direct = new DirectChats(this.world, this.events);
-    this.inline = new InlineQueries(this.world, this.updates, this.events, this.direct, options.inlineMode ?? false);
+    this.inline = new InlineQueries(this.world, this.updates, this.events, this.direct, inlineMode);
     const messages = new Messages(this.world, this.topics, this.limits, this.records, this.events, recordMessages);
     this.server = new BotApiServer(server, {
       token,
-      methods: {
+      // A method the messenger lacks is not served: 404 Not Found, as for any unknown method.
+      methods: withoutMissing(flavour, {
         getMe: () => this.botUser,
         ...this.updates.methods(),
         ...this.commands.methods(),
@@ -129,7 +140,8 @@ export class FakeTelegram {
         ...this.callbacks.methods(),
         ...this.inline.methods(),
         ...new ChatQueries(this.world).methods(),
-      },
+      }),
+      unknownToken: flavour.unknownToken,
       faults: this.faults,
       records: this.records,
       events: this.events,
@@ -316,12 +328,14 @@ export class FakeTelegram {
    * old and new ChatMember) and applies the change, so later requests see it. Pass a Chat to
    * register a chat the bot was not in (its old status is then "left"). In a private chat the
    * statuses are "kicked" (the user blocked the bot) and "member" (unblocked or started).
+   *
+   * Bale sends no my_chat_member: the change is applied, and only the bot joining a group reaches
+   * it, as a message in the group with `new_chat_members`; otherwise the answer is undefined.
    */
-  botMembershipChanged(target: number | Chat, by: User, newStatus: MemberStatus, rights: MemberRights = {}): Update {
+  botMembershipChanged(target: number | Chat, by: User, newStatus: MemberStatus, rights: MemberRights = {}): Update | undefined {
     return this.simulation.botMembershipChanged(target, by, newStatus, rights);
   }
 
-  /** The user presses an inline button with `data` under one of the bot's messages. */
   /** The user types `@bot <query>` (in the chat `options.chatType` says): an inline_query update; its id is `queryId`. */
   userTypesInline(user: User, query: string, options: InlineQueryOptions = {}): { update: Update; queryId: string } {
     return this.inline.userTypes(user, query, options);
@@ -365,6 +379,7 @@ export class FakeTelegram {
     return this.direct.between(a, b);
   }
 
+  /** The user presses an inline button with `data` under one of the bot's messages. */
   userPresses(user: User, message: SentMessage | Message, data: string): Update {
     return this.simulation.userPresses(user, message, data);
   }
@@ -435,4 +450,8 @@ export class FakeTelegram {
   waitForMessages(chatId: number, count: number, timeoutMs = 5000): Promise<SentMessage[]> {
     return waitForCount(() => this.messagesTo(chatId), chatId, count, timeoutMs);
   }
+}
+
+function withoutMissing(flavour: Flavour, methods: Methods): Methods {
+  return Object.fromEntries(Object.entries(methods).filter(([name]) => !flavour.missingMethods.has(name)));
 }

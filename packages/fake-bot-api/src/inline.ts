@@ -10,6 +10,7 @@ import type { InlineKeyboardButton, InlineQueryResult, Message, Update, User } f
 import { formatContent, inlineKeyboard, linkPreview } from "./content.js";
 import type { DirectChats } from "./direct.js";
 import { ApiFailure, badRequest } from "./errors.js";
+import type { Flavour } from "./flavours.js";
 import type { EventHub } from "./events.js";
 import { isPresent } from "./members.js";
 import { boolParam, intParam, isRecord, jsonParam, stringParam, type Params } from "./params.js";
@@ -100,7 +101,7 @@ export class InlineQueries {
     if (!content || !("message_text" in content)) {
       throw new Error(`FakeTelegram.userPicksInlineResult: the fake posts article results with text content only`);
     }
-    const { text, entities } = formatContent(content.message_text, { ...content }, "entities");
+    const { text, entities } = formatContent(content.message_text, { ...content }, "entities", this.world.flavour);
     const message: SentMessage = {
       message_id: ++state.lastMessageId,
       chat_id: state.chat.id,
@@ -181,7 +182,7 @@ export class InlineQueries {
     if (!content || !("message_text" in content)) {
       throw new Error(`FakeTelegram.userPicksInlineResult: the fake posts article results with text content only`);
     }
-    const { text, entities } = formatContent(content.message_text, { ...content }, "entities");
+    const { text, entities } = formatContent(content.message_text, { ...content }, "entities", this.world.flavour);
     const sent = this.direct.post(user, to, {
       text,
       html: content.message_text,
@@ -225,7 +226,7 @@ export class InlineQueries {
     if (!Array.isArray(results)) throw badRequest("can't parse inline query results JSON object");
     if (results.length > RESULTS_LIMIT) throw badRequest("RESULTS_TOO_MUCH");
     const ids = new Set<string>();
-    for (const result of results) validateResult(result, ids);
+    for (const result of results) validateResult(result, ids, this.world.flavour);
     const nextOffset = stringParam(p, "next_offset") ?? "";
     if (Buffer.byteLength(nextOffset) > NEXT_OFFSET_BYTES) throw badRequest("NEXT_OFFSET_INVALID");
     const button = jsonParam(p, "button", "can't parse inline query results button JSON object");
@@ -249,7 +250,7 @@ export class InlineQueries {
   }
 }
 
-function validateResult(result: unknown, ids: Set<string>): void {
+function validateResult(result: unknown, ids: Set<string>, flavour: Flavour): void {
   if (!isRecord(result)) throw badRequest("can't parse inline query result JSON object");
   const { type, id } = result;
   if (typeof type !== "string" || !RESULT_TYPES.has(type)) throw badRequest("RESULT_TYPE_INVALID");
@@ -273,12 +274,12 @@ function validateResult(result: unknown, ids: Set<string>): void {
   if (typeof raw !== "string" || raw.trim() === "") throw badRequest("MESSAGE_EMPTY");
   let text: string;
   try {
-    text = formatContent(raw, content, "entities").text;
+    text = formatContent(raw, content, "entities", flavour).text;
   } catch (error) {
     if (error instanceof ApiFailure) throw error;
     throw badRequest("can't parse entities");
   }
   if (text.trim() === "") throw badRequest("MESSAGE_EMPTY");
   if (text.length > TEXT_LIMIT) throw badRequest("MESSAGE_TOO_LONG");
-  linkPreview(content);
+  linkPreview(content, flavour);
 }

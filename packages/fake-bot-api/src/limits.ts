@@ -7,15 +7,17 @@
  */
 import type { Chat } from "grammy/types";
 import { tooManyRequests } from "./errors.js";
+import type { Flavour } from "./flavours.js";
 import type { ChatLimit, FakeTelegramLimits } from "./types.js";
 
-const DEFAULT_LIMITS: FakeTelegramLimits = {
-  perSecond: 30,
+const defaultLimits = (flavour: Flavour): FakeTelegramLimits => ({
+  perSecond: flavour.perSecond,
   paidPerSecond: 1000,
   retryAfter: 1,
+  omitRetryAfter: false,
   privateChat: false,
   groupChat: false,
-};
+});
 const TELEGRAM_PRIVATE_LIMIT: ChatLimit = { count: 1, windowMs: 1000 };
 const TELEGRAM_GROUP_LIMIT: ChatLimit = { count: 20, windowMs: 60_000 };
 
@@ -68,8 +70,11 @@ export class FloodLimits {
   private settings: FakeTelegramLimits;
   private globalWindow: TimestampRing;
 
-  constructor(changes: Partial<FakeTelegramLimits>) {
-    this.settings = mergeLimits(DEFAULT_LIMITS, changes);
+  constructor(
+    changes: Partial<FakeTelegramLimits>,
+    private readonly flavour: Flavour,
+  ) {
+    this.settings = mergeLimits(defaultLimits(flavour), changes);
     this.globalWindow = new TimestampRing(this.globalCapacity());
   }
 
@@ -87,11 +92,11 @@ export class FloodLimits {
     return this.settings.retryAfter;
   }
 
-  /** Throws Telegram's 429 when one more send to the chat now would break a limit. */
+  /** Throws the messenger's 429 when one more send to the chat now would break a limit. */
   check(target: LimitedChat, paid: boolean, now: number): void {
     const global = paid ? this.settings.paidPerSecond : this.settings.perSecond;
     if (global !== null && windowWait(this.globalWindow, global, 1000, now) > 0) {
-      throw tooManyRequests(this.settings.retryAfter);
+      throw this.refusal(this.settings.retryAfter);
     }
     const chatLimit = this.chatLimitOf(target.chat);
     if (!chatLimit) return;
@@ -100,7 +105,11 @@ export class FloodLimits {
     }
     const wait = windowWait(target.window, chatLimit.count, chatLimit.windowMs, now);
     // Per-chat flood waits are real durations in Telegram, rounded up to whole seconds.
-    if (wait > 0) throw tooManyRequests(Math.max(1, Math.ceil(wait / 1000)));
+    if (wait > 0) throw this.refusal(Math.max(1, Math.ceil(wait / 1000)));
+  }
+
+  private refusal(retryAfter: number): ReturnType<typeof tooManyRequests> {
+    return tooManyRequests(retryAfter, this.flavour.rateLimited(retryAfter), !this.settings.omitRetryAfter);
   }
 
   /** Whether a send now is above the free per-second limit (a paid broadcast then costs Stars). */

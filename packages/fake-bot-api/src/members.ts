@@ -11,7 +11,8 @@ import type {
   ChatMemberRestricted,
   User,
 } from "grammy/types";
-import type { MemberRights, MemberStatus } from "./types.js";
+import type { Flavour } from "./flavours.js";
+import type { BaleAdminRights, MemberRights, MemberStatus } from "./types.js";
 
 export interface MemberEntry {
   user: User;
@@ -104,12 +105,29 @@ export const isAdminEntry = (entry: MemberEntry): boolean => entry.status === "c
 
 const flag = (value: boolean | undefined): boolean => value === true;
 
+/** Bale's own names for an administrator's rights: each on unless set off. */
+function baleRights(r: MemberRights): BaleAdminRights {
+  return {
+    can_send_message: r.can_send_message !== false,
+    can_send_media: r.can_send_media !== false,
+    can_kick_user: r.can_kick_user !== false,
+    can_see_members: r.can_see_members !== false,
+    can_send_link_message: r.can_send_link_message !== false,
+    can_add_story: r.can_add_story !== false,
+  };
+}
+
 /**
  * The ChatMember object the Bot API answers, with its fields in the server's order: rights that
  * only make sense for channels (posting, editing, direct messages) or for groups (pinning, topics,
- * tags) appear only there.
+ * tags) appear only there. Bale's administrators carry its own right names beside Telegram's
+ * group rights, and no can_post_messages (docs/bale.md, "getChatMember and admin rights").
  */
-export function memberObject(type: Chat["type"], entry: MemberEntry): ChatMember {
+export function memberObject(type: Chat["type"], entry: MemberEntry, flavour: Flavour): ChatMember {
+  if (flavour.rightNames === "bale" && entry.status === "administrator") {
+    const telegram = memberObject(type === "channel" ? "group" : type, entry, { ...flavour, rightNames: "telegram" });
+    return { ...telegram, ...baleRights(entry.rights) };
+  }
   const { user, rights: r } = entry;
   switch (entry.status) {
     case "creator": {

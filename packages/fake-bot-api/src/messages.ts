@@ -21,6 +21,11 @@ export const SEND_METHODS: ReadonlySet<string> = new Set(["sendMessage", "sendPh
 /** Methods whose refusals a listener hears of (onEvent "rejected"). */
 export const OBSERVED_METHODS: ReadonlySet<string> = new Set(["sendMessage", "sendPhoto", "editMessageText", "editMessageReplyMarkup"]);
 
+/** What Bale answers an edit with instead of the message (docs/bale.md, "editMessageText's answer"). */
+interface EditStub {
+  message_id: 0;
+}
+
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
@@ -54,12 +59,12 @@ export class Messages {
     const state = this.chatFor(p, "write");
     const raw = stringParam(p, "text") ?? "";
     if (raw === "") throw badRequest("message text is empty");
-    const { text, entities } = formatContent(raw, p, "entities");
+    const { text, entities } = formatContent(raw, p, "entities", this.world.flavour);
     if (text.trim() === "") throw badRequest("message text is empty");
     if (text.length > TEXT_LIMIT) throw badRequest("message is too long");
     const draft: SentMessage = this.draft(state, "sendMessage", p, raw, entities);
     draft.text = text;
-    const preview = linkPreview(p);
+    const preview = linkPreview(p, this.world.flavour);
     if (preview) draft.link_preview_options = preview;
     return this.deliver(state, draft);
   }
@@ -71,7 +76,7 @@ export class Messages {
     const isUrl = /^https?:\/\//i.test(photo);
     if (!isUrl && !/^[A-Za-z0-9_-]{20,}$/.test(photo)) throw badRequest("wrong file identifier/HTTP URL specified");
     const raw = stringParam(p, "caption") ?? "";
-    const { text, entities } = formatContent(raw, p, "caption_entities");
+    const { text, entities } = formatContent(raw, p, "caption_entities", this.world.flavour);
     if (text.length > CAPTION_LIMIT) throw badRequest("message caption is too long");
     const draft = this.draft(state, "sendPhoto", p, raw, entities);
     if (text !== "") draft.caption = text;
@@ -80,13 +85,13 @@ export class Messages {
     return this.deliver(state, draft);
   }
 
-  private editMessageText(p: Params): Message | true {
+  private editMessageText(p: Params): Message | EditStub | true {
     if (p.inline_message_id !== undefined) return true; // inline messages are not tracked
     const { state, message } = this.editableMessage(p);
     if (message && message.text === undefined) throw badRequest("there is no text in the message to edit");
     const raw = stringParam(p, "text") ?? "";
     if (raw === "") throw badRequest("message text is empty");
-    const { text, entities } = formatContent(raw, p, "entities");
+    const { text, entities } = formatContent(raw, p, "entities", this.world.flavour);
     if (text.trim() === "") throw badRequest("message text is empty");
     if (text.length > TEXT_LIMIT) throw badRequest("message is too long");
     // Without reply_markup Telegram removes the message's inline keyboard.
@@ -102,9 +107,10 @@ export class Messages {
     if (mode !== undefined) target.parse_mode = mode;
     else delete target.parse_mode;
     setOptional(target, "reply_markup", markup);
-    const preview = linkPreview(p);
+    const preview = linkPreview(p, this.world.flavour);
     if (preview) target.link_preview_options = preview;
-    return this.markEdited(state, target);
+    const edited = this.markEdited(state, target);
+    return this.world.flavour.editAnswer === "stub" ? { message_id: 0 } : edited;
   }
 
   private editMessageReplyMarkup(p: Params): Message | true {
@@ -141,8 +147,8 @@ export class Messages {
     if (markup) draft.reply_markup = markup;
     const thread = this.topics.threadOf(state, p);
     if (thread !== undefined) draft.message_thread_id = thread;
-    checkSendRights(state, method, this.world.botMember(state));
-    if (boolParam(p, "allow_paid_broadcast")) draft.allow_paid_broadcast = true;
+    checkSendRights(state, method, this.world.botMember(state), this.world.flavour);
+    if (this.world.flavour.paidBroadcasts && boolParam(p, "allow_paid_broadcast")) draft.allow_paid_broadcast = true;
     return draft;
   }
 

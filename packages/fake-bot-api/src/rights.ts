@@ -3,6 +3,7 @@
  * codes and descriptions. `bot` is always the bot's own member entry in the chat (World.botMember).
  */
 import { ApiFailure, badRequest, forbidden } from "./errors.js";
+import type { Flavour } from "./flavours.js";
 import { isAdminEntry, isPresent, type MemberEntry } from "./members.js";
 import type { ChatState } from "./world.js";
 
@@ -40,12 +41,16 @@ export function checkAccess(state: ChatState, access: Access, bot: MemberEntry):
   if (!isPublic || access === "edit" || access === "write") throw forbidden(`bot is not a member of the ${type} chat`);
 }
 
-/** Rights the bot needs to post: a channel's administrator with can_post_messages; not restricted in a group. */
-export function checkSendRights(state: ChatState, method: string, bot: MemberEntry): void {
+/**
+ * Rights the bot needs to post: a channel's administrator with can_post_messages (Bale, which has
+ * no such right: with can_send_message, on unless set off); not restricted in a group.
+ */
+export function checkSendRights(state: ChatState, method: string, bot: MemberEntry, flavour: Flavour): void {
   const type = state.chat.type;
   if (type === "private") return;
   if (type === "channel") {
-    if (bot.status === "creator" || (bot.status === "administrator" && bot.rights.can_post_messages === true)) return;
+    const mayPost = flavour.rightNames === "bale" ? bot.rights.can_send_message !== false : bot.rights.can_post_messages === true;
+    if (bot.status === "creator" || (bot.status === "administrator" && mayPost)) return;
     throw badRequest("need administrator rights in the channel chat");
   }
   if (bot.status !== "restricted") return;

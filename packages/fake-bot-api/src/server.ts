@@ -50,6 +50,8 @@ interface CallRecord {
 export interface ServerParts {
   readonly token: string;
   readonly methods: Methods;
+  /** The answer to a request with another token (Telegram: 401 Unauthorized). */
+  readonly unknownToken: { readonly status: number; readonly description: string };
   readonly faults: Faults;
   readonly records: Records;
   readonly events: EventHub;
@@ -135,7 +137,10 @@ export class BotApiServer {
     const route = ROUTE.exec(req.url ?? "");
     if (!route || (req.method !== "GET" && req.method !== "POST")) return this.reply(res, failureOutcome(new ApiFailure(404, "Not Found")));
     const [, token, methodName = "", query] = route;
-    if (token !== this.parts.token) return this.reply(res, failureOutcome(new ApiFailure(401, "Unauthorized")));
+    if (token !== this.parts.token) {
+      const { status, description } = this.parts.unknownToken;
+      return this.reply(res, failureOutcome(new ApiFailure(status, description)));
+    }
     const handler = this.handlers.get(methodName.toLowerCase());
     if (!handler) return this.reply(res, failureOutcome(new ApiFailure(404, "Not Found")));
 

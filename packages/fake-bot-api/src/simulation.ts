@@ -1,7 +1,8 @@
 /**
  * What users do, as updates for the bot: write to it in private, in groups and forum topics (also
  * as anonymous admins), post in channels, press its buttons, and add, promote, restrict or remove
- * the bot (my_chat_member). Each checks that Telegram would deliver it and throws otherwise.
+ * the bot (my_chat_member; on Bale only joining a group, as new_chat_members). Each checks that
+ * Telegram would deliver it and throws otherwise.
  */
 import type { Chat, ChatMember, Message, Update, User } from "grammy/types";
 import type { CallbackQueries } from "./callbacks.js";
@@ -104,7 +105,7 @@ export class UserSimulation {
     return this.updates.queue({ channel_post: post });
   }
 
-  botMembershipChanged(target: number | Chat, by: User, newStatus: MemberStatus, rights: MemberRights): Update {
+  botMembershipChanged(target: number | Chat, by: User, newStatus: MemberStatus, rights: MemberRights): Update | undefined {
     const id = typeof target === "number" ? target : target.id;
     let state = this.world.chat(id);
     if (!state) {
@@ -127,9 +128,24 @@ export class UserSimulation {
       state.status = newStatus === "kicked" ? "blocked" : "active";
       if (newStatus === "member") state.started = true;
     } else {
-      oldMember = memberObject(state.chat.type, this.world.member(state, bot.id));
-      newMember = memberObject(state.chat.type, this.world.putMember(state, bot, newStatus, rights));
+      const wasPresent = isPresent(this.world.member(state, bot.id));
+      oldMember = memberObject(state.chat.type, this.world.member(state, bot.id), this.world.flavour);
+      const entry = this.world.putMember(state, bot, newStatus, rights);
+      newMember = memberObject(state.chat.type, entry, this.world.flavour);
+      if (this.world.flavour.joinNotice === "new_chat_members") {
+        // Bale: only the bot joining a group is told, as a service message in the group.
+        if (state.chat.type !== "group" || wasPresent || !isPresent(entry)) return undefined;
+        const message: Message & Update.NonChannel = {
+          message_id: ++state.lastMessageId,
+          from: by,
+          chat: state.chat,
+          date: nowSeconds(),
+          new_chat_members: [bot],
+        };
+        return this.updates.queue({ message });
+      }
     }
+    if (this.world.flavour.joinNotice !== "my_chat_member") return undefined;
     return this.updates.queue({
       my_chat_member: { chat: state.chat, from: by, date: nowSeconds(), old_chat_member: oldMember, new_chat_member: newMember },
     });

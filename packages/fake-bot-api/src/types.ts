@@ -16,6 +16,9 @@ import type {
   User,
 } from "grammy/types";
 
+/** Which messenger the fake answers as (flavours.ts holds every difference). */
+export type FakeFlavour = "telegram" | "bale";
+
 /** At most `count` accepted sends to one chat within any sliding `windowMs`. */
 export interface ChatLimit {
   count: number;
@@ -23,12 +26,14 @@ export interface ChatLimit {
 }
 
 export interface FakeTelegramLimits {
-  /** Accepted sends per sliding second for the whole bot; `null` = unlimited. Default 30 (Telegram's free limit). */
+  /** Accepted sends per sliding second for the whole bot; `null` = unlimited. Default 30 (Telegram's free limit), 20 for Bale. */
   perSecond: number | null;
   /** The same for sends with `allow_paid_broadcast: true`; `null` = unlimited. Default 1000. */
   paidPerSecond: number | null;
   /** `retry_after` (seconds) answered when the global limit is hit. Default 1. */
   retryAfter: number;
+  /** 429s come without `parameters.retry_after`, as Bale's sometimes do. Default false. */
+  omitRetryAfter: boolean;
   /** Per private chat; `true` = Telegram's 1 message per second. Default false. */
   privateChat: boolean | ChatLimit;
   /** Per group, supergroup or channel; `true` = Telegram's 20 messages per minute. Default false. */
@@ -36,6 +41,12 @@ export interface FakeTelegramLimits {
 }
 
 export interface FakeTelegramOptions {
+  /**
+   * The messenger answered as: "telegram" (default) or "bale", Bale's Bot API with the differences
+   * docs/bale.md found (Markdown always, no topics, no inline mode…; see flavours.ts). One fake is
+   * one messenger: a deployment's Telegram and Bale bots each point at their own fake.
+   */
+  flavour?: FakeFlavour;
   /** The token the fake accepts; the bot's id is its numeric prefix, as with real tokens. */
   token?: string;
   /** Default "bulletin_test_bot". */
@@ -160,7 +171,21 @@ export type MemberStatus = ChatMember["status"];
  */
 export type MemberRights = Partial<Omit<ChatMemberAdministrator, "status" | "user">> &
   Partial<Omit<ChatMemberRestricted, "status" | "user">> &
-  Partial<Omit<ChatMemberMember, "status" | "user">>;
+  Partial<Omit<ChatMemberMember, "status" | "user">> &
+  Partial<BaleAdminRights>;
+
+/**
+ * An administrator's rights under Bale's own names (docs/bale.md, "getChatMember and admin rights"),
+ * shown beside Telegram's in a Bale fake's ChatMember; all on unless set.
+ */
+export interface BaleAdminRights {
+  can_send_message: boolean;
+  can_send_media: boolean;
+  can_kick_user: boolean;
+  can_see_members: boolean;
+  can_send_link_message: boolean;
+  can_add_story: boolean;
+}
 
 export interface ChatMessageOptions {
   /** A forum topic (its message_thread_id, from createTopic): the message is a topic message. */

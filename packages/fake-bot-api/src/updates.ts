@@ -6,6 +6,7 @@
 import type { Update, WebhookInfo } from "grammy/types";
 import { ApiFailure } from "./errors.js";
 import type { EventHub } from "./events.js";
+import type { Flavour } from "./flavours.js";
 import { badRequest } from "./errors.js";
 import { boolParam, intParam, jsonParam, stringParam, type Params } from "./params.js";
 import type { CallContext, Methods } from "./server.js";
@@ -35,6 +36,7 @@ export class UpdateQueue {
 
   constructor(
     private readonly events: EventHub,
+    private readonly flavour: Flavour,
     latencyMs: () => number = () => 0,
   ) {
     this.webhook = new WebhookSender({
@@ -61,8 +63,10 @@ export class UpdateQueue {
     return this.webhook.settings?.url;
   }
 
-  /** Queues an update (the id is assigned here) and wakes a waiting long poll. */
+  /** Queues an update (the id is assigned here) and wakes a waiting long poll; one the messenger never sends is a test's mistake. */
   queue(partial: Omit<Update, "update_id">): Update {
+    const kind = Object.keys(partial).find((key) => this.flavour.absentUpdates.has(key));
+    if (kind !== undefined) throw new Error(`FakeTelegram: ${this.flavour.name} sends no ${kind} updates`);
     const update: Update = { ...partial, update_id: this.nextUpdateId++ };
     this.updates.push(update);
     this.wakePoll();

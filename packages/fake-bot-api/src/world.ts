@@ -5,6 +5,7 @@
  */
 import type { Chat, ChatMember, User, UserFromGetMe } from "grammy/types";
 import { badRequest } from "./errors.js";
+import type { Flavour } from "./flavours.js";
 import type { TimestampRing } from "./limits.js";
 import { defaultBotStatus, isPresent, memberObject, newMemberEntry, type MemberEntry } from "./members.js";
 import type { Params } from "./params.js";
@@ -43,9 +44,9 @@ export interface ChatState {
 /** Supergroup and channel ids are -100…; plain groups are small negative numbers. */
 const SUPERGROUP_ID_BOUND = -1_000_000_000_000;
 
-function inferChat(id: number): Chat {
+function inferChat(id: number, flavour: Flavour): Chat {
   if (id > 0) return { id, type: "private", first_name: `User ${id}` };
-  if (id <= SUPERGROUP_ID_BOUND) return { id, type: "supergroup", title: `Supergroup ${-id}` };
+  if (id <= SUPERGROUP_ID_BOUND && flavour.chatTypes.has("supergroup")) return { id, type: "supergroup", title: `Supergroup ${-id}` };
   return { id, type: "group", title: `Group ${-id}` };
 }
 
@@ -58,11 +59,12 @@ export class World {
 
   /**
    * `strictChats`: any chat the fake has not seen is "chat not found"; otherwise unknown positive
-   * ids become private chats on the fly.
+   * ids become private chats on the fly. `flavour`: the messenger the world belongs to.
    */
   constructor(
     readonly botUser: UserFromGetMe,
     private readonly strictChats: boolean,
+    readonly flavour: Flavour,
   ) {}
 
   // ----- setting up --------------------------------------------------------------------------
@@ -101,6 +103,7 @@ export class World {
   migrate(oldChatId: number, newChatId: number): void {
     const old = this.ensureChat(oldChatId);
     if (old.chat.type !== "group") throw new Error("FakeTelegram.migrate: only a group can be upgraded to a supergroup");
+    if (!this.flavour.chatTypes.has("supergroup")) throw new Error(`FakeTelegram.migrate: ${this.flavour.name} has no supergroups`);
     if (!this.chats.has(newChatId)) this.register({ id: newChatId, type: "supergroup", title: old.chat.title });
     old.status = "migrated";
     old.migratedTo = newChatId;
@@ -117,21 +120,27 @@ export class World {
     const who = typeof user === "number" ? this.userById(user) : user;
     if (who.id === this.botUser.id) return this.setBotMember(chatId, status, rights);
     this.rememberUser(who);
-    return memberObject(state.chat.type, this.putMember(state, who, status, rights));
+    return memberObject(state.chat.type, this.putMember(state, who, status, rights), this.flavour);
   }
 
   setBotMember(chatId: number, status: MemberStatus, rights: MemberRights): ChatMember {
     const state = this.groupChat(chatId, "setBotMember");
-    return memberObject(state.chat.type, this.putMember(state, this.botSender(), status, rights));
+    return memberObject(state.chat.type, this.putMember(state, this.botSender(), status, rights), this.flavour);
   }
 
   memberOf(chatId: number, userId: number): ChatMember {
     const state = this.groupChat(chatId, "memberOf");
-    return memberObject(state.chat.type, this.member(state, userId));
+    return memberObject(state.chat.type, this.member(state, userId), this.flavour);
   }
 
   /** Adds a chat, or updates the description of a known one (keeping its messages, status and members). */
   register(chat: Chat): ChatState {
+    if (!this.flavour.chatTypes.has(chat.type)) {
+      throw new Error(`FakeTelegram: ${this.flavour.name} has no ${chat.type} chats (only ${[...this.flavour.chatTypes].join(", ")})`);
+    }
+    if (chat.type === "supergroup" && chat.is_forum === true && !this.flavour.forums) {
+      throw new Error(`FakeTelegram: ${this.flavour.name} has no forums`);
+    }
     const existing = this.chats.get(chat.id);
     if (existing) {
       existing.chat = chat;
@@ -145,6 +154,11 @@ export class World {
   }
 
   putMember(state: ChatState, user: User, status: MemberStatus, rights: MemberRights): MemberEntry {
+    // Left and banned members stay possible everywhere (the bot's access depends on them); a
+    // restricted member only where getChatMember can show one.
+    if (status === "restricted" && !this.flavour.memberStatuses.has("restricted")) {
+      throw new Error(`FakeTelegram: ${this.flavour.name} has no restricted members`);
+    }
     const entry = newMemberEntry(user, status, rights);
     (state.members ??= new Map()).set(user.id, entry);
     return entry;
@@ -166,7 +180,7 @@ export class World {
   }
 
   ensureChat(id: number): ChatState {
-    return this.chats.get(id) ?? this.register(inferChat(id));
+    return this.chats.get(id) ?? this.register(inferChat(id, this.flavour));
   }
 
   /** The chat a request names in chat_id, or Telegram's error. */

@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach } from "vitest";
 import { Api, GrammyError } from "grammy";
-import { FakeTelegram } from "../src/index.js";
+import { FakeTelegram, type FakeTelegramOptions } from "../src/index.js";
 import type { InlineKeyboardMarkup } from "grammy/types";
 
 /** The GrammyError a call fails with (fails the test if it succeeds or fails otherwise). */
@@ -42,10 +42,10 @@ export const adminRights = {
 };
 
 /** A fresh fake for every test, with grammY's client pointed at it; `use` receives both before each test. */
-export function useFakeTelegram(use: (started: { tg: FakeTelegram; api: Api }) => void): void {
+export function useFakeTelegram(use: (started: { tg: FakeTelegram; api: Api }) => void, options: FakeTelegramOptions = {}): void {
   let tg: FakeTelegram | undefined;
   beforeEach(async () => {
-    tg = await FakeTelegram.start();
+    tg = await FakeTelegram.start(options);
     use({ tg, api: new Api(tg.token, { apiRoot: tg.apiRoot }) });
   });
   afterEach(async () => {

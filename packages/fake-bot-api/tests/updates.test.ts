@@ -129,17 +129,17 @@ describe("membership and chat updates", () => {
     await expect(api.sendMessage(chat.id, "hello")).resolves.toMatchObject({ chat });
 
     const demoted = tg.botMembershipChanged(chat.id, owner, "administrator", { can_post_messages: false });
-    expect(demoted.my_chat_member?.old_chat_member).toMatchObject({ can_post_messages: true });
-    expect(demoted.my_chat_member?.new_chat_member).toMatchObject({ can_post_messages: false });
+    expect(demoted?.my_chat_member?.old_chat_member).toMatchObject({ can_post_messages: true });
+    expect(demoted?.my_chat_member?.new_chat_member).toMatchObject({ can_post_messages: false });
     expect((await apiError(api.sendMessage(chat.id, "x"))).description).toBe("Bad Request: need administrator rights in the channel chat");
     const removed = tg.botMembershipChanged(chat.id, owner, "left");
-    expect(removed.my_chat_member?.new_chat_member).toEqual({ user: BOT_USER, status: "left" });
+    expect(removed?.my_chat_member?.new_chat_member).toEqual({ user: BOT_USER, status: "left" });
     expect((await apiError(api.sendMessage(chat.id, "x"))).error_code).toBe(403);
     expect(() => tg.botMembershipChanged(-1001000000999, owner, "member")).toThrow(/unknown/);
 
     // In a private chat: the user blocks the bot, then unblocks it.
     const blocked = tg.botMembershipChanged(owner.id, owner, "kicked");
-    expect(blocked.my_chat_member).toMatchObject({
+    expect(blocked?.my_chat_member).toMatchObject({
       chat: { id: 31, type: "private" },
       old_chat_member: { user: BOT_USER, status: "member" },
       new_chat_member: { user: BOT_USER, status: "kicked", until_date: 0 },

@@ -1,7 +1,7 @@
 import { Composer } from "grammy";
 import { checkRights, parseChatReference, refusal, resolveChat } from "../../channels/telegram.js";
 import { USER_RIGHTS } from "../../channels/rights.js";
-import type { ChatRef } from "../../channels/service.js";
+import type { LinkableChat } from "../../channels/service.js";
 import { chatId, userId } from "../../ids.js";
 import { settingsOf, subscribedSlugs } from "../../store/chat-record.js";
 import type { BotContext } from "../context.js";
@@ -13,7 +13,7 @@ export const channels = new Composer<BotContext>();
 const inPrivate = channels.chatType("private");
 
 /** Resolves the chat and checks, now, that the asking user administers it (and the bot can post). */
-async function steerableChat(ctx: BotContext, reference: string | number, needBot: boolean): Promise<ChatRef | undefined> {
+async function steerableChat(ctx: BotContext, reference: string | number, needBot: boolean): Promise<LinkableChat | undefined> {
   const chat = await resolveChat(ctx.api, reference);
   if (!chat) {
     await ctx.reply(ctx.t.chatNotFound(String(reference)));

@@ -100,24 +100,27 @@ function render(stats: Stats): string {
       { rightAlign: JOB_STATES.map((_, i) => i + 2) },
     ),
   );
-  const { delivery, ingested, paidMessages } = stats.counters;
+  const { platforms, ingested, paidMessages } = stats.counters;
+  const { telegram, bale } = platforms;
+  // Each platform's counters side by side (issue 15): Telegram's are the fields of every release before Bale.
+  const row = (label: string, event: keyof typeof telegram): string[] => [label, n(telegram[event]), n(bale[event])];
   const failures = Object.entries(DELIVERY_EVENTS)
     .filter(([, meaning]) => meaning.failed)
-    .map(([event, meaning]) => [`failed: ${meaning.failed!}`, n(delivery[event as keyof typeof delivery])]);
+    .map(([event, meaning]) => row(`failed: ${meaning.failed!}`, event as keyof typeof telegram));
   sections.push(
     table(
       [
-        ["DELIVERY", "TOTAL"],
-        ["sent in the last minute", `${n(stats.sentLastMinute)} (${(stats.sentLastMinute / 60).toFixed(1)}/s)`],
-        ["messages sent (single)", n(delivery.sent)],
-        ["messages sent (digest)", n(delivery.sent_digest)],
-        ["articles delivered", n(delivery.articles_delivered)],
-        ["articles expired before delivery", n(delivery.expired_article)],
-        ["chat records skipped as corrupt", n(delivery.corrupt_record)],
+        ["DELIVERY", "TELEGRAM", "BALE"],
+        ["sent in the last minute (both)", `${n(stats.sentLastMinute)} (${(stats.sentLastMinute / 60).toFixed(1)}/s)`, ""],
+        row("messages sent (single)", "sent"),
+        row("messages sent (digest)", "sent_digest"),
+        row("articles delivered", "articles_delivered"),
+        row("articles expired before delivery", "expired_article"),
+        row("chat records skipped as corrupt", "corrupt_record"),
         ...failures,
-        ["paid messages (above 30/s)", n(paidMessages)],
+        ["paid messages (above 30/s)", n(paidMessages), "-"],
       ],
-      { rightAlign: [1] },
+      { rightAlign: [1, 2] },
     ),
   );
   sections.push(
