@@ -35,7 +35,7 @@ export async function startHttp(runtime: Runtime, tuning: Tuning, sandbox?: Sand
     ingestToken: config.ingestToken,
     logger: runtime.logger,
     operators: {
-      readiness: () => checkReadiness({ redis: runtime.redis, queues: queues.all, bot: runtime.botStatus }),
+      readiness: () => checkReadiness({ redis: runtime.redis, queues: queues.all, bot: runtime.botStatus, baleBot: runtime.baleBotStatus }),
       metrics: new BulletinMetrics({
         redis: runtime.redis,
         prefix: config.keyPrefix,
