@@ -54,20 +54,23 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     status: status[bot.platform],
   }));
   const operatorQueues = config.adminUserIds ? openOperatorQueues(runtime.redis, runtime.queuePrefix, runtime.queues) : undefined;
-  const index = new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays);
   const stops: (() => Promise<void>)[] = [];
   try {
     // Every token is checked (getMe at its own root) before either bot starts answering.
     const prepared: Prepared[] = [];
-    for (const bot of bots) prepared.push(await prepareBot(runtime, tuning, bot, bots.length > 1, operatorQueues, index));
+    for (const bot of bots) prepared.push(await prepareBot(runtime, tuning, bot, bots.length > 1, operatorQueues));
     for (const bot of prepared) stops.push(await startPlatformBot(runtime, tuning, bot));
   } catch (error) {
     await Promise.all(stops.map((stop) => stop()));
     await operatorQueues?.close();
     throw error;
   }
-  // One index of articles for both platforms' bots (ingest is shared).
-  const stopIndexing = indexThePast(index, runtime, runtime.logger.child({ component: "bot" }));
+  // The index is the platforms' one: the window's earlier articles are indexed once per role.
+  const stopIndexing = indexThePast(
+    new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
+    runtime,
+    runtime.logger.child({ component: "bot" }),
+  );
   return {
     role: "bot",
     async stop() {
@@ -94,7 +97,6 @@ async function prepareBot(
   configured: ConfiguredBot,
   bothConfigured: boolean,
   operatorQueues: OperatorQueues | undefined,
-  index: SearchIndex,
 ): Promise<Prepared> {
   const { config } = runtime;
   const { platform, status } = configured;
@@ -114,7 +116,7 @@ async function prepareBot(
       preferences: new PreferencesService(store, runtime.clock, config.defaultTimezone),
       clock: runtime.clock,
       sharing: new SharingService({
-        index,
+        index: new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
         articles: new ArticleCache(runtime.redis, runtime.keys),
         categories: runtime.categories,
         networks: config.shareNetworks,

@@ -2,7 +2,7 @@
   Inline search: the newest articles holding every query word, day by day from the newest.
 
   Input:
-    KEYS[1..D]   the days' HASHes (index-inline-1.lua), newest first: word -> the seqs of its
+    KEYS[1..n]   the days' HASHes (index-inline-1.lua), newest first: word -> the seqs of its
                  articles, 4 bytes each, ascending; "#<seq>" -> article id
     ARGV[1]      only seqs below this (the page's offset); 0 for the first page
     ARGV[2]      how many results at most
