@@ -49,6 +49,8 @@ export interface Runtime {
   readonly ingestor: Ingestor;
   /** The bot role's link to Telegram in this process, for /readyz ("absent" when it does not run here). */
   readonly botStatus: BotStatus;
+  /** The Bale bot's link to Bale (BALE_BOT_TOKEN) in this process, for /readyz ("absent" when it does not run here). */
+  readonly baleBotStatus: BotStatus;
   /** Webhook mode: the http role's route hands updates to the bot role through this. */
   readonly webhook: WebhookReceiver;
   /** A new connection to the same Redis (BullMQ workers block on theirs). */
@@ -117,6 +119,7 @@ export async function createRuntime(
     queues,
     ingestor,
     botStatus: new BotStatus(),
+    baleBotStatus: new BotStatus(),
     webhook: new WebhookReceiver(redis, keys),
     connect,
     async close() {

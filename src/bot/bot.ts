@@ -1,5 +1,6 @@
 import { sequentialize } from "@grammyjs/runner";
 import { Bot, type BotConfig } from "grammy";
+import type { Platform } from "../ids.js";
 import type { BotContext, BotServices } from "./context.js";
 import { admin } from "./features/admin.js";
 import { channels } from "./features/channels.js";
@@ -18,12 +19,17 @@ import { onceEach } from "./updates.js";
 /**
  * The bot's table of contents: each update once (a restart may receive it again), the flood count,
  * each chat's updates in order, the language of each update, the flood notice, then one composer
- * per feature.
+ * per feature. One bot per platform (`platform`), the same features on each.
  */
-export function createBot(token: string, services: BotServices, config: BotConfig<BotContext> = {}): Bot<BotContext> {
+export function createBot(
+  token: string,
+  services: BotServices,
+  config: BotConfig<BotContext> = {},
+  platform: Platform = "telegram",
+): Bot<BotContext> {
   const bot = new Bot<BotContext>(token, config);
   bot.use((ctx, next) => {
-    Object.assign(ctx, { services });
+    Object.assign(ctx, { services, platform });
     return next();
   });
   bot.use(onceEach(services.updates));

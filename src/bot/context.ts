@@ -1,5 +1,6 @@
 import type { Context } from "grammy";
 import type { Language, Messages } from "../i18n/index.js";
+import type { Platform } from "../ids.js";
 import type { Logger } from "../log.js";
 import type { ChannelService } from "../channels/service.js";
 import type { OperatorService } from "../ops/service.js";
@@ -11,7 +12,11 @@ import type { SubscriptionService } from "../subscriptions/service.js";
 import type { Clock } from "../time.js";
 import type { HandledUpdates } from "./updates.js";
 
-/** What every handler can reach: the reader's messages in their language and the services. */
+/**
+ * What every handler can reach: the reader's messages in their language and the services. Each
+ * platform's bot has its own services, built on that platform's chats and keys (a Bale chat 123 is
+ * not Telegram's): every store call a handler makes is on its platform.
+ */
 export interface BotServices {
   readonly subscriptions: SubscriptionService;
   readonly channels: ChannelService;
@@ -32,6 +37,8 @@ export interface BotServices {
 
 export type BotContext = Context & {
   readonly services: BotServices;
+  /** Which messenger this update came from: the bot of that platform answers it. */
+  readonly platform: Platform;
   /** The messages in `language`. */
   t: Messages;
   /**

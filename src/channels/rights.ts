@@ -1,4 +1,5 @@
-import type { ChatMember } from "grammy/types";
+import type { ChatMember, ChatMemberAdministrator } from "grammy/types";
+import type { Platform } from "../ids.js";
 
 export type ChatType = "group" | "supergroup" | "channel";
 
@@ -19,12 +20,21 @@ export function isAdmin(member: ChatMember | undefined): boolean {
  * an administrator now, and in a channel an administrator allowed to post (choosing what a channel
  * posts is posting: an admin who may only edit or delete may not); in a channel the bot must be an
  * administrator allowed to post, in a group a member allowed to send messages.
+ *
+ * On Bale an administrator's rights carry Bale's own names, with no "may post" in a channel
+ * (docs/bale.md, getChatMember): there an administrator may post unless its `can_send_message` is
+ * off, user and bot alike.
  */
-export function judgeRights(type: ChatType, user: ChatMember | undefined, bot: ChatMember | undefined): RightsVerdict {
+export function judgeRights(
+  type: ChatType,
+  user: ChatMember | undefined,
+  bot: ChatMember | undefined,
+  platform: Platform = "telegram",
+): RightsVerdict {
   const missing: MissingRight[] = [];
   if (!isAdmin(user)) missing.push("user-not-admin");
-  else if (type === "channel" && user?.status === "administrator" && user.can_post_messages !== true) missing.push("user-cannot-post");
-  const botProblem = botCannotPost(type, bot);
+  else if (type === "channel" && user?.status === "administrator" && !mayPost(user, platform)) missing.push("user-cannot-post");
+  const botProblem = platform === "telegram" ? botCannotPost(type, bot) : baleBotCannotPost(type, bot);
   if (botProblem) missing.push(botProblem);
   return missing.length === 0 ? { ok: true } : { ok: false, missing };
 }
@@ -38,4 +48,17 @@ export function botCannotPost(type: ChatType, bot: ChatMember | undefined): Miss
   }
   if (bot.status === "restricted") return bot.can_send_messages ? undefined : "bot-cannot-post";
   return undefined;
+}
+
+/** An administrator's right to post in a channel: Telegram's `can_post_messages`, Bale's `can_send_message` (on unless said off). */
+function mayPost(admin: ChatMemberAdministrator, platform: Platform): boolean {
+  if (platform === "telegram") return admin.can_post_messages === true;
+  return (admin as ChatMemberAdministrator & { can_send_message?: boolean }).can_send_message !== false;
+}
+
+/** On Bale: the bot must be in the chat, and in a channel one of its administrators allowed to send (docs/bale.md). */
+function baleBotCannotPost(type: ChatType, bot: ChatMember | undefined): MissingRight | undefined {
+  if (!bot || bot.status === "left" || bot.status === "kicked") return "bot-not-in-chat";
+  if (type !== "channel" || bot.status === "creator") return undefined;
+  return bot.status === "administrator" && mayPost(bot, "bale") ? undefined : "bot-cannot-post";
 }

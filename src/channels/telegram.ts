@@ -1,6 +1,6 @@
 import { GrammyError, type Api } from "grammy";
 import type { ChatMember } from "grammy/types";
-import { chatId, type ChatId, type UserId } from "../ids.js";
+import { chatId, type ChatId, type Platform, type UserId } from "../ids.js";
 import type { Messages } from "../i18n/index.js";
 import { judgeRights, type ChatType, type RightsVerdict } from "./rights.js";
 import type { LinkableChat } from "./service.js";
@@ -13,6 +13,14 @@ export function parseChatReference(text: string): string | number | undefined {
   return undefined;
 }
 
+/**
+ * The chat or member is not there for this bot: 400 or 403 on Telegram; on Bale also "no such
+ * group or user" as 404 or its own 440 (docs/bale.md, rate limits and error shapes).
+ */
+function isNotFound(error: unknown): boolean {
+  return error instanceof GrammyError && [400, 403, 404, 440].includes(error.error_code);
+}
+
 /** The chat behind a reference, if the bot can see it and it is a channel or group. */
 export async function resolveChat(api: Api, reference: string | number): Promise<LinkableChat | undefined> {
   try {
@@ -20,7 +28,7 @@ export async function resolveChat(api: Api, reference: string | number): Promise
     if (chat.type === "private") return undefined;
     return { id: chatId(chat.id), type: chat.type, title: chat.title };
   } catch (error) {
-    if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
@@ -29,15 +37,21 @@ async function memberOrNone(api: Api, chat: ChatId, user: number): Promise<ChatM
   try {
     return await api.getChatMember(chat, user);
   } catch (error) {
-    if (error instanceof GrammyError && (error.error_code === 400 || error.error_code === 403)) return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   }
 }
 
-/** Asks Telegram, now, whether `user` administers the chat and whether the bot can post there. */
-export async function checkRights(api: Api, chat: { id: ChatId; type: ChatType }, user: UserId, botId: number): Promise<RightsVerdict> {
+/** Asks the platform, now, whether `user` administers the chat and whether the bot can post there. */
+export async function checkRights(
+  api: Api,
+  chat: { id: ChatId; type: ChatType },
+  user: UserId,
+  botId: number,
+  platform: Platform = "telegram",
+): Promise<RightsVerdict> {
   const [userMember, botMember] = await Promise.all([memberOrNone(api, chat.id, user), memberOrNone(api, chat.id, botId)]);
-  return judgeRights(chat.type, userMember, botMember);
+  return judgeRights(chat.type, userMember, botMember, platform);
 }
 
 /** The reply that names what is missing. */

@@ -74,11 +74,6 @@ export class DeliveryStats {
     }
     await pipeline.exec();
   }
-
-  async read(): Promise<Partial<Record<DeliveryEvent, number>>> {
-    const raw = await this.redis.hgetall(this.keys.counters);
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
-  }
 }
 
 /** Messages sent (all processes) in the 60 seconds before `now` (ms). */

@@ -24,7 +24,7 @@ export const en = {
   stoppedNothing: "You were not following anything. Send /categories to choose.",
   slowDown: (seconds: number) =>
     `That's a lot of messages at once. I'll answer again in ${count(seconds, "en")} ${plural(seconds, "en", { one: "second", other: "seconds" })}.`,
-  help: (valid: string) =>
+  help: (valid: string, invite: string) =>
     [
       "I deliver the news of the categories you follow.",
       "",
@@ -51,6 +51,7 @@ export const en = {
       "/settings @channel: photos, previews, hashtags, signature",
       "",
       `Categories: ${valid}.`,
+      `Invite someone with a link that starts them on a category: ${invite}`,
     ].join("\n"),
   toggledOn: (title: string) => `Following ${title}`,
   toggledOff: (title: string) => `Stopped ${title}`,

@@ -27,7 +27,7 @@ export const fa: Messages = {
   stopped: `دیگر هیچ دسته‌ای را دنبال نمی‌کنید و پیامی از من نمی‌گیرید. هر وقت خواستید با ${i("/categories")} برگردید.`,
   stoppedNothing: `چیزی را دنبال نمی‌کردید. برای انتخاب، ${i("/categories")} را بفرستید.`,
   slowDown: (seconds: number) => `پیام‌هایتان خیلی پشت سر هم رسید؛ ${count(seconds)} ثانیه‌ی دیگر دوباره جواب می‌دهم.`,
-  help: (valid: string) =>
+  help: (valid: string, invite: string) =>
     [
       "خبرهای دسته‌هایی را که دنبال می‌کنید برایتان می‌فرستم.",
       "",
@@ -54,6 +54,7 @@ export const fa: Messages = {
       `${i("/settings @channel")}: عکس، پیش‌نمایش پیوند، هشتگ و امضا`,
       "",
       `دسته‌ها: ${valid}.`,
+      `دعوت دیگران با پیوندی که آن‌ها را با یک دسته شروع می‌کند: ${i(invite)}`,
     ].join("\n"),
   toggledOn: (title: string) => `دنبال می‌کنید: ${title}`,
   toggledOff: (title: string) => `لغو شد: ${title}`,

@@ -114,6 +114,8 @@ export interface ReadinessDeps {
   readonly queues: readonly Queue<unknown>[];
   /** The bot role's status in this process; "absent" when it does not run here. */
   readonly bot: BotStatus;
+  /** The Bale bot's (BALE_BOT_TOKEN), beside Telegram's; "absent" when Bale is off or the bot role runs elsewhere. */
+  readonly baleBot?: BotStatus;
   /** How long Redis may take to answer before it counts as unreachable. Default 2 s. */
   readonly timeoutMs?: number;
 }
@@ -131,6 +133,7 @@ export interface Readiness {
     readonly redis: Check;
     readonly queues: Check;
     readonly bot?: Check;
+    readonly baleBot?: Check;
   };
 }
 
@@ -185,14 +188,24 @@ export async function checkReadiness(deps: ReadinessDeps): Promise<Readiness> {
     }
   }
 
-  const bot = deps.bot.snapshot();
-  let botCheck: Check | undefined;
-  if (bot.state !== "absent") {
-    botCheck = { ok: deps.bot.serving, ...bot, since: new Date(bot.since).toISOString() };
-    if (bot.state !== "connected") problems.push(`bot: ${bot.state}${bot.error ? ` (${bot.error})` : ""}`);
-    else if (bot.running === false) problems.push("bot: polling is not running");
-    else if (bot.registered === false) problems.push("bot: the webhook is not registered with Telegram");
-  }
+  const bale = deps.baleBot?.snapshot().state === "absent" ? undefined : deps.baleBot;
+  // With two bots, each problem names its platform; Telegram's alone keeps the plain "bot:".
+  const botCheck = checkBot(deps.bot, bale ? "telegram bot" : "bot", problems);
+  const baleCheck = bale ? checkBot(bale, "bale bot", problems) : undefined;
 
-  return { ready: problems.length === 0, problems, checks: { redis, queues, ...(botCheck ? { bot: botCheck } : {}) } };
+  return {
+    ready: problems.length === 0,
+    problems,
+    checks: { redis, queues, ...(botCheck ? { bot: botCheck } : {}), ...(baleCheck ? { baleBot: baleCheck } : {}) },
+  };
+}
+
+/** One bot's check, its problems (if any) added to `problems` under `name`; undefined when it does not run here. */
+function checkBot(status: BotStatus, name: string, problems: string[]): Check | undefined {
+  const bot = status.snapshot();
+  if (bot.state === "absent") return undefined;
+  if (bot.state !== "connected") problems.push(`${name}: ${bot.state}${bot.error ? ` (${bot.error})` : ""}`);
+  else if (bot.running === false) problems.push(`${name}: polling is not running`);
+  else if (bot.registered === false) problems.push(`${name}: the webhook is not registered with Telegram`);
+  return { ok: status.serving, ...bot, since: new Date(bot.since).toISOString() };
 }

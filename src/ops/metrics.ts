@@ -13,11 +13,13 @@ import {
   INGEST_SOURCES,
   JOB_STATES,
   readCounters,
+  readDegradations,
   readFeeds,
   readQueueDepths,
   readSubscribers,
   type Counters,
   type CategorySubscribers,
+  type Degradation,
   type FeedsSummary,
   type QueueDepth,
 } from "./stats.js";
@@ -39,6 +41,7 @@ interface Snapshot {
   readonly queues: readonly QueueDepth[];
   readonly subscribers: readonly CategorySubscribers[];
   readonly feeds: FeedsSummary;
+  readonly degradations: readonly Degradation[];
 }
 
 /**
@@ -56,10 +59,11 @@ export class BulletinMetrics {
   private readonly corruptRecords: Counter;
   private readonly telegram429: Counter<"platform">;
   private readonly paid: Counter;
+  private readonly degradations: Counter<"platform" | "method">;
   private readonly ingested: Counter<"source" | "outcome">;
   private readonly queueJobs: Gauge<"queue" | "state">;
   private readonly queuePaused: Gauge<"queue">;
-  private readonly subscribers: Gauge<"category">;
+  private readonly subscribers: Gauge<"category" | "platform">;
   private readonly feeds: Gauge<"health">;
   private readonly collectSeconds: Histogram;
 
@@ -105,6 +109,12 @@ export class BulletinMetrics {
       help: "Messages sent above Telegram's free 30 per second (PAID_BROADCAST); each costs Stars.",
       registers,
     });
+    this.degradations = new Counter({
+      name: "bulletin_degradations_total",
+      help: "Bot API calls a platform refused that Bulletin does without (on Bale: the command menu, inline answers), by platform and method; each is logged once per process.",
+      labelNames: ["platform", "method"],
+      registers,
+    });
     this.ingested = new Counter({
       name: "bulletin_articles_ingested_total",
       help: "Articles offered to Bulletin, by source (http, feed, cli) and outcome (accepted, duplicate, invalid, unknown_category).",
@@ -125,8 +135,8 @@ export class BulletinMetrics {
     });
     this.subscribers = new Gauge({
       name: "bulletin_subscribers",
-      help: "Active chats subscribed to each category.",
-      labelNames: ["category"],
+      help: "Active chats subscribed to each category, by platform.",
+      labelNames: ["category", "platform"],
       registers,
     });
     this.feeds = new Gauge({
@@ -161,13 +171,14 @@ export class BulletinMetrics {
 
   private async read(): Promise<Snapshot> {
     const { redis, keys, store, categories, queues, prefix, feedInterval } = this.deps;
-    const [counters, depths, subscribers, feeds] = await Promise.all([
+    const [counters, depths, subscribers, feeds, degradations] = await Promise.all([
       readCounters(redis, keys),
       readQueueDepths(queues),
       readSubscribers(store, categories),
       readFeeds(redis, prefix, categories, feedInterval),
+      readDegradations(redis, keys),
     ]);
-    return { counters, queues: depths, subscribers, feeds };
+    return { counters, queues: depths, subscribers, feeds, degradations };
   }
 
   /** Sets every metric from one snapshot, synchronously, so concurrent scrapes never mix two. */
@@ -182,6 +193,7 @@ export class BulletinMetrics {
       this.telegram429,
       this.paid,
       this.ingested,
+      this.degradations,
     ]) {
       metric.reset();
     }
@@ -203,6 +215,7 @@ export class BulletinMetrics {
     }
     this.corruptRecords.inc(PLATFORMS.reduce((sum, platform) => sum + platforms[platform].corrupt_record, 0));
     this.paid.inc(paidMessages);
+    for (const { platform, method, count } of snapshot.degradations) this.degradations.inc({ platform, method }, count);
     for (const source of INGEST_SOURCES) {
       for (const outcome of INGEST_OUTCOMES) this.ingested.inc({ source, outcome }, ingested[source][outcome]);
     }
@@ -211,7 +224,10 @@ export class BulletinMetrics {
       for (const state of JOB_STATES) this.queueJobs.set({ queue: depth.queue, state }, depth.jobs[state]);
       this.queuePaused.set({ queue: depth.queue }, depth.paused ? 1 : 0);
     }
-    for (const { category, subscribers } of snapshot.subscribers) this.subscribers.set({ category }, subscribers);
+    for (const { category, subscribers, bale } of snapshot.subscribers) {
+      this.subscribers.set({ category, platform: "telegram" }, subscribers);
+      this.subscribers.set({ category, platform: "bale" }, bale);
+    }
     for (const [health, count] of Object.entries(snapshot.feeds.byState)) this.feeds.set({ health }, count);
   }
 }

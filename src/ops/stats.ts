@@ -78,6 +78,24 @@ export async function readCounters(redis: Redis, keys: Keys): Promise<Counters> 
   return { delivery, platforms, ingested, paidMessages: countSchema.parse(paid ?? 0) };
 }
 
+/** A Bot API method a platform refused that Bulletin does without (bot/bale.ts), and how often. */
+export interface Degradation {
+  readonly platform: string;
+  readonly method: string;
+  readonly count: number;
+}
+
+const DEGRADATION_FIELD = /^degraded:([a-z]+):([A-Za-z]+)$/;
+
+/** The degradations counted in the shared counters hash (`degraded:<platform>:<method>`). */
+export async function readDegradations(redis: Redis, keys: Keys): Promise<Degradation[]> {
+  const fields = hashSchema.parse(await redis.hgetall(keys.counters));
+  return Object.entries(fields).flatMap(([field, value]) => {
+    const match = DEGRADATION_FIELD.exec(field);
+    return match ? [{ platform: match[1] ?? "", method: match[2] ?? "", count: countSchema.parse(value) }] : [];
+  });
+}
+
 /** The job states operators watch (a paused queue keeps its jobs in `waiting`). */
 export const JOB_STATES = [
   "waiting",
@@ -108,12 +126,22 @@ export async function readQueueDepths(queues: readonly Queue<unknown>[]): Promis
 
 export interface CategorySubscribers {
   readonly category: string;
+  /** Telegram's chats following the category. */
   readonly subscribers: number;
+  /** Bale's (issue 15). */
+  readonly bale: number;
 }
 
-/** Active subscribers per category (a pipelined count over the category's shards). */
+/** Active subscribers per category on each platform (a pipelined count over the category's shards). */
 export async function readSubscribers(store: ChatStore, categories: Categories): Promise<CategorySubscribers[]> {
-  return Promise.all(categories.list.map(async (c) => ({ category: c.slug, subscribers: await store.countSubscribers(c.slug) })));
+  const telegram = store.on("telegram");
+  const bale = store.on("bale");
+  return Promise.all(
+    categories.list.map(async (c) => {
+      const [onTelegram, onBale] = await Promise.all([telegram.countSubscribers(c.slug), bale.countSubscribers(c.slug)]);
+      return { category: c.slug, subscribers: onTelegram, bale: onBale };
+    }),
+  );
 }
 
 export type FeedState = "ok" | "failing" | "new";

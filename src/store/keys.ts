@@ -106,13 +106,14 @@ export function keys(prefix: string, platform: Platform = "telegram") {
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
     /**
-     * Inline search (src/sharing/search-index.ts), under the tag `{inline}`: per hour of arrival
-     * (epoch hour), a SET of article seqs per normalized word and a HASH seq → article id; each
-     * key expires when its hour leaves the search window.
+     * Inline search (src/sharing/search-index.ts), under the tag `{inline}`: per day of arrival
+     * (epoch day), one HASH of normalized word → its articles' seqs (packed, 4 bytes each) and
+     * "#<seq>" → article id, expiring when the day leaves the search window; and the mark of the
+     * one-time indexing of the articles accepted before the index existed.
      */
     inline: {
-      word: (hour: number, word: string) => `${prefix}:{inline}:w:${hour}:${word}`,
-      ids: (hour: number) => `${prefix}:{inline}:ids:${hour}`,
+      day: (day: number) => `${prefix}:{inline}:d:${day}`,
+      backfill: `${prefix}:{inline}:backfill`,
       /** Every inline key matches this (what the bench measures). */
       pattern: `${prefix}:{inline}:*`,
     },

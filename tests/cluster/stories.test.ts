@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
     expect((await fetch(`${stack.httpUrl}/readyz`)).status).toBe(200);
     const metrics = await fetch(`${stack.httpUrl}/metrics`);
     expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/^bulletin_subscribers\{category="world"\} 1$/m);
+    expect(await metrics.text()).toMatch(/^bulletin_subscribers\{category="world",platform="telegram"\} 1$/m);
   });
 
   it("readers in many shards, spread over the three masters, each receive the article once", async () => {

@@ -58,6 +58,8 @@ describe("stats", () => {
       reader(-1001234567890, ["economy"]),
       reader(3, [], false),
     ]);
+    // A Bale reader with a Telegram reader's id: counted in Bale's column only (issue 15).
+    await store.on("bale").importChats([reader(1, ["world"])]);
     await cli.redis.hset(keyLayout(cli.prefix).counters, {
       sent: 5,
       sent_digest: 1,
@@ -79,9 +81,9 @@ describe("stats", () => {
     const stats = JSON.parse(cli.out()) as Record<string, unknown>;
     expect(stats.sentLastMinute).toBe(4);
     expect(stats.subscribers).toEqual([
-      { category: "world", subscribers: 2 },
-      { category: "politics", subscribers: 1 },
-      { category: "economy", subscribers: 1 },
+      { category: "world", subscribers: 2, bale: 1 },
+      { category: "politics", subscribers: 1, bale: 0 },
+      { category: "economy", subscribers: 1, bale: 0 },
     ]);
     expect(stats.chats).toEqual({
       active: { private: 2, group: 0, supergroup: 0, channel: 1 },
@@ -107,7 +109,8 @@ describe("stats", () => {
     cli.reset();
     expect(await runStatsCommand([], cli)).toBe(0);
     const text = cli.out();
-    expect(text).toMatch(/^world\s+2$/m);
+    expect(text).toMatch(/^CATEGORY\s+TELEGRAM\s+BALE$/m);
+    expect(text).toMatch(/^world\s+2\s+1$/m);
     expect(text).toMatch(/^private\s+2\s+1$/m);
     expect(text).toMatch(/^fanout\s+no\s+1\s+0/m);
     expect(text).toMatch(/^DELIVERY\s+TELEGRAM\s+BALE$/m);

@@ -46,6 +46,37 @@ describe("checkReadiness", () => {
   });
 });
 
+describe("two bots in /readyz", () => {
+  it("names the failing bot by its platform, and needs both", async () => {
+    const telegram = new BotStatus();
+    const bale = new BotStatus();
+    const check = () => checkReadiness({ redis, queues: [queue], bot: telegram, baleBot: bale });
+    for (const status of [telegram, bale]) {
+      status.starting();
+      status.succeeded();
+      status.receivingIn("polling", true);
+    }
+    expect(await check()).toMatchObject({ ready: true, problems: [], checks: { bot: { ok: true }, baleBot: { ok: true } } });
+    bale.failed("getMe: 404 Not Found");
+    expect(await check()).toMatchObject({
+      ready: false,
+      problems: ["bale bot: failing (getMe: 404 Not Found)"],
+      checks: { bot: { ok: true }, baleBot: { ok: false, state: "failing" } },
+    });
+    telegram.receivingIn("polling", false);
+    expect((await check()).problems).toEqual(["telegram bot: polling is not running", "bale bot: failing (getMe: 404 Not Found)"]);
+  });
+
+  it("leaves Bale out where it does not run", async () => {
+    const telegram = new BotStatus();
+    telegram.starting();
+    telegram.succeeded();
+    const readiness = await checkReadiness({ redis, queues: [queue], bot: telegram, baleBot: new BotStatus() });
+    expect(readiness.checks.baleBot).toBeUndefined();
+    expect(readiness.ready).toBe(true);
+  });
+});
+
 describe("the bot's mode in /readyz", () => {
   it("needs polling to run, or the webhook to be registered, besides the connection", async () => {
     const bot = new BotStatus();

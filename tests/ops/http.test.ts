@@ -104,9 +104,10 @@ describe("/metrics", () => {
 
     // The blocked reader's subscription was dropped: two readers follow World, one Economy.
     expect(families.get("bulletin_subscribers")?.type).toBe("gauge");
-    expect(valueOf(families, "bulletin_subscribers", { category: "world" })).toBe(2);
-    expect(valueOf(families, "bulletin_subscribers", { category: "economy" })).toBe(1);
-    expect(valueOf(families, "bulletin_subscribers", { category: "politics" })).toBe(0);
+    expect(valueOf(families, "bulletin_subscribers", { category: "world", platform: "telegram" })).toBe(2);
+    expect(valueOf(families, "bulletin_subscribers", { category: "economy", platform: "telegram" })).toBe(1);
+    expect(valueOf(families, "bulletin_subscribers", { category: "politics", platform: "telegram" })).toBe(0);
+    expect(valueOf(families, "bulletin_subscribers", { category: "world", platform: "bale" })).toBe(0);
 
     for (const queue of ["fanout", "delivery", "feeds"]) {
       expect(valueOf(families, "bulletin_queue_jobs", { queue, state: "failed" })).toBe(0);

@@ -27,4 +27,23 @@ describe("who may link a channel", () => {
   it("in a group, any administrator (groups have no posting right of their own)", () => {
     expect(judgeRights("supergroup", admin({}), { status: "member", user: bot.user })).toEqual({ ok: true });
   });
+
+  it("on Bale, any administrator, unless Bale says it may not send (its rights have no can_post_messages)", () => {
+    const baleBot = { status: "administrator", user: bot.user, can_send_message: true } as unknown as ChatMember;
+    expect(judgeRights("channel", admin({ can_send_message: true, can_kick_user: false }), baleBot, "bale")).toEqual({ ok: true });
+    expect(judgeRights("channel", admin({}), baleBot, "bale")).toEqual({ ok: true });
+    expect(judgeRights("channel", admin({ can_send_message: false }), baleBot, "bale")).toEqual({
+      ok: false,
+      missing: ["user-cannot-post"],
+    });
+    expect(judgeRights("channel", admin({}), { status: "member", user: bot.user }, "bale")).toEqual({
+      ok: false,
+      missing: ["bot-cannot-post"],
+    });
+    expect(judgeRights("group", { status: "member", user }, { status: "member", user: bot.user }, "bale")).toEqual({
+      ok: false,
+      missing: ["user-not-admin"],
+    });
+    expect(judgeRights("group", admin({}), undefined, "bale")).toEqual({ ok: false, missing: ["bot-not-in-chat"] });
+  });
 });

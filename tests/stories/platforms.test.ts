@@ -7,8 +7,10 @@
 import { FakeTelegram, type SentMessage } from "@bulletin/fake-bot-api";
 import { afterEach, describe, expect, it } from "vitest";
 import { categorySlug, chatId } from "../../src/ids.js";
+import { PreferencesService } from "../../src/preferences/service.js";
+import { SandboxClock } from "../../src/sandbox/clock.js";
 import { SubscriptionService } from "../../src/subscriptions/service.js";
-import { article, startStack, type Stack } from "../support/stack.js";
+import { FAST_TUNING, article, startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
 let bale: FakeTelegram | undefined;
@@ -22,9 +24,13 @@ const BALE_TOKEN = "987654321:AAF-fake-bale-token-for-tests_yyyy";
 const SAME_ID = 5123;
 const OTHER_BALE_READER = 5124;
 
-async function twoPlatforms(name: string): Promise<{ stack: Stack; bale: FakeTelegram }> {
+async function twoPlatforms(name: string, clock?: SandboxClock): Promise<{ stack: Stack; bale: FakeTelegram }> {
   bale = await FakeTelegram.start({ flavour: "bale", token: BALE_TOKEN });
-  stack = await startStack({ name, env: { BALE_BOT_TOKEN: bale.token, BALE_API_ROOT: bale.apiRoot } });
+  stack = await startStack({
+    name,
+    env: { BALE_BOT_TOKEN: bale.token, BALE_API_ROOT: bale.apiRoot },
+    ...(clock ? { tuning: { ...FAST_TUNING, clock, dueScanMs: 100 } } : {}),
+  });
   return { stack, bale };
 }
 
@@ -86,5 +92,46 @@ describe("a reader on Telegram and readers on Bale", () => {
     expect(counters).toMatchObject({ sent: "1", "sent:bale": "2" });
     expect(Number(counters["rate_limited:bale"])).toBeGreaterThanOrEqual(1);
     expect(counters.rate_limited).toBeUndefined();
+  });
+});
+
+describe("a Bale reader with a daily digest", () => {
+  it("gets nothing as articles come, then one digest in Bale Markdown at their time; the Telegram reader with the same id is not held", async () => {
+    const clock = new SandboxClock();
+    const { stack, bale } = await twoPlatforms("bale-digest", clock);
+    const { telegram, bulletin } = stack;
+    const TEHRAN = "Asia/Tehran";
+    clock.skipTo(TEHRAN, 9 * 60);
+    const onTelegram = telegram.addUser({ id: SAME_ID, first_name: "Telegram reader" });
+    telegram.userSends(onTelegram, "/start world");
+    await telegram.waitForMessages(SAME_ID, 1);
+    bale.addUser({ id: SAME_ID, first_name: "Bale reader" });
+    const baleStore = bulletin.runtime.store.on("bale");
+    await new SubscriptionService(baleStore, bulletin.runtime.categories).subscribe(chatId(SAME_ID), [categorySlug("world")], {
+      kind: "private",
+      language: "en",
+    });
+    await new PreferencesService(baleStore, clock, TEHRAN).update(chatId(SAME_ID), { digest: { kind: "daily", at: 8 * 60 } });
+
+    for (const title of ["Summit opens", "Markets_calm"]) await stack.publish(article(["world"], { title }));
+    const seen = () =>
+      telegram
+        .messagesTo(SAME_ID)
+        .map((m) => m.text ?? "")
+        .join("\n");
+    await telegram.waitFor(() => seen().includes("Summit opens") && seen().includes("Markets_calm"), {
+      message: "the Telegram reader to get both articles as they come",
+    });
+    const telegramMessages = telegram.messagesTo(SAME_ID).length;
+    expect(bale.messagesTo(SAME_ID)).toEqual([]);
+
+    clock.skipTo(TEHRAN, 8 * 60);
+    const [digest] = await bale.waitForMessages(SAME_ID, 1);
+    expect(digest!.text).toBe(["📰 2 new articles", "", "World", "• Markets＿calm", "• Summit opens"].join("\n"));
+    expect(digest!.entities.filter((e) => e.type === "text_link")).toHaveLength(2);
+    expect(digest!.parse_mode).toBeUndefined();
+    expect((await baleStore.get(chatId(SAME_ID)))?.prefs?.nextDue).toBeGreaterThan(0);
+    expect((await bulletin.runtime.store.get(chatId(SAME_ID)))?.prefs?.nextDue).toBeUndefined();
+    expect(telegram.messagesTo(SAME_ID)).toHaveLength(telegramMessages);
   });
 });

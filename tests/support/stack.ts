@@ -12,6 +12,9 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const INGEST_TOKEN = "test-ingest-token-0123456789";
 export const CATEGORIES_FILE = fileURLToPath(new URL("../fixtures/categories.json", import.meta.url));
 
+/** The Bale bot of stacks started with `bale`: another bot than the fake Telegram's (id 123456789). */
+export const BALE_TOKEN = "987654321:bale-fake-token-for-tests-only_xxxxx";
+
 /** A key prefix of its own for every test, so tests never see each other's data. */
 export function uniquePrefix(name: string): string {
   return `test-${name}-${randomBytes(4).toString("hex")}`;
@@ -68,6 +71,8 @@ export function workerEnv(telegram: FakeTelegram, prefix: string, extra: Record<
 
 export interface Stack {
   readonly telegram: FakeTelegram;
+  /** The Bale-flavoured fake of a stack started with `bale` (BALE_BOT_TOKEN set to its bot). */
+  readonly bale?: FakeTelegram;
   readonly bulletin: Bulletin;
   readonly prefix: string;
   readonly httpUrl: string;
@@ -81,6 +86,8 @@ export interface StackOptions {
   /** A key prefix the test already wrote under (an upgrade's old data); default: a fresh one. */
   readonly prefix?: string;
   readonly telegram?: FakeTelegramOptions;
+  /** Bale beside Telegram: a Bale-flavoured fake with these options (a bot of its own), its token in BALE_BOT_TOKEN. */
+  readonly bale?: Omit<FakeTelegramOptions, "flavour">;
   readonly env?: Record<string, string>;
   readonly roles?: readonly Role[];
   readonly tuning?: Tuning;
@@ -102,10 +109,12 @@ export const FAST_TUNING: Tuning = {
 /** Fake Telegram + Bulletin (all roles, one process) on a fresh key prefix. */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const telegram = await FakeTelegram.start(options.telegram);
+  const bale = options.bale ? await FakeTelegram.start({ token: BALE_TOKEN, ...options.bale, flavour: "bale" }) : undefined;
   const prefix = options.prefix ?? uniquePrefix(options.name);
   const config = loadConfig({
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    ...(bale ? { BALE_BOT_TOKEN: bale.token, BALE_API_ROOT: bale.apiRoot } : {}),
     ...(options.clusterSeeds ? { REDIS_CLUSTER_NODES: options.clusterSeeds } : { REDIS_URL }),
     KEY_PREFIX: prefix,
     HTTP_PORT: "0",
@@ -121,6 +130,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const httpUrl = bulletin.httpUrl ?? "";
   return {
     telegram,
+    ...(bale ? { bale } : {}),
     bulletin,
     prefix,
     httpUrl,
@@ -135,6 +145,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     async stop() {
       await bulletin.stop();
       await telegram.close();
+      await bale?.close();
       await (options.clusterSeeds ? dropClusterPrefix(prefix, options.clusterSeeds) : dropPrefix(prefix));
     },
   };

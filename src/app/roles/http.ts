@@ -15,6 +15,7 @@ import type { RunningRole, Tuning } from "./index.js";
 function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
   return {
     telegram: sandbox.telegram,
+    bale: sandbox.bale,
     clock: sandbox.clock,
     timezone: runtime.config.defaultTimezone,
     ingestor: runtime.ingestor,
@@ -35,7 +36,7 @@ export async function startHttp(runtime: Runtime, tuning: Tuning, sandbox?: Sand
     ingestToken: config.ingestToken,
     logger: runtime.logger,
     operators: {
-      readiness: () => checkReadiness({ redis: runtime.redis, queues: queues.all, bot: runtime.botStatus }),
+      readiness: () => checkReadiness({ redis: runtime.redis, queues: queues.all, bot: runtime.botStatus, baleBot: runtime.baleBotStatus }),
       metrics: new BulletinMetrics({
         redis: runtime.redis,
         prefix: config.keyPrefix,

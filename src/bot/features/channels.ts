@@ -4,6 +4,7 @@ import { USER_RIGHTS } from "../../channels/rights.js";
 import type { LinkableChat } from "../../channels/service.js";
 import { chatId, userId } from "../../ids.js";
 import { settingsOf, subscribedSlugs } from "../../store/chat-record.js";
+import { PLATFORM_TRAITS } from "../../platforms/platform.js";
 import type { BotContext } from "../context.js";
 import { LINK_PREFIX, linkKeyboard } from "../keyboards.js";
 import { categoryLines, titles, validSlugs } from "../replies.js";
@@ -19,7 +20,7 @@ async function steerableChat(ctx: BotContext, reference: string | number, needBo
     await ctx.reply(ctx.t.chatNotFound(String(reference)));
     return undefined;
   }
-  const verdict = await checkRights(ctx.api, chat, userId(ctx.from!.id), ctx.me.id);
+  const verdict = await checkRights(ctx.api, chat, userId(ctx.from!.id), ctx.me.id, ctx.platform);
   const blocking = verdict.ok ? [] : verdict.missing.filter((m) => needBot || USER_RIGHTS.has(m));
   if (blocking.length > 0) {
     await ctx.reply(refusal({ ok: false, missing: blocking }, chat.title, ctx.t));
@@ -37,7 +38,9 @@ inPrivate.command("link", async (ctx) => {
   const [reference = "", ...rest] = ctx.match.split(/\s+/).filter(Boolean);
   const target = parseChatReference(reference);
   const { categories } = ctx.services.channels;
-  const { words, topic } = parseTopic(rest);
+  const { words, topic: asked } = parseTopic(rest);
+  // Bale has no forum topics (docs/bale.md): a topic named there is left out, the chat is linked whole.
+  const topic = PLATFORM_TRAITS[ctx.platform].topics ? asked : undefined;
   const { known, unknown } = ctx.services.subscriptions.split(words);
   if (target === undefined || (known.length === 0 && unknown.length === 0)) {
     await ctx.reply(ctx.t.linkUsage(validSlugs(categories, ctx.language)));
@@ -133,7 +136,7 @@ inPrivate.callbackQuery(new RegExp(`^${LINK_PREFIX}(-?\\d+):(.+)$`), async (ctx)
     await ctx.answerCallbackQuery({ text: ctx.t.chatNotFound(String(target)), show_alert: true });
     return;
   }
-  const verdict = await checkRights(ctx.api, chat, userId(ctx.from.id), ctx.me.id);
+  const verdict = await checkRights(ctx.api, chat, userId(ctx.from.id), ctx.me.id, ctx.platform);
   if (!verdict.ok) {
     await ctx.answerCallbackQuery({ text: refusal(verdict, chat.title, ctx.t), show_alert: true });
     return;

@@ -3,12 +3,14 @@ import type { ChatMember } from "grammy/types";
 import { isAdmin } from "../../channels/rights.js";
 import { chatId, userId } from "../../ids.js";
 import { subscribedSlugs } from "../../store/chat-record.js";
+import { PLATFORM_TRAITS } from "../../platforms/platform.js";
 import type { BotContext } from "../context.js";
 import { categoryLines, titles, validSlugs } from "../replies.js";
 
 /**
  * Commands inside a group or supergroup: only its administrators (anonymous ones included) choose
- * what it receives. Sent inside a forum topic, /subscribe posts that category to the topic.
+ * what it receives. Sent inside a forum topic, /subscribe posts that category to the topic. Bale's
+ * groups are all of type "group" (no supergroups, no topics), answered the same way.
  */
 export const groups = new Composer<BotContext>();
 const inGroup = groups.chatType(["group", "supergroup"]);
@@ -41,7 +43,9 @@ const chatRef = (ctx: BotContext) => {
   return { id: chatId(chat.id), type: chat.type, title: chat.title };
 };
 
-const topicOf = (ctx: BotContext) => (ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined);
+/** Bale has no forum topics (docs/bale.md): there a group is linked whole. */
+const topicOf = (ctx: BotContext) =>
+  PLATFORM_TRAITS[ctx.platform].topics && ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
 
 adminCommand("subscribe", async (ctx) => {
   const { channels, subscriptions } = ctx.services;

@@ -1,5 +1,6 @@
 import { Composer } from "grammy";
 import type { BotContext } from "../context.js";
+import { deepLink } from "../deep-links.js";
 import { validSlugs } from "../replies.js";
 
 /**
@@ -9,7 +10,12 @@ import { validSlugs } from "../replies.js";
 export const help = new Composer<BotContext>();
 const inPrivate = help.chatType("private");
 
-const sendHelp = (ctx: BotContext) => ctx.reply(ctx.t.help(validSlugs(ctx.services.subscriptions.categories, ctx.language)));
+/** The help ends with the deep link of this platform's bot (t.me or ble.ir), on the first category. */
+const sendHelp = (ctx: BotContext) => {
+  const { categories } = ctx.services.subscriptions;
+  const invite = deepLink(ctx.platform, ctx.me.username, categories.slugs[0] ?? "");
+  return ctx.reply(ctx.t.help(validSlugs(categories, ctx.language), invite));
+};
 
 inPrivate.command("help", sendHelp);
 inPrivate.on("message", sendHelp);

@@ -76,7 +76,11 @@ export async function collectStats(cli: OperatorCli, options: { readonly chats: 
 function render(stats: Stats): string {
   const n = formatCount;
   const sections: string[] = [];
-  sections.push(table([["CATEGORY", "SUBSCRIBERS"], ...stats.subscribers.map((s) => [s.category, n(s.subscribers)])], { rightAlign: [1] }));
+  sections.push(
+    table([["CATEGORY", "TELEGRAM", "BALE"], ...stats.subscribers.map((s) => [s.category, n(s.subscribers), n(s.bale)])], {
+      rightAlign: [1, 2],
+    }),
+  );
   if (stats.chats) {
     const { active, inactive, corrupt } = stats.chats;
     const kinds = Object.keys(active) as (keyof typeof active)[];
