@@ -15,7 +15,6 @@ import { categorySlug, chatId, type ChatId } from "../src/ids.js";
 import { minuteOfDay } from "../src/preferences/schedule.js";
 import { normalizeMutedWord } from "../src/preferences/words.js";
 import type { ReaderPrefs } from "../src/store/chat-record.js";
-import { LISTPACK_ARGS } from "../src/redis.js";
 import { ChatStore } from "../src/store/chats.js";
 import { keys as keyLayout, SHARDS } from "../src/store/keys.js";
 import { openQueues } from "../src/queues.js";
@@ -23,6 +22,9 @@ import { FakeTelegram, type FakeTelegramOptions } from "@bulletin/fake-bot-api";
 import { spawnBulletin, type BulletinProcess } from "../tests/support/processes.js";
 import { BURST_TARGETS, burst } from "./burst.js";
 import { clusterStep } from "./cluster.js";
+import { ownRedis } from "./own-redis.js";
+import { LISTPACK_TARGETS, listpack } from "./listpack.js";
+import { SCALE10M_TARGETS, scale10m } from "./scale10m.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -696,24 +698,6 @@ const FULL_PREFS: ReaderPrefs = {
   nextDue: 29_500_000,
 };
 
-/** A redis-server of the bench's own on a free port, configured as deployments run it (src/redis.ts), without persistence. */
-async function ownRedis(): Promise<{ redis: Redis; stop: () => Promise<void> }> {
-  const port = 21_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no", ...LISTPACK_ARGS], { stdio: "ignore" });
-  const client = new Redis({ port, lazyConnect: true, retryStrategy: () => 100 });
-  // Refused until the server listens: the wait below retries.
-  client.on("error", () => undefined);
-  await waitFor(async () => (await client.ping().catch(() => "")) === "PONG", 10_000, "the bench's own redis-server");
-  return {
-    redis: client,
-    async stop() {
-      client.disconnect();
-      child.kill("SIGTERM");
-      await new Promise((resolve) => child.once("exit", resolve));
-    },
-  };
-}
-
 /** The ceiling step's Bulletin side alone, with `prefsOf` giving some readers preferences: msgs/s. */
 async function bulletinCeiling(name: string, prefsOf?: (i: number) => ReaderPrefs | undefined): Promise<number> {
   const READERS = 20_000;
@@ -857,6 +841,8 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["cluster_master1_cpu_share", "13. cluster: master 1's share of the masters' CPU", () => undefined, ""],
   ["cluster_master2_cpu_share", "13. cluster: master 2's share of the masters' CPU", () => undefined, ""],
   ["cluster_master3_cpu_share", "13. cluster: master 3's share of the masters' CPU", () => undefined, ""],
+  ...SCALE10M_TARGETS,
+  ...LISTPACK_TARGETS,
 ];
 
 // 10. A burst of new readers (bench/burst.ts), in long polling and in webhook mode.
@@ -869,6 +855,12 @@ async function burstStep(): Promise<void> {
 // 13. Redis Cluster (issue 17): the same fan-out on one Redis and on 3 masters.
 async function cluster(): Promise<void> {
   Object.assign(results, await clusterStep(CATEGORIES_FILE, log));
+}
+
+// 14. Ten million readers (issue 17, bench/scale10m.ts): not in the default run (several minutes and
+// about 1 GB of memory in a redis-server of its own); `npm run bench -- scale10m`.
+async function scale10mStep(): Promise<void> {
+  Object.assign(results, await scale10m(CATEGORIES_FILE, log));
 }
 
 const steps: Record<string, () => Promise<void>> = {
@@ -886,12 +878,18 @@ const steps: Record<string, () => Promise<void>> = {
   inline,
   cluster,
 };
+// 15. What a shard costs as it fills (bench/listpack.ts): the figures behind the Redis settings scale10m runs with.
+async function listpackStep(): Promise<void> {
+  Object.assign(results, await listpack(log));
+}
+
+const optional: Record<string, () => Promise<void>> = { scale10m: scale10mStep, listpack: listpackStep };
 const chosen = process.argv.slice(2).length > 0 ? process.argv.slice(2) : Object.keys(steps);
 const began = Date.now();
 try {
   for (const name of chosen) {
-    const step = steps[name];
-    if (!step) throw new Error(`bench: unknown step ${name}; steps: ${Object.keys(steps).join(", ")}`);
+    const step = steps[name] ?? optional[name];
+    if (!step) throw new Error(`bench: unknown step ${name}; steps: ${[...Object.keys(steps), ...Object.keys(optional)].join(", ")}`);
     collectGarbage();
     await step();
   }

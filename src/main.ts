@@ -9,6 +9,7 @@ import { networkErrorCode } from "./telegram/errors.js";
 import { SandboxClock } from "./sandbox/clock.js";
 import { sandboxEnv, sandboxRequested } from "./sandbox/mode.js";
 import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
+import { startSandboxBale } from "./sandbox/bale.js";
 
 /**
  * Runs Bulletin's roles in this process: those in ROLES, or `only` when an entry point in bots/ or
@@ -16,12 +17,14 @@ import { startSandboxTelegram, type SandboxTelegram } from "./sandbox/start.js";
  */
 export async function main(only?: readonly Role[]): Promise<void> {
   if (existsSync(".env")) process.loadEnvFile(".env");
-  // `npm start` with no BOT_TOKEN (or SANDBOX=true): every role on a built-in Bot API.
+  // `npm start` with no BOT_TOKEN (or SANDBOX=true): every role on a built-in Bot API, and the Bale bot on a built-in Bale.
   let sandbox: SandboxTelegram | undefined;
+  let bale: SandboxTelegram | undefined;
   let env: NodeJS.ProcessEnv = process.env;
   if (only === undefined && sandboxRequested(process.env)) {
     sandbox = await startSandboxTelegram();
-    env = sandboxEnv(process.env, sandbox);
+    bale = await startSandboxBale();
+    env = sandboxEnv(process.env, sandbox, bale);
   }
   let config;
   try {
@@ -36,7 +39,9 @@ export async function main(only?: readonly Role[]): Promise<void> {
     bulletin = await startBulletin(config, logger, {
       roles: only ?? config.roles,
       // The sandbox's clock jumps from the page: a digest it makes due shows within a second, not the 15 s of a deployment's look.
-      ...(sandbox ? { sandbox: { telegram: sandbox.telegram, clock: new SandboxClock() }, tuning: { dueScanMs: 1000 } } : {}),
+      ...(sandbox
+        ? { sandbox: { telegram: sandbox.telegram, bale: bale?.telegram, clock: new SandboxClock() }, tuning: { dueScanMs: 1000 } }
+        : {}),
     });
   } catch (error) {
     if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
@@ -48,7 +53,7 @@ export async function main(only?: readonly Role[]): Promise<void> {
     return exitWithProblems(error);
   }
   if (sandbox && bulletin.httpUrl) {
-    logger.info({ url: `${bulletin.httpUrl}/sandbox` }, "sandbox: no BOT_TOKEN, so Bulletin runs on a Telegram of its own");
+    logger.info({ url: `${bulletin.httpUrl}/sandbox` }, "sandbox: no BOT_TOKEN, so Bulletin runs on a Telegram and a Bale of its own");
     process.stderr.write(`\nBulletin sandbox: nothing leaves this machine. Open ${bulletin.httpUrl}/sandbox\n\n`);
   }
   const shutdown = (signal: NodeJS.Signals) => {
@@ -56,6 +61,7 @@ export async function main(only?: readonly Role[]): Promise<void> {
     bulletin
       .stop()
       .then(() => sandbox?.telegram.close())
+      .then(() => bale?.telegram.close())
       .then(
         () => process.exit(0),
         (error: unknown) => {

@@ -43,12 +43,33 @@ export interface ResolvedRedis {
 }
 
 /**
- * Readers' records stay in a shard hash's compact encoding up to 256 bytes instead of Redis's
- * default 64: a reader with preferences (a digest, quiet hours, ten muted words) writes about 190,
- * and one such record over the limit would turn its whole shard's hash into a hashtable, costing
- * every reader in that shard some 50 bytes more. deploy/docker-compose.yml runs Redis so too.
+ * The shard hashes and category member sets in Redis's compact encodings (listpack, intset) as
+ * they grow: readers' records up to 256 bytes instead of Redis's default 64 (a reader with
+ * preferences and ten muted words writes about 190; one record over the limit turns its whole
+ * shard's hash into a hashtable, costing every reader in that shard some 50 bytes more), and up to
+ * 1,024 chats per shard instead of Redis's default 512, so that the 16,384 shards hold about 14
+ * million chats at some 28 bytes each instead of about 8 million (past that, about 146 bytes each).
+ * Measured with `npm run bench -- listpack` and `-- scale10m`; README "Scaling out" has the figures.
+ * deploy/docker-compose.yml runs Redis so too.
  */
-export const LISTPACK_ARGS: readonly string[] = ["--hash-max-listpack-value", "256"];
+export const COMPACT_SETTINGS: Readonly<Record<string, number>> = {
+  "hash-max-listpack-value": 256,
+  "hash-max-listpack-entries": 1024,
+  "set-max-intset-entries": 1024,
+};
+
+/** COMPACT_SETTINGS as redis-server's command-line arguments. */
+export const LISTPACK_ARGS: readonly string[] = Object.entries(COMPACT_SETTINGS).flatMap(([name, value]) => [`--${name}`, String(value)]);
+
+/**
+ * The compact-encoding settings of a Redis (CONFIG GET's name → value) below COMPACT_SETTINGS, as
+ * `name value` pairs to set; a setting the answer lacks is left out.
+ */
+export function compactSettingsBelow(config: Readonly<Record<string, string>>): string[] {
+  return Object.entries(COMPACT_SETTINGS)
+    .filter(([name, wanted]) => config[name] !== undefined && Number(config[name]) < wanted)
+    .map(([name, wanted]) => `${name} ${wanted}`);
+}
 
 /**
  * With no REDIS_URL, Bulletin uses the local default and, when nothing answers there and

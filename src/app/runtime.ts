@@ -9,7 +9,18 @@ import type { Logger } from "../log.js";
 import { WebhookReceiver } from "../bot/webhook.js";
 import { BotStatus } from "../ops/health.js";
 import { openQueues, queuePrefixOf, type Queues } from "../queues.js";
-import { connectTarget, describeTarget, masters, nodeName, probeCluster, resolveRedis, type Redis, type RedisTarget } from "../redis.js";
+import {
+  COMPACT_SETTINGS,
+  compactSettingsBelow,
+  connectTarget,
+  describeTarget,
+  masters,
+  nodeName,
+  probeCluster,
+  resolveRedis,
+  type Redis,
+  type RedisTarget,
+} from "../redis.js";
 import { clearSandboxData } from "../sandbox/start.js";
 import { SearchIndex } from "../sharing/search-index.js";
 import { ChatStore } from "../store/chats.js";
@@ -164,11 +175,31 @@ async function ensureNodeNoEviction(redis: Redis, node: Redis, where: string, va
     );
     return;
   }
-  if (policy === undefined || policy === "noeviction") return;
+  if (policy === undefined || policy === "noeviction") {
+    await adviseCompactSettings(node, where, logger);
+    return;
+  }
   redis.disconnect();
   throw new ConfigError([
     `${variable}: maxmemory-policy is ${policy} at ${where}; Bulletin needs noeviction (evicted keys lose queued work and readers): set maxmemory-policy noeviction in its configuration`,
   ]);
+}
+
+/**
+ * A Redis with Redis's default limits keeps readers compact up to about 8 million (README "Scaling
+ * out"); past that each costs about five times the memory. Said once at start, with what to set.
+ */
+async function adviseCompactSettings(node: Redis, where: string, logger: Logger): Promise<void> {
+  const answer = (await node.config("GET", ...Object.keys(COMPACT_SETTINGS))) as unknown;
+  if (!Array.isArray(answer)) return;
+  const config: Record<string, string> = {};
+  for (let i = 0; i + 1 < answer.length; i += 2) config[String(answer[i])] = String(answer[i + 1]);
+  const below = compactSettingsBelow(config);
+  if (below.length === 0) return;
+  logger.warn(
+    { where, set: below },
+    `Redis at ${where} keeps readers' shards compact to fewer chats than Bulletin plans for: set ${below.join(", ")} (CONFIG SET and its configuration file; README "Scaling out")`,
+  );
 }
 
 function stopChild(child: ChildProcess | undefined): void {

@@ -9,8 +9,21 @@ import { readShard } from "../store/scripts/read-shard.js";
 import type { RoundStart, Rounds } from "./rounds.js";
 import type { Timings } from "./timings.js";
 
-/** Shards read together: enough chats per batch to keep the send pool busy. */
-const SHARDS_PER_BATCH = 16;
+/** Chats a chunk reads together: enough to keep the send pool busy, few enough that a slice ending early wasted little. */
+const CHATS_PER_READ = 1024;
+const MAX_SHARDS_PER_READ = 16;
+
+/**
+ * How many shards a chunk reads next, from the chats per shard it has read so far: one at first,
+ * then as many as hold about CHATS_PER_READ chats (16 shards of 61 at a million readers, one of 610
+ * at ten million). A time slice mostly ends inside a read, and its continuation reads that shard
+ * again: a fixed 16 crowded shards would read some 10,000 chats to send a few hundred.
+ */
+export function shardsPerRead(chatsRead: number, shardsRead: number): number {
+  if (shardsRead === 0) return 1;
+  const perShard = Math.max(1, chatsRead / shardsRead);
+  return Math.min(MAX_SHARDS_PER_READ, Math.max(1, Math.floor(CHATS_PER_READ / perShard)));
+}
 
 /** One platform's subscribers as fan-out reaches them: that platform's keys and deliverer. */
 export interface PlatformDelivery {
@@ -100,19 +113,22 @@ export class Fanout {
     const sends: Promise<void>[] = [];
     // At least one send per job, so that a continuation always makes progress.
     const shouldStop = () => sends.length > 0 && (stopping() || Date.now() - started > this.sliceMs);
-    for (let i = 0; i < job.shards.length; i += SHARDS_PER_BATCH) {
-      const shards = job.shards.slice(i, i + SHARDS_PER_BATCH);
+    let chatsRead = 0;
+    for (let i = 0; i < job.shards.length;) {
+      const shards = job.shards.slice(i, i + shardsPerRead(chatsRead, i));
       const reads = await this.readShards(slug, shards);
+      chatsRead += reads.flat().reduce((sum, group) => sum + group.records.size, 0);
       // Served: the shards every platform finished (a continuation visits the rest again; visits are idempotent).
       let served = shards.length;
       for (const [k, { deliverer }] of this.deps.platforms.entries()) {
         served = Math.min(served, await deliverer.visit(reads[k]!, (send) => sends.push(send), shouldStop));
       }
-      if (served < shards.length || (shouldStop() && i + SHARDS_PER_BATCH < job.shards.length)) {
+      if (served < shards.length || (shouldStop() && i + shards.length < job.shards.length)) {
         await Promise.all(sends);
         await this.continueLater(job, job.shards.slice(i + served));
         return;
       }
+      i += shards.length;
     }
     await Promise.all(sends);
     const next = await this.deps.rounds.finish(slug, job.lane, job.round, job.chunk);

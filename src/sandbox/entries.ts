@@ -25,6 +25,29 @@ export function botEntry(message: Readonly<SentMessage>): ChatEntry {
   return preview === undefined ? entry : { ...entry, preview };
 }
 
+/**
+ * A reader's own message that Telegram sent for them, not the bot: an inline result they picked
+ * ("via @bot"), or a text to another reader. `author` names them where several people write.
+ */
+export function senderEntry(message: Readonly<SentMessage>, via: string | undefined, author?: string): ChatEntry {
+  return {
+    key: `u${message.message_id}`,
+    from: "user",
+    messageId: message.message_id,
+    text: message.text ?? "",
+    entities: message.entities,
+    edited: message.edits > 0,
+    date: message.date,
+    ...(author === undefined ? {} : { author }),
+    ...(via === undefined ? {} : { via }),
+    ...(message.message_thread_id === undefined ? {} : { threadId: message.message_thread_id }),
+    ...(message.reply_markup ? { buttons: buttonsOf(message) } : {}),
+    ...(message.link_preview_options?.url && message.link_preview_options.is_disabled !== true
+      ? { preview: message.link_preview_options.url }
+      : {}),
+  };
+}
+
 /** What a reader wrote (a text message): in a group, with their name and the forum topic it went to. */
 export function userEntry(message: Readonly<Message>, author?: string): ChatEntry | undefined {
   if (message.text === undefined) return undefined;
@@ -46,6 +69,18 @@ function buttonsOf(message: Readonly<SentMessage>): Button[][] {
     row.map((button) => {
       if ("callback_data" in button) return { text: button.text, data: button.callback_data };
       if ("url" in button) return { text: button.text, url: button.url };
+      if ("switch_inline_query_chosen_chat" in button && button.switch_inline_query_chosen_chat) {
+        const chosen = button.switch_inline_query_chosen_chat;
+        return {
+          text: button.text,
+          switchInline: {
+            query: chosen.query ?? "",
+            users: chosen.allow_user_chats === true,
+            groups: chosen.allow_group_chats === true,
+            channels: chosen.allow_channel_chats === true,
+          },
+        };
+      }
       return { text: button.text };
     }),
   );

@@ -49,17 +49,24 @@ export function sandboxKeyPrefix(keyPrefix: string | undefined): string {
 }
 
 /**
- * The environment of a sandbox: the built-in Bot API and its token, every role, its own key prefix
- * (sandboxKeyPrefix) and the HTTP server on loopback unless HTTP_HOST says otherwise. Everything
- * else (REDIS_URL, HTTP_PORT, CATEGORIES_FILE…) is kept.
+ * The environment of a sandbox: the built-in Bot API and its token, the built-in Bale's when given
+ * (BALE_BOT_TOKEN, BALE_API_ROOT), every role, its own key prefix (sandboxKeyPrefix) and the HTTP
+ * server on loopback unless HTTP_HOST says otherwise. Everything else (REDIS_URL, HTTP_PORT,
+ * CATEGORIES_FILE…) is kept; a real Bale's token or rate never reaches a sandbox.
  */
-export function sandboxEnv(env: NodeJS.ProcessEnv, telegram: Pick<SandboxTelegram, "token" | "apiRoot">): NodeJS.ProcessEnv {
-  const rest = Object.fromEntries(Object.entries(env).filter(([name]) => name !== "ROLES"));
+export function sandboxEnv(
+  env: NodeJS.ProcessEnv,
+  telegram: Pick<SandboxTelegram, "token" | "apiRoot">,
+  bale?: Pick<SandboxTelegram, "token" | "apiRoot">,
+): NodeJS.ProcessEnv {
+  const dropped = new Set(["ROLES", "BALE_BOT_TOKEN", "BALE_API_ROOT", "BALE_SEND_RATE"]);
+  const rest = Object.fromEntries(Object.entries(env).filter(([name]) => !dropped.has(name)));
   return {
     ...rest,
     SANDBOX: "true",
     BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.apiRoot,
+    ...(bale ? { BALE_BOT_TOKEN: bale.token, BALE_API_ROOT: bale.apiRoot } : {}),
     KEY_PREFIX: sandboxKeyPrefix(env.KEY_PREFIX),
     HTTP_HOST: env.HTTP_HOST?.trim() ? env.HTTP_HOST : "127.0.0.1",
   };

@@ -24,11 +24,16 @@ import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH, SAMPLE_PHOTO_SVG,
 import { hostHeaderIsLoopback } from "./mode.js";
 import { setTelegramLimits } from "./start.js";
 import { isolate } from "../i18n/bidi.js";
+import { PLATFORMS, SLUG_PATTERN } from "../ids.js";
+import { setBaleLimits } from "./bale.js";
+import { registerSharingRoutes } from "./sharing-routes.js";
 import { SandboxConflictError, SandboxState } from "./state.js";
 
 export interface SandboxDeps {
   /** The built-in Bot API every role of this sandbox talks to (startSandboxTelegram). */
   readonly telegram: FakeTelegram;
+  /** The built-in Bale the Bale bot talks to (startSandboxBale); none: the page offers Telegram only. */
+  readonly bale?: FakeTelegram | undefined;
   /** The clock of the readers' schedules, which the page moves forward. */
   readonly clock: SandboxClock;
   /** DEFAULT_TIMEZONE: the page shows the clock in it, and "skip to" times are read in it. */
@@ -52,13 +57,17 @@ const KEEPALIVE_MS = 15_000;
 const QUEUED_STATES = ["waiting", "prioritized", "active", "delayed", "waiting-children"] as const;
 
 const idParams = z.object({ id: z.coerce.number().int() });
+/** Telegram unless the page says Bale. */
+const platformField = z.enum(PLATFORMS).default("telegram");
 const readerBody = z.object({
+  platform: platformField,
   name: z.string().trim().min(1, "must not be empty").max(64),
   language: z
     .string()
     .regex(/^[a-z]{2,3}$/, "must be a language code like en or fa")
     .default("en"),
 });
+const deepLinkBody = z.object({ payload: z.string().regex(SLUG_PATTERN, "must be a category's slug, like world") });
 const sendBody = z.object({ text: z.string().trim().min(1, "must not be empty").max(4096) });
 const pressBody = z.object({
   readerId: z.number().int(),
@@ -123,7 +132,7 @@ type SandboxApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression,
 export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxState {
   const logger = deps.logger.child({ component: "sandbox" });
   const { telegram } = deps;
-  const state = new SandboxState(telegram, deps.categories, { clock: deps.clock, zone: deps.timezone });
+  const state = new SandboxState({ telegram, bale: deps.bale }, deps.categories, { clock: deps.clock, zone: deps.timezone });
   const streams = new Set<ServerResponse>();
 
   // Every route of a sandbox's server, Bulletin's own included: only requests addressed to loopback.
@@ -246,7 +255,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       return reply.status(403).send({ error: "the sandbox takes requests from its own page only" });
     }
   };
-  const post = <S extends z.ZodType>(
+  const post: Post = <S extends z.ZodType>(
     path: string,
     schema: S,
     handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
@@ -269,7 +278,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   };
 
   post("/sandbox/readers", readerBody, (body, _request, reply) => {
-    const reader = state.addReader(body.name, body.language);
+    const reader = state.addReader(body.name, body.language, body.platform);
     return reply.status(201).send(reader);
   });
 
@@ -286,18 +295,29 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     if (!params.success) return reply.status(400).send(invalid(params.error));
     const reader = readerOf(params.data.id, reply);
     if (!reader) return reply;
-    const update = telegram.userSends(state.userOf(reader), body.text);
+    const update = state.fakeOf(reader).userSends(state.userOf(reader), body.text);
+    return reply.status(202).send({ updateId: update.update_id });
+  });
+
+  // The site's deep link (t.me/<bot>?start=world, ble.ir/<bale-bot>?start=world), opened by a reader of its platform.
+  post("/sandbox/readers/:id/deep-link", deepLinkBody, (body, request, reply) => {
+    const params = idParams.safeParse(request.params);
+    if (!params.success) return reply.status(400).send(invalid(params.error));
+    const reader = readerOf(params.data.id, reply);
+    if (!reader) return reply;
+    const update = state.openDeepLink(reader, body.payload);
     return reply.status(202).send({ updateId: update.update_id });
   });
 
   post("/sandbox/press", pressBody, (body, _request, reply) => {
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
-    const message = telegram.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
+    const fake = state.fakeOf(reader);
+    const message = fake.messagesTo(reader.id).find((m) => m.message_id === body.messageId);
     if (!message) return reply.status(404).send({ error: `no message ${body.messageId} in ${reader.name}'s chat` });
     const offered = (message.reply_markup?.inline_keyboard ?? []).flat().some((b) => "callback_data" in b && b.callback_data === body.data);
     if (!offered) return reply.status(400).send({ error: "that message has no such button" });
-    const update = telegram.userPresses(state.userOf(reader), message, body.data);
+    const update = fake.userPresses(state.userOf(reader), message, body.data);
     return reply.status(202).send({ updateId: update.update_id });
   });
 
@@ -316,9 +336,9 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
     if (!state.administers(channel, reader)) {
-      // Telegram lets only a channel's administrators add administrators.
+      // Telegram (and Bale) let only a channel's administrators add administrators.
       const refusal = (name: string, title: string) =>
-        `${name} is not an administrator of ${title}, so Telegram does not let them add the bot`;
+        `${name} is not an administrator of ${title}, so ${channel.platform === "bale" ? "Bale" : "Telegram"} does not let them add the bot`;
       state.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
       return reply.status(403).send({ error: refusal(reader.name, channel.title) });
     }
@@ -389,6 +409,8 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     return reply.status(202).send({ updateId: update.update_id });
   });
 
+  registerSharingRoutes({ post, readerOf, params: idParams, invalid, state, telegram });
+
   post("/sandbox/publish", articleInputSchema, async (article, _request, reply) => {
     const outcome = await deps.ingestor.ingest(article, "http");
     const title = `“${isolate(article.title)}”`;
@@ -417,6 +439,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
 
   post("/sandbox/limits", limitsBody, (body, _request, reply) => {
     setTelegramLimits(telegram, body.enabled);
+    if (deps.bale) setBaleLimits(deps.bale, body.enabled);
     state.setLimits();
     logger.info({ limits: body.enabled }, "sandbox: Telegram's limits changed");
     return reply.send({ enabled: body.enabled });
@@ -425,7 +448,14 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   return state;
 }
 
-function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
+/** A JSON POST of the page: its body checked against `schema` (400 otherwise), a SandboxConflictError answered 409. */
+export type Post = <S extends z.ZodType>(
+  path: string,
+  schema: S,
+  handle: (body: z.output<S>, request: FastifyRequest, reply: FastifyReply) => unknown,
+) => void;
+
+export function invalid(error: z.ZodError): { error: string; issues: { path: string; message: string }[] } {
   const issues = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
   return { error: issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues };
 }

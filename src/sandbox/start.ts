@@ -41,6 +41,8 @@ export interface SandboxTelegramOptions {
 /** What Bulletin started as a sandbox runs on: the built-in Bot API, and the clock the page moves. */
 export interface Sandbox {
   readonly telegram: FakeTelegram;
+  /** The built-in Bale (bale.ts), when the sandbox runs Bulletin's Bale bot too. */
+  readonly bale?: FakeTelegram;
   readonly clock: SandboxClock;
 }
 
@@ -61,6 +63,8 @@ export async function startSandboxTelegram(options: SandboxTelegramOptions = {})
     latencyMs: options.latencyMs ?? 0,
     // Only the page's readers and channels exist: anything else is "chat not found", as in Telegram.
     strictChats: true,
+    // As after @BotFather /setinline: readers type `@bot words` in any chat, and the share button opens the chat picker.
+    inlineMode: true,
     ...(options.onInternalError ? { onInternalError: options.onInternalError } : {}),
   });
   setTelegramLimits(telegram, options.limits ?? true);

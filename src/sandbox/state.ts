@@ -1,20 +1,24 @@
-import { randomInt } from "node:crypto";
 import type { Update, User } from "grammy/types";
+import { deepLink } from "../bot/deep-links.js";
 import type { Categories } from "../config/categories.js";
 import { isolate } from "../i18n/bidi.js";
+import type { Platform } from "../ids.js";
 import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
 import type { SandboxClock } from "./clock.js";
-import { botEntry, userEntry } from "./entries.js";
+import { BASES, PLATFORM_NAMES, drawn, type SandboxFakes } from "./platforms.js";
+import { botEntry, senderEntry, userEntry } from "./entries.js";
 import { telegramLimitsOn } from "./start.js";
 import type {
   ActivityLine,
   Channel,
   ChatEntry,
   Counters,
+  DirectChat,
   Group,
   GroupOnPage,
   GroupRole,
   MenuCommand,
+  PlatformOnPage,
   Reader,
   SandboxEvent,
   Topic,
@@ -34,16 +38,10 @@ export const MAX_READERS = 50;
 export const MAX_CHANNELS = 20;
 export const MAX_GROUPS = 20;
 export const MAX_TOPICS = 20;
+export const MAX_DIRECT_CHATS = 50;
 
-/**
- * Reader, channel and group ids, in Telegram's ranges (a basic group's is small and negative, a
- * supergroup's and a channel's -100…), from a base drawn at each start: besides the deletion of the
- * last run's keys at start, a reader of this run never shares an id with one of an earlier run.
- */
-const readerBase = (): number => 5_000_000_000 + randomInt(0, 1_000_000) * 1000;
-const channelBase = (): number => -(1_002_000_000_000 + randomInt(0, 1_000_000) * 1000);
-const groupBase = (): number => -(4_000_000_000 + randomInt(0, 1_000_000) * 1000);
-const forumBase = (): number => -(1_003_000_000_000 + randomInt(0, 1_000_000) * 1000);
+/** A chat between two readers is the page's alone (each reader sees it under the other's id): ids of its own range. */
+const directBase = (): number => drawn(7_000_000_000);
 
 interface GroupState extends Group {
   readonly topics: Topic[];
@@ -53,29 +51,56 @@ export class SandboxState {
   private readonly readers = new Map<number, Reader>();
   private readonly channels = new Map<number, Channel>();
   private readonly groups = new Map<number, GroupState>();
+  private readonly directChats = new Map<number, DirectChat>();
   private readonly transcripts = new Map<number, ChatEntry[]>();
   private readonly activity: ActivityLine[] = [];
   private readonly listeners = new Set<(event: SandboxEvent) => void>();
   private queued = 0;
   private failed = 0;
-  private readonly stopListening: () => void;
-  private readonly firstReaderId = readerBase();
-  private readonly firstChannelId = channelBase();
-  private readonly firstGroupId = groupBase();
-  private readonly firstForumId = forumBase();
+  private readonly stopListening: (() => void)[];
+  private readonly bases = { telegram: BASES.telegram(), bale: BASES.bale() };
+  private readonly telegram: FakeTelegram;
+  private readonly firstDirectId = directBase();
 
   constructor(
-    private readonly telegram: FakeTelegram,
+    private readonly fakes: SandboxFakes,
     private readonly categories: Categories,
     /** The readers' schedules' clock and the zone the page shows it in (DEFAULT_TIMEZONE). */
     private readonly time: { readonly clock: SandboxClock; readonly zone: string },
   ) {
-    this.stopListening = telegram.onEvent((event) => this.onTelegram(event));
+    this.telegram = fakes.telegram;
+    this.stopListening = this.platforms().map((platform) => this.fake(platform).onEvent((event) => this.onTelegram(event, platform)));
   }
 
   close(): void {
-    this.stopListening();
+    for (const stop of this.stopListening) stop();
     this.listeners.clear();
+  }
+
+  /** Telegram, and Bale when the sandbox runs it. */
+  platforms(): Platform[] {
+    return this.fakes.bale ? ["telegram", "bale"] : ["telegram"];
+  }
+
+  /** The built-in Bot API of a platform; a page asking for Bale in a sandbox without it is told so. */
+  fake(platform: Platform): FakeTelegram {
+    const fake = platform === "bale" ? this.fakes.bale : this.fakes.telegram;
+    if (!fake) throw new SandboxConflictError("this sandbox runs Bulletin on Telegram only (no built-in Bale)");
+    return fake;
+  }
+
+  /** The Bot API of the platform a reader, a channel or a group is on. */
+  fakeOf(chat: { readonly platform: Platform }): FakeTelegram {
+    return this.fake(chat.platform);
+  }
+
+  /** Readers, channels and groups of one platform meet only there: a Telegram reader cannot join a Bale group. */
+  private samePlatform(reader: Reader, chat: { readonly platform: Platform; readonly title: string }): void {
+    if (reader.platform !== chat.platform) {
+      throw new SandboxConflictError(
+        `${reader.name} is on ${PLATFORM_NAMES[reader.platform]} and ${chat.title} on ${PLATFORM_NAMES[chat.platform]}: add a ${PLATFORM_NAMES[chat.platform]} reader`,
+      );
+    }
   }
 
   subscribe(listener: (event: SandboxEvent) => void): () => void {
@@ -104,11 +129,18 @@ export class SandboxState {
       readers: [...this.readers.values()],
       channels: [...this.channels.values()].map((c) => ({ ...c, botIsAdmin: this.botIsAdmin(c.id) })),
       groups: [...this.groups.values()].map((g) => this.groupOnPage(g)),
+      directChats: [...this.directChats.values()],
       categories: this.categories.list.map((c) => ({ slug: c.slug, title: c.title.en })),
       limits: telegramLimitsOn(this.telegram),
       clock: { ahead: this.time.clock.ahead, zone: this.time.zone },
       botUsername: this.telegram.botUser.username,
+      platforms: this.platforms().map((platform) => this.platformOnPage(platform)),
     };
+  }
+
+  private platformOnPage(platform: Platform): PlatformOnPage {
+    const botUsername = this.fake(platform).botUser.username;
+    return { platform, name: PLATFORM_NAMES[platform], botUsername, startLink: deepLink(platform, botUsername, "") };
   }
 
   private groupOnPage(group: GroupState): GroupOnPage {
@@ -122,8 +154,11 @@ export class SandboxState {
     return { ...group, topics: [...group.topics], members, botIsMember: this.botIsIn(group.id) };
   }
 
+  /** Both platforms' sends together. */
   counters(): Counters {
-    return { queued: this.queued, sent: this.telegram.accepted, limited: this.telegram.rejected429, failed: this.failed };
+    const fakes = this.platforms().map((platform) => this.fake(platform));
+    const sum = (count: (fake: FakeTelegram) => number) => fakes.reduce((total, fake) => total + count(fake), 0);
+    return { queued: this.queued, sent: sum((f) => f.accepted), limited: sum((f) => f.rejected429), failed: this.failed };
   }
 
   /** The number of jobs in Bulletin's queues, as the routes last counted them. */
@@ -145,20 +180,21 @@ export class SandboxState {
     return this.groups.get(id);
   }
 
-  /** A new reader who has a Telegram account but has not pressed Start yet. */
-  addReader(name: string, language: string): Reader {
+  /** A new reader who has an account on the platform (Telegram or Bale) but has not pressed Start yet. */
+  addReader(name: string, language: string, platform: Platform = "telegram"): Reader {
     if (this.readers.size >= MAX_READERS) throw new SandboxConflictError(`the sandbox holds at most ${MAX_READERS} readers`);
-    const reader: Reader = { id: this.firstReaderId + this.readers.size, name, language };
-    this.telegram.addUser({ id: reader.id, first_name: name, language_code: language }, { started: false });
+    const fake = this.fake(platform);
+    const reader: Reader = { id: this.bases[platform].reader + this.readers.size, name, language, platform };
+    fake.addUser({ id: reader.id, first_name: name, language_code: language }, { started: false });
     this.readers.set(reader.id, reader);
-    this.log("info", `${isolate(name)} joined Telegram (language ${language})`);
+    this.log("info", `${isolate(name)} joined ${PLATFORM_NAMES[platform]} (language ${language})`);
     this.publishWorld();
     return reader;
   }
 
   /** The bot's commands as Telegram's menu shows them in the reader's chat now (setMyCommands: for that chat, or for their language). */
   menuOf(reader: Reader): MenuCommand[] {
-    return this.telegram.commandsShownIn({
+    return this.fakeOf(reader).commandsShownIn({
       chatId: reader.id,
       chatType: "private",
       userId: reader.id,
@@ -171,15 +207,17 @@ export class SandboxState {
     return { id: reader.id, is_bot: false, first_name: reader.name, language_code: reader.language };
   }
 
-  /** A channel whose creator is `owner`; the bot is not in it until an admin adds it. */
+  /** A channel on the owner's platform whose creator is `owner`; the bot is not in it until an admin adds it. */
   addChannel(title: string, username: string, owner: Reader): Channel {
     if (this.channels.size >= MAX_CHANNELS) throw new SandboxConflictError(`the sandbox holds at most ${MAX_CHANNELS} channels`);
-    const taken = [...this.channels.values()].some((c) => c.username.toLowerCase() === username.toLowerCase());
+    const { platform } = owner;
+    const taken = [...this.channels.values()].some((c) => c.platform === platform && c.username.toLowerCase() === username.toLowerCase());
     if (taken) throw new SandboxConflictError(`@${username} is taken; choose another username`);
-    const channel: Channel = { id: this.firstChannelId - this.channels.size, title, username, ownerId: owner.id };
-    this.telegram.addChat({ id: channel.id, type: "channel", title, username });
-    this.telegram.setMember(channel.id, this.userOf(owner), "creator");
-    this.telegram.setBotMember(channel.id, "left");
+    const channel: Channel = { id: this.bases[platform].channel - this.channels.size, title, username, ownerId: owner.id, platform };
+    const fake = this.fake(platform);
+    fake.addChat({ id: channel.id, type: "channel", title, username });
+    fake.setMember(channel.id, this.userOf(owner), "creator");
+    fake.setBotMember(channel.id, "left");
     this.channels.set(channel.id, channel);
     this.log("info", `${isolate(owner.name)} created the channel ${isolate(title)} (@${username})`);
     this.publishWorld();
@@ -188,35 +226,47 @@ export class SandboxState {
 
   /** Whether `reader` may add the bot to `channel`: its creator or an administrator. */
   administers(channel: Channel, reader: Reader): boolean {
-    const status = this.telegram.memberOf(channel.id, reader.id).status;
+    this.samePlatform(reader, channel);
+    const status = this.fakeOf(channel).memberOf(channel.id, reader.id).status;
     return status === "creator" || status === "administrator";
   }
 
   botIsAdmin(channelId: number): boolean {
-    const status = this.telegram.memberOf(channelId, this.telegram.botUser.id).status;
+    const fake = this.fakeOfChat(channelId);
+    const status = fake.memberOf(channelId, fake.botUser.id).status;
     return status === "administrator" || status === "creator";
   }
 
-  /** `by` makes the bot an administrator who may post: Telegram tells the bot (my_chat_member). */
+  /**
+   * `by` makes the bot an administrator who may post: Telegram tells the bot (my_chat_member); Bale
+   * tells it nothing (docs/bale.md), so there the admin links the channel with /link in private.
+   */
   addBotToChannel(channel: Channel, by: Reader): void {
-    this.telegram.botMembershipChanged(channel.id, this.userOf(by), "administrator", { can_post_messages: true });
+    const fake = this.fakeOf(channel);
+    fake.botMembershipChanged(channel.id, this.userOf(by), "administrator", { can_post_messages: true });
+    const added = `${isolate(by.name)} added @${fake.botUser.username} to ${isolate(channel.title)} as an administrator who may post`;
     this.log(
       "info",
-      `${isolate(by.name)} added @${this.telegram.botUser.username} to ${isolate(channel.title)} as an administrator who may post`,
+      channel.platform === "bale"
+        ? `${added}; Bale does not tell the bot, so the admin sends it /link @${channel.username} <category> in private`
+        : added,
     );
     this.publishWorld();
   }
 
-  /** A group (or a forum, with its first topics) whose creator is `owner`; the bot is not in it yet. */
+  /** A group (or a forum, with its first topics) on the owner's platform whose creator is `owner`; the bot is not in it yet. */
   addGroup(title: string, owner: Reader, forum: boolean, topics: readonly string[]): Group {
     if (this.groups.size >= MAX_GROUPS) throw new SandboxConflictError(`the sandbox holds at most ${MAX_GROUPS} groups`);
     if (!forum && topics.length > 0) throw new SandboxConflictError("only a forum has topics");
-    const n = [...this.groups.values()].filter((g) => g.forum === forum).length;
-    const id = forum ? this.firstForumId - n : this.firstGroupId - n;
-    const group: GroupState = { id, title, forum, ownerId: owner.id, topics: [] };
-    this.telegram.addChat(forum ? { id, type: "supergroup", title, is_forum: true } : { id, type: "group", title });
-    this.telegram.setMember(id, this.userOf(owner), "creator");
-    this.telegram.setBotMember(id, "left");
+    const { platform } = owner;
+    if (forum && platform === "bale") throw new SandboxConflictError("Bale has no forums (topics): make a plain group");
+    const n = [...this.groups.values()].filter((g) => g.forum === forum && g.platform === platform).length;
+    const id = forum ? this.bases[platform].forum - n : this.bases[platform].group - n;
+    const group: GroupState = { id, title, forum, ownerId: owner.id, platform, topics: [] };
+    const fake = this.fake(platform);
+    fake.addChat(forum ? { id, type: "supergroup", title, is_forum: true } : { id, type: "group", title });
+    fake.setMember(id, this.userOf(owner), "creator");
+    fake.setBotMember(id, "left");
     this.groups.set(id, group);
     this.log("info", `${isolate(owner.name)} created the ${forum ? "forum" : "group"} ${isolate(title)}`);
     for (const name of topics) this.addTopic(group, name, owner);
@@ -226,14 +276,17 @@ export class SandboxState {
 
   /** The reader's place in the group, if they are in it. */
   roleIn(groupId: number, reader: Reader): GroupRole | undefined {
-    const status = this.telegram.memberOf(groupId, reader.id).status;
+    const group = this.groups.get(groupId);
+    if (group && group.platform !== reader.platform) return undefined;
+    const status = this.fakeOfChat(groupId).memberOf(groupId, reader.id).status;
     return status === "creator" || status === "administrator" || status === "member" ? status : undefined;
   }
 
   /** `reader` joins the group, or becomes an administrator or a plain member again. */
   setGroupMember(group: Group, reader: Reader, role: "administrator" | "member"): void {
+    this.samePlatform(reader, group);
     if (this.roleIn(group.id, reader) === "creator") throw new SandboxConflictError(`${reader.name} created ${group.title}`);
-    this.telegram.setMember(group.id, this.userOf(reader), role);
+    this.fakeOf(group).setMember(group.id, this.userOf(reader), role);
     this.log(
       "info",
       role === "administrator"
@@ -248,7 +301,7 @@ export class SandboxState {
     const state = this.groups.get(group.id);
     if (!state?.forum) throw new SandboxConflictError(`${group.title} is not a forum: only a forum has topics`);
     if (state.topics.length >= MAX_TOPICS) throw new SandboxConflictError(`a forum of the sandbox holds at most ${MAX_TOPICS} topics`);
-    const topic = { id: this.telegram.createTopic(group.id, name, { by: this.userOf(by) }), name };
+    const topic = { id: this.fakeOf(group).createTopic(group.id, name, { by: this.userOf(by) }), name };
     state.topics.push(topic);
     this.log("info", `${isolate(by.name)} opened the topic ${isolate(name)} in ${isolate(group.title)}`);
     this.publishWorld();
@@ -256,14 +309,16 @@ export class SandboxState {
   }
 
   botIsIn(groupId: number): boolean {
-    const status = this.telegram.memberOf(groupId, this.telegram.botUser.id).status;
+    const fake = this.fakeOfChat(groupId);
+    const status = fake.memberOf(groupId, fake.botUser.id).status;
     return status === "member" || status === "administrator" || status === "creator";
   }
 
-  /** `by` adds the bot to the group as a member (who may post in a group): Telegram tells the bot (my_chat_member). */
+  /** `by` adds the bot to the group as a member (who may post in a group): Telegram tells the bot (my_chat_member), Bale with a service message. */
   addBotToGroup(group: Group, by: Reader): void {
-    this.telegram.botMembershipChanged(group.id, this.userOf(by), "member");
-    this.log("info", `${isolate(by.name)} added @${this.telegram.botUser.username} to ${isolate(group.title)}`);
+    const fake = this.fakeOf(group);
+    fake.botMembershipChanged(group.id, this.userOf(by), "member");
+    this.log("info", `${isolate(by.name)} added @${fake.botUser.username} to ${isolate(group.title)}`);
     this.publishWorld();
   }
 
@@ -272,7 +327,63 @@ export class SandboxState {
     if (threadId !== undefined && !this.groups.get(group.id)?.topics.some((t) => t.id === threadId)) {
       throw new SandboxConflictError(`${group.title} has no topic ${threadId}`);
     }
-    return this.telegram.userSendsInChat(this.userOf(reader), group.id, text, threadId === undefined ? {} : { threadId });
+    return this.fakeOf(group).userSendsInChat(this.userOf(reader), group.id, text, threadId === undefined ? {} : { threadId });
+  }
+
+  /**
+   * `reader` opens the site's deep link of their platform (t.me/<bot>?start=<payload> or
+   * ble.ir/<bot>?start=<payload>) and presses Start: the bot gets /start <payload>.
+   */
+  openDeepLink(reader: Reader, payload: string): Update {
+    const fake = this.fakeOf(reader);
+    this.log("info", `${isolate(reader.name)} opened ${deepLink(reader.platform, fake.botUser.username, payload)} and pressed Start`);
+    return fake.userSends(this.userOf(reader), `/start ${payload}`);
+  }
+
+  // ----- chats between readers and inline mode ------------------------------------------------
+
+  directChat(id: number): DirectChat | undefined {
+    return this.directChats.get(id);
+  }
+
+  /** The private chat between two readers, opened the first time one writes to the other. */
+  openDirectChat(a: Reader, b: Reader): DirectChat {
+    if (a.id === b.id) throw new SandboxConflictError(`${a.name} cannot write to themselves here: their chat with the bot is their card`);
+    // They are here to show inline mode and the share button's chat picker, which Bale lacks (docs/bale.md).
+    if (a.platform !== "telegram" || b.platform !== "telegram") {
+      throw new SandboxConflictError("chats between readers are Telegram's here: Bale has no inline mode to share into them");
+    }
+    const existing = [...this.directChats.values()].find((d) => d.readerIds.includes(a.id) && d.readerIds.includes(b.id));
+    if (existing) return existing;
+    if (this.directChats.size >= MAX_DIRECT_CHATS)
+      throw new SandboxConflictError(`the sandbox holds at most ${MAX_DIRECT_CHATS} chats between readers`);
+    const chat: DirectChat = { id: this.firstDirectId + this.directChats.size, readerIds: [a.id, b.id] };
+    this.directChats.set(chat.id, chat);
+    this.log("info", `${isolate(a.name)} opened a chat with ${isolate(b.name)} (the bot is not in it)`);
+    this.publishWorld();
+    return chat;
+  }
+
+  /**
+   * Where `reader` types or posts when the page's card `cardId` is open, as Telegram names it: their
+   * chat with the bot (their id), a group's or a channel's id, or the other reader's id in a chat
+   * between readers; with the inline query's chat_type there. Undefined: the reader cannot write there.
+   */
+  placeFor(
+    reader: Reader,
+    cardId: number,
+  ): { chatId: number; chatType: "sender" | "private" | "group" | "supergroup" | "channel" } | undefined {
+    if (cardId === reader.id) return { chatId: reader.id, chatType: "sender" };
+    const direct = this.directChats.get(cardId);
+    if (direct) {
+      const other = direct.readerIds.find((id) => id !== reader.id);
+      return direct.readerIds.includes(reader.id) && other !== undefined ? { chatId: other, chatType: "private" } : undefined;
+    }
+    const group = this.groups.get(cardId);
+    if (group) return this.roleIn(group.id, reader) ? { chatId: group.id, chatType: group.forum ? "supergroup" : "group" } : undefined;
+    const channel = this.channels.get(cardId);
+    if (channel) return this.administers(channel, reader) ? { chatId: channel.id, chatType: "channel" } : undefined;
+    return undefined;
   }
 
   /** The page moved the clock forward. */
@@ -288,11 +399,12 @@ export class SandboxState {
   }
 
   setLimits(): void {
+    const bale = this.fakes.bale ? " (Bale's: 20/s)" : "";
     this.log(
       "info",
       telegramLimitsOn(this.telegram)
-        ? "Telegram's limits are on: 30/s, 1/s per private chat, 20/min per channel"
-        : "Telegram's limits are off",
+        ? `Telegram's limits are on: 30/s, 1/s per private chat, 20/min per channel${bale}`
+        : "Telegram's limits are off" + (bale ? ", Bale's too" : ""),
     );
     this.publishWorld();
   }
@@ -314,13 +426,20 @@ export class SandboxState {
 
   // ----- what the built-in Bot API tells ------------------------------------------------------
 
-  private onTelegram(event: FakeTelegramEvent): void {
+  private onTelegram(event: FakeTelegramEvent, platform: Platform): void {
     switch (event.type) {
       case "message":
       case "edit": {
+        // A reader's pick of an inline result: their message, sent via the bot.
+        const sender = event.message.sender;
+        if (sender) {
+          const author = this.groups.has(event.chatId) ? sender.first_name : undefined;
+          return this.record(event.chatId, senderEntry(event.message, this.fake(platform).botUser.username, author));
+        }
         const entry = botEntry(event.message);
         // In a group Telegram shows who wrote each message, the bot too.
-        return this.record(event.chatId, this.groups.has(event.chatId) ? { ...entry, author: this.telegram.botUser.first_name } : entry);
+        const bot = this.fake(platform).botUser.first_name;
+        return this.record(event.chatId, this.groups.has(event.chatId) ? { ...entry, author: bot } : entry);
       }
       case "update":
         return this.onUpdate(event.update);
@@ -329,8 +448,20 @@ export class SandboxState {
           this.broadcast({ type: "toast", chatId: event.chatId, text: event.answer.text });
         return;
       case "rejected":
-        return this.onRejected(event);
+        return this.onRejected(event, platform);
+      case "direct":
+        return this.onDirect(event, platform);
     }
+  }
+
+  /** A message between two readers: their chat's card shows it (opened if it was not). */
+  private onDirect(event: Extract<FakeTelegramEvent, { type: "direct" }>, platform: Platform): void {
+    const from = this.readers.get(event.from);
+    const to = this.readers.get(event.to);
+    if (!from || !to) return;
+    const chat = this.openDirectChat(from, to);
+    const via = event.message.method === "inline" ? this.fake(platform).botUser.username : undefined;
+    this.record(chat.id, senderEntry(event.message, via, from.name));
   }
 
   private onUpdate(update: Readonly<Update>): void {
@@ -341,17 +472,21 @@ export class SandboxState {
     if (entry) this.record(message.chat.id, entry);
   }
 
-  private onRejected(event: Extract<FakeTelegramEvent, { type: "rejected" }>): void {
+  private onRejected(event: Extract<FakeTelegramEvent, { type: "rejected" }>, platform: Platform): void {
     const where = event.chatId === undefined ? "" : ` to ${this.chatName(event.chatId)}`;
     if (event.status === 429) {
-      this.log(
-        "warn",
-        `429 from Telegram for ${event.method}${where}: retry after ${event.retryAfter ?? 1} s; Bulletin waits and sends it again`,
-      );
+      const wait = event.retryAfter === undefined && platform === "bale" ? "no retry_after" : `retry after ${event.retryAfter ?? 1} s`;
+      this.log("warn", `429 from ${PLATFORM_NAMES[platform]} for ${event.method}${where}: ${wait}; Bulletin waits and sends it again`);
     } else {
       this.failed++;
       this.log("error", `${event.method}${where} refused: ${event.description}`);
     }
+  }
+
+  /** The Bot API a channel or a group of the page lives on. */
+  private fakeOfChat(chatId: number): FakeTelegram {
+    const chat = this.channels.get(chatId) ?? this.groups.get(chatId);
+    return this.fake(chat?.platform ?? "telegram");
   }
 
   private chatName(chatId: number): string {

@@ -4,9 +4,10 @@ import type { ArticleId, CategorySlug, ChatId, Platform, UserId } from "../ids.j
 /**
  * The Redis key layout, in one place.
  *
- * Chats are spread over SHARDS buckets so that a million readers cost a few dozen bytes each:
+ * Chats are spread over SHARDS buckets so that ten million readers cost a few dozen bytes each:
  * a bucket's hash of chat records and each category's bucket set stay small enough for Redis's
- * compact encodings (listpack ≤ 128 entries, intset ≤ 512 members) up to ~2 million chats.
+ * compact encodings (listpack, intset) up to 1,024 chats a shard with the settings Bulletin runs
+ * Redis with (COMPACT_SETTINGS in src/redis.ts), about 14 million chats.
  * Keys a script changes together share a hash tag (`{…}`), so the layout works on Redis Cluster:
  * a chat's record and its category memberships live under the tag of the chat's shard, and the
  * article log, dedupe marks and round bookkeeping under the tag `{articles}`.
@@ -104,13 +105,14 @@ export function keys(prefix: string, platform: Platform = "telegram") {
     /** Counters operators read (sent, blocked, …). */
     counters: `${prefix}:stats`,
     /**
-     * Inline search (src/sharing/search-index.ts), under the tag `{inline}`: per hour of arrival
-     * (epoch hour), a SET of article seqs per normalized word and a HASH seq → article id; each
-     * key expires when its hour leaves the search window.
+     * Inline search (src/sharing/search-index.ts), under the tag `{inline}`: per day of arrival
+     * (epoch day), one HASH of normalized word → its articles' seqs (packed, 4 bytes each) and
+     * "#<seq>" → article id, expiring when the day leaves the search window; and the mark of the
+     * one-time indexing of the articles accepted before the index existed.
      */
     inline: {
-      word: (hour: number, word: string) => `${prefix}:{inline}:w:${hour}:${word}`,
-      ids: (hour: number) => `${prefix}:{inline}:ids:${hour}`,
+      day: (day: number) => `${prefix}:{inline}:d:${day}`,
+      backfill: `${prefix}:{inline}:backfill`,
       /** Every inline key matches this (what the bench measures). */
       pattern: `${prefix}:{inline}:*`,
     },

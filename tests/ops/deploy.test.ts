@@ -14,6 +14,7 @@ import { z } from "zod";
 import { ENV_NAMES, ROLE_NAMES } from "../../src/config/env.js";
 import { TIMINGS } from "../../src/delivery/timings.js";
 import { BulletinMetrics, type MetricsDeps } from "../../src/ops/metrics.js";
+import { LISTPACK_ARGS } from "../../src/redis.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const DEPLOY = join(ROOT, "deploy");
@@ -51,10 +52,12 @@ const bulletinServices = Object.entries(compose.services).filter(([, s]) => s.en
 const COMPOSE_ONLY = ["BULLETIN_HTTP_PORT"];
 
 describe("deploy/docker-compose.yml", () => {
-  it("runs Redis with an append-only file and noeviction, on a declared volume", () => {
+  it("runs Redis with an append-only file, noeviction and the compact encodings' limits, on a declared volume", () => {
     const redis = compose.services.redis!;
     expect(redis.command?.join(" ")).toMatch(/--appendonly yes/);
     expect(redis.command?.join(" ")).toMatch(/--maxmemory-policy noeviction/);
+    // The compact encodings' limits Bulletin starts its own redis-server with (README "Scaling out").
+    expect(redis.command?.join(" ")).toContain(LISTPACK_ARGS.join(" "));
     expect(redis.volumes).toContain("redis-data:/data");
   });
 

@@ -15,7 +15,7 @@ import { createLogger } from "../../src/log.js";
 import type { FakeTelegram } from "@bulletin/fake-bot-api";
 import { SandboxClock } from "../../src/sandbox/clock.js";
 import { registerSandbox } from "../../src/sandbox/routes.js";
-import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA } from "../../src/sandbox/samples.js";
+import { SAMPLE_ARTICLE, SAMPLE_ARTICLE_FA, SAMPLE_PHOTO_PATH } from "../../src/sandbox/samples.js";
 import { startSandboxTelegram } from "../../src/sandbox/start.js";
 import { ARTIFACTS, CHROMIUM, CHROMIUM_ARGS } from "../support/browser.js";
 import { CATEGORIES_FILE, FAST_TUNING, REDIS_URL, dropPrefix, uniquePrefix } from "../support/stack.js";
@@ -214,6 +214,24 @@ describe("the sandbox's endpoints", () => {
     });
   });
 
+  it("lets readers type and pick inline results only where Telegram lets them write", async () => {
+    const reader = async (name: string) => (await post("/sandbox/readers", { name })).json<{ id: number }>().id;
+    const [nika, omid] = [await reader("Nika"), await reader("Omid")];
+    expect((await post("/sandbox/direct", { readerId: nika, otherId: nika })).statusCode).toBe(409);
+    const direct = (await post("/sandbox/direct", { readerId: nika, otherId: omid })).json<{ id: number; readerIds: number[] }>();
+    expect(direct.readerIds).toEqual([nika, omid]);
+    // Opened once: either reader finds the same chat.
+    expect((await post("/sandbox/direct", { readerId: omid, otherId: nika })).json<{ id: number }>().id).toBe(direct.id);
+    const group = (await post("/sandbox/groups", { title: "Closed", ownerId: omid })).json<{ id: number }>();
+    expect((await post("/sandbox/inline", { readerId: nika, chatId: group.id, query: "x" })).statusCode).toBe(403);
+    expect((await post("/sandbox/inline", { readerId: nika, chatId: direct.id, query: "x".repeat(2000) })).statusCode).toBe(400);
+    const stale = await post("/sandbox/inline/pick", { readerId: nika, chatId: direct.id, queryId: "123", resultId: "1" });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json<{ error: string }>().error).toBe("inline query 123 has no answer");
+    expect((await post(`/sandbox/direct/${direct.id}/send`, { readerId: nika, text: "hello" })).statusCode).toBe(202);
+    expect(telegram.messagesBetween(nika, omid).map((m) => m.text)).toEqual(["hello"]);
+  });
+
   it("moves the readers' clock forward, an hour or to a time of day in DEFAULT_TIMEZONE, never back", async () => {
     const tehran = (ms: number) =>
       new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tehran", hour: "2-digit", minute: "2-digit" }).format(ms);
@@ -326,12 +344,12 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     await card.locator(".composer input[name=text]").fill(text);
     await card.locator(".composer button[type=submit]").click();
   };
-  const publish = async (fields: { title: string; url: string; summary?: string; categories: string[] }) => {
+  const publish = async (fields: { title: string; url: string; summary?: string; imageUrl?: string; categories: string[] }) => {
     const form = page.locator("#publish-form");
     await form.locator("input[name=title]").fill(fields.title);
     await form.locator("textarea[name=summary]").fill(fields.summary ?? "");
     await form.locator("input[name=url]").fill(fields.url);
-    await form.locator("input[name=imageUrl]").fill("");
+    await form.locator("input[name=imageUrl]").fill(fields.imageUrl ?? "");
     await form.locator("input[name=language]").fill("");
     for (const box of await form.locator("input[name=category]").all()) {
       await box.setChecked(fields.categories.includes((await box.getAttribute("value")) ?? ""));
@@ -569,6 +587,89 @@ describe.skipIf(!hasChromium)("the sandbox page in a browser", () => {
     };
     await expect.poll(helpInMenu, WAIT).toBe(en.commandDescriptions.help);
   });
+
+  it("lets a reader type @bot words in a chat with another reader, see the results and post the one picked there, via the bot", async () => {
+    const form = page.locator("#direct-form");
+    await form.locator("select[name=reader]").selectOption({ label: "Hamid" });
+    await form.locator("select[name=other]").selectOption({ label: "Maryam" });
+    await form.locator("button[type=submit]").click();
+    const chat = page.locator('section.chat.direct[data-title="Hamid ↔ Maryam"]');
+    await chat.waitFor(WAIT);
+    // An article with a picture, in a category nobody follows: found all the same.
+    const photo = `${harness.url}${SAMPLE_PHOTO_PATH}`;
+    await publish({
+      title: "Harbour reopens in Geneva after the storm",
+      summary: "Ferries run again from Monday.",
+      url: `https://news.example.com/en/economy/harbour-${Date.now()}`,
+      imageUrl: photo,
+      categories: ["economy"],
+    });
+
+    await chat.locator("select.as").selectOption({ label: "Hamid" });
+    await chat.locator(".composer input[name=text]").fill("@bulletin_sandbox_bot geneva");
+    const results = chat.locator(".inline-result");
+    await results.first().waitFor(WAIT);
+    // Newest first: title, summary and thumbnail, as Telegram lists them above the input.
+    expect(await results.locator(".inline-text b").allTextContents()).toEqual([
+      "Harbour reopens in Geneva after the storm",
+      "Summit opens in Geneva",
+    ]);
+    expect(await results.first().locator(".inline-text span").textContent()).toBe("Ferries run again from Monday.");
+    expect(await results.first().locator(".inline-thumb img").getAttribute("src")).toBe(photo);
+    await screenshot("inline-results");
+
+    await results.nth(1).click();
+    const posted = chat.locator(".msg.user", { hasText: "Summit opens in Geneva" });
+    await posted.waitFor(WAIT);
+    expect(await posted.locator(".author").textContent()).toBe("Hamid");
+    expect(await posted.locator(".via").textContent()).toBe("via @bulletin_sandbox_bot");
+    // Formatted like a delivered article: the bold title and "Read more".
+    expect(await posted.locator(".body b").first().textContent()).toBe("Summit opens in Geneva");
+    expect(await posted.locator(".body a").last().textContent()).toBe("Read more");
+    expect(await chat.locator(".inline-results").isVisible()).toBe(false);
+    const [hamid, maryam] = [await readerId(readerCard("Hamid")), await readerId(readerCard("Maryam"))];
+    expect(harness.telegram.messagesBetween(hamid, maryam)).toEqual([
+      expect.objectContaining({ method: "inline", sender: expect.objectContaining({ id: hamid }) }),
+    ]);
+    await screenshot("inline-posted");
+  }, 60_000);
+
+  it("opens Telegram's chat picker from an article's share button; the article goes to the chat chosen, and X and Facebook open in a new tab", async () => {
+    const maryam = readerCard("Maryam");
+    const article = botMessages(maryam, "Markets calm after the summit");
+    await article.locator(".kb button", { hasText: "Share…" }).click();
+    // The bot turns the one button into the networks' choices.
+    const toTelegram = article.locator(".kb button.switch-inline", { hasText: "Telegram" });
+    await toTelegram.waitFor(WAIT);
+    const x = article.locator(".kb a", { hasText: "X" });
+    const facebook = article.locator(".kb a", { hasText: "Facebook" });
+    expect(await x.getAttribute("href")).toMatch(/^https:\/\/x\.com\/intent\/post\?url=https%3A%2F%2Fnews\.example\.com/);
+    expect(await facebook.getAttribute("href")).toMatch(/^https:\/\/www\.facebook\.com\/sharer\/sharer\.php\?u=https%3A%2F%2F/);
+    for (const link of [x, facebook]) expect(await link.getAttribute("target")).toBe("_blank");
+
+    await toTelegram.click();
+    const picker = maryam.locator(".picker");
+    await picker.waitFor(WAIT);
+    const offered = await Promise.all((await picker.locator(".picker-chat").all()).map((chat) => chat.getAttribute("data-name")));
+    expect(offered).toEqual(expect.arrayContaining(["Hamid", "Mallory", "سارا", "Neighbourhood"]));
+    expect(offered).not.toContain("Maryam");
+    await screenshot("share-picker");
+    await picker.locator('.picker-chat[data-name="Hamid"]').click();
+
+    // Telegram opens the chat with `@bot <title>` typed, and lists the bot's results.
+    const chat = page.locator('section.chat.direct[data-title="Hamid ↔ Maryam"]');
+    const input = chat.locator(".composer input[name=text]");
+    await expect.poll(() => input.inputValue(), WAIT).toBe("@bulletin_sandbox_bot Markets calm after the summit");
+    expect(await chat.locator("select.as").inputValue()).toBe(String(await readerId(maryam)));
+    const result = chat.locator(".inline-result", { hasText: "Markets calm after the summit" });
+    await result.waitFor(WAIT);
+    await result.click();
+    const posted = chat.locator(".msg.user", { hasText: "Markets calm after the summit" });
+    await posted.waitFor(WAIT);
+    expect(await posted.locator(".author").textContent()).toBe("Maryam");
+    expect(await posted.locator(".via").textContent()).toBe("via @bulletin_sandbox_bot");
+    await screenshot("shared");
+  }, 60_000);
 
   it("never takes article text for HTML", async () => {
     const maryam = readerCard("Maryam");

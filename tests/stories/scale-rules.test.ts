@@ -147,6 +147,26 @@ describe("fairness, channels and paid broadcasts", () => {
     expect(crowded.filter((id) => world!.telegram.messagesTo(id).length !== 1)).toEqual([]);
   });
 
+  it("crowded shards next to sparse ones, read a few at a time and cut by time slices: each reader once", async () => {
+    // Three shards of 200 readers (a chunk reads them about five at a time) and 200 readers alone in
+    // theirs (sixteen at a time), at 400 a second with 40 ms slices: continuations end inside
+    // crowded shards and between sparse ones.
+    world = await World.open("crowded", { latencyMs: 5, limits: { perSecond: null }, recordMessages: true });
+    const crowded = (
+      await Promise.all(Array.from({ length: 3 }, (_, k) => world!.readers("world", 80_000 + k, 200, "private", SHARDS)))
+    ).flat();
+    const sparse = await world.readers("world", 90_000, 200);
+    await world.start(1, { ...FAST_PACING, sliceMs: 40, sendRate: 400 });
+    await world.publish("Crowded and sparse", ["world"]);
+    const everyone = [...crowded, ...sparse];
+    await world.telegram.waitFor(() => everyone.every((id) => world!.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 30_000,
+      message: "every reader, crowded shard or not",
+    });
+    await sleep(300);
+    expect(everyone.filter((id) => world!.telegram.messagesTo(id).length !== 1)).toEqual([]);
+  });
+
   it("a channel gets one post per article, spaced by its pace, never a digest", async () => {
     world = await World.open("channel", { limits: { perSecond: null, groupChat: { count: 1, windowMs: 300 } } });
     world.telegram.addChat({ id: -100500, type: "channel", title: "Regional news" });

@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { SentMessage } from "@bulletin/fake-bot-api";
 import type { InlineKeyboardButton, InlineQueryResultArticle, User } from "grammy/types";
-import { article, startStack, type Stack } from "../support/stack.js";
+import { startBulletin } from "../../src/app/app.js";
+import { createLogger } from "../../src/log.js";
+import { article, FAST_TUNING, startStack, type Stack } from "../support/stack.js";
 
 let stack: Stack | undefined;
 afterEach(async () => {
@@ -142,6 +144,36 @@ describe("inline mode", () => {
     expect((await inline(s, ali, "🙂🔥🙂")).results).toEqual([]);
     expect(s.telegram.calls("answerInlineQuery").every((c) => c.status === 200)).toBe(true);
     expect(s.telegram.internalErrors).toEqual([]);
+  });
+});
+
+describe("an upgrade to a version with inline search", () => {
+  it("indexes the window's articles accepted before the index existed, once, in the background", async () => {
+    // The previous version: ingest and delivery, no index (its keys are gone, as if never written).
+    const s = await startStack({ name: "inline-upgrade", telegram: { inlineMode: true }, roles: ["http", "workers"] });
+    stack = s;
+    const { redis, keys } = s.bulletin.runtime;
+    const harbour = article(["world"], { title: "Harbour reopens after the storm" });
+    const budget = article(["economy"], { title: "Budget vote delayed, harbour funds cut" });
+    for (const a of [harbour, budget]) expect((await s.publish(a)).status).toBe(202);
+    const indexed = await redis.keys(keys.inline.pattern);
+    await redis.del(...indexed);
+
+    // The new version's bot starts and answers at once; the earlier articles become searchable.
+    const bot = await startBulletin(s.bulletin.runtime.config, createLogger("silent"), { roles: ["bot"], tuning: FAST_TUNING });
+    try {
+      const maryam = s.telegram.addUser({ id: 5301, first_name: "Maryam" });
+      await expect
+        .poll(async () => (await inline(s, maryam, "harbour")).results.map((r) => r.title), { timeout: 10_000 })
+        .toEqual([budget.title, harbour.title]);
+      expect(await redis.get(keys.inline.backfill)).toBe("done");
+      // Articles accepted from then on are indexed as they arrive.
+      const added = await bot.runtime.ingestor.ingest(article(["world"], { title: "Harbour traffic back to normal" }), "http");
+      expect(added.status).toBe("accepted");
+      expect((await inline(s, maryam, "harbour")).results).toHaveLength(3);
+    } finally {
+      await bot.stop();
+    }
   });
 });
 

@@ -32,18 +32,29 @@ function article(overrides: Partial<StoredArticle> = {}): StoredArticle {
 }
 
 describe("the words of the inline index", () => {
-  it("an article is found by its title's and summary's words, normalized like muted words, each once", () => {
+  it("an article is found by its title's and summary's words, normalized like muted words, each once, without stop words", () => {
     expect(indexedWords({ title: "Oil PRICES rise; oil falls", summary: "ايران و كتاب" })).toEqual([
       "oil",
       "prices",
       "rise",
       "falls",
       "ایران",
-      "و",
       "کتاب",
     ]);
     // The zero-width non-joiner goes, and so does the hamza of ئ (a mark once decomposed).
     expect(indexedWords({ title: "رئیس‌جمهور" })).toEqual(["رییسجمهور"]);
+  });
+
+  it("leaves out the stop words every article has, in English and Persian, and so does a query", () => {
+    expect(indexedWords({ title: "The state of the art", summary: "سفر به ایران و عراق" })).toEqual([
+      "state",
+      "art",
+      "سفر",
+      "ایران",
+      "عراق",
+    ]);
+    expect(queryWords("the art of")).toEqual(["art"]);
+    expect(queryWords("the and of")).toEqual([]);
   });
 
   it("keeps at most MAX_INDEXED_WORDS, the title's first", () => {

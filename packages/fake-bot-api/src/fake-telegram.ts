@@ -25,6 +25,7 @@ import { EventHub } from "./events.js";
 import { Faults } from "./faults.js";
 import { FLAVOURS, type Flavour } from "./flavours.js";
 import { Records, waitForCount, waitUntil } from "./inspection.js";
+import { DirectChats, plainText } from "./direct.js";
 import { InlineQueries } from "./inline.js";
 import { FloodLimits } from "./limits.js";
 import { Messages } from "./messages.js";
@@ -77,6 +78,7 @@ export class FakeTelegram {
   private readonly callbacks: CallbackQueries;
   private readonly simulation: UserSimulation;
   private readonly inline: InlineQueries;
+  private readonly direct: DirectChats;
   private readonly commands = new BotCommands();
   private closed = false;
 
@@ -124,7 +126,8 @@ export class FakeTelegram {
     this.updates = new UpdateQueue(this.events, flavour, () => this.server.latencyMs);
     this.callbacks = new CallbackQueries(this.events);
     this.simulation = new UserSimulation(this.world, this.updates, this.callbacks);
-    this.inline = new InlineQueries(this.world, this.updates, this.events, inlineMode);
+    this.direct = new DirectChats(this.world, this.events);
+    this.inline = new InlineQueries(this.world, this.updates, this.events, this.direct, inlineMode);
     const messages = new Messages(this.world, this.topics, this.limits, this.records, this.events, recordMessages);
     this.server = new BotApiServer(server, {
       token,
@@ -349,9 +352,31 @@ export class FakeTelegram {
     return this.inline.answerOf(queryId)!;
   }
 
-  /** The user picks a result of an answered inline query in `chatId`: its message appears there, from the user via the bot. */
+  /**
+   * The user picks a result of an answered inline query in `chatId`: its message appears there, from
+   * the user via the bot. `chatId` as the user sees it: another user's id is their chat with that user.
+   */
   userPicksInlineResult(user: User, queryId: string, resultId: string, chatId: number): Message {
     return this.inline.userPicks(user, queryId, resultId, chatId);
+  }
+
+  /**
+   * The user presses `buttonText` (switch_inline_query_chosen_chat) under the bot's `message` and
+   * chooses `chatId` in Telegram's chat picker (another user's id: their chat with that user): an
+   * inline query with the button's query, from that chat; the button's allow_* flags are checked.
+   */
+  userSwitchesInline(user: User, message: SentMessage, buttonText: string, chatId: number): { update: Update; queryId: string } {
+    return this.inline.userSwitches(user, message, buttonText, chatId);
+  }
+
+  /** The user writes `text` to another user, in their private chat (the bot never sees it). */
+  userWritesTo(user: User, otherUserId: number, text: string): SentMessage {
+    return this.direct.post(user, otherUserId, plainText(text));
+  }
+
+  /** The messages of the private chat between users `a` and `b` (written, or picked inline results), oldest first. */
+  messagesBetween(a: number, b: number): SentMessage[] {
+    return this.direct.between(a, b);
   }
 
   /** The user presses an inline button with `data` under one of the bot's messages. */

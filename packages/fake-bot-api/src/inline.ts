@@ -1,10 +1,14 @@
 /**
  * Inline mode: a user typing `@bot words` (UserSimulation-like `userTypes`) opens an inline query,
  * answerInlineQuery answers it once with Telegram's checks, and the user picking a result posts
- * its message into a chat as that user, "via @bot" (Telegram sends it; the bot need not be there).
+ * its message into a chat as that user, "via @bot" (Telegram sends it; the bot need not be there):
+ * their chat with the bot, a group, a channel they administer, or their chat with another user. A
+ * switch_inline_query_chosen_chat button opens the chat picker: the chat chosen, Telegram types
+ * `@bot <query>` there (`userSwitches`).
  */
-import type { InlineQueryResult, Message, Update, User } from "grammy/types";
+import type { InlineKeyboardButton, InlineQueryResult, Message, Update, User } from "grammy/types";
 import { formatContent, inlineKeyboard, linkPreview } from "./content.js";
+import type { DirectChats } from "./direct.js";
 import { ApiFailure, badRequest } from "./errors.js";
 import type { Flavour } from "./flavours.js";
 import type { EventHub } from "./events.js";
@@ -52,6 +56,7 @@ export class InlineQueries {
     private readonly world: World,
     private readonly updates: UpdateQueue,
     private readonly events: EventHub,
+    private readonly direct: DirectChats,
     private readonly enabled: boolean,
   ) {}
 
@@ -88,6 +93,7 @@ export class InlineQueries {
     if (!answer) throw new Error(`FakeTelegram.userPicksInlineResult: inline query ${queryId} has no answer`);
     const result = answer.results.find((r) => r.id === resultId);
     if (!result) throw new Error(`FakeTelegram.userPicksInlineResult: the answer to ${queryId} has no result "${resultId}"`);
+    if (this.direct.isDirect(user, chatId)) return this.pickInDirectChat(user, result, chatId);
     const state = this.world.chat(chatId);
     if (!state) throw new Error(`FakeTelegram.userPicksInlineResult: chat ${chatId} is unknown`);
     this.checkCanWrite(user, state);
@@ -118,6 +124,78 @@ export class InlineQueries {
       message_id: message.message_id,
       date: message.date,
       chat: state.chat,
+      from: user,
+      via_bot: this.world.botSender(),
+      text,
+    };
+    if (entities.length > 0) posted.entities = entities;
+    return posted;
+  }
+
+  /**
+   * The user presses the button `buttonText` under the bot's message (switch_inline_query_chosen_chat,
+   * or switch_inline_query) and chooses chat `chatId` in Telegram's picker (their chat with another
+   * user: that user's id; a group or a channel: its id; their chat with the bot: their own id):
+   * Telegram opens it with `@bot <query>` typed, an inline query from there.
+   */
+  userSwitches(
+    user: User,
+    message: { chat_id: number; message_id: number },
+    buttonText: string,
+    chatId: number,
+  ): { update: Update; queryId: string } {
+    const shown = this.world.chat(message.chat_id)?.byId.get(message.message_id);
+    if (!shown) throw new Error(`FakeTelegram.userSwitchesInline: message ${message.message_id} in chat ${message.chat_id} is unknown`);
+    const button: InlineKeyboardButton | undefined = (shown.reply_markup?.inline_keyboard ?? []).flat().find((b) => b.text === buttonText);
+    if (!button) throw new Error(`FakeTelegram.userSwitchesInline: message ${message.message_id} has no button "${buttonText}"`);
+    const chatType = this.chatTypeFor(user, chatId);
+    if ("switch_inline_query_chosen_chat" in button && button.switch_inline_query_chosen_chat) {
+      const chosen = button.switch_inline_query_chosen_chat;
+      const allowed =
+        chatType === "sender"
+          ? chosen.allow_bot_chats === true
+          : chatType === "private"
+            ? chosen.allow_user_chats === true
+            : chatType === "channel"
+              ? chosen.allow_channel_chats === true
+              : chosen.allow_group_chats === true;
+      if (!allowed) throw new Error(`FakeTelegram.userSwitchesInline: the picker of "${buttonText}" does not offer a ${chatType} chat`);
+      return this.userTypes(user, chosen.query ?? "", { chatType });
+    }
+    if ("switch_inline_query" in button && button.switch_inline_query !== undefined) {
+      return this.userTypes(user, button.switch_inline_query, { chatType });
+    }
+    throw new Error(`FakeTelegram.userSwitchesInline: "${buttonText}" opens no chat picker`);
+  }
+
+  private chatTypeFor(user: User, chatId: number): NonNullable<InlineQueryOptions["chatType"]> {
+    if (chatId === user.id) return "sender";
+    if (this.direct.isDirect(user, chatId)) return "private";
+    const state = this.world.chat(chatId);
+    if (!state || state.chat.type === "private") throw new Error(`FakeTelegram.userSwitchesInline: chat ${chatId} is unknown`);
+    this.checkCanWrite(user, state);
+    return state.chat.type;
+  }
+
+  private pickInDirectChat(user: User, result: InlineQueryResult, to: number): Message {
+    const content = result.type === "article" ? result.input_message_content : undefined;
+    if (!content || !("message_text" in content)) {
+      throw new Error(`FakeTelegram.userPicksInlineResult: the fake posts article results with text content only`);
+    }
+    const { text, entities } = formatContent(content.message_text, { ...content }, "entities", this.world.flavour);
+    const sent = this.direct.post(user, to, {
+      text,
+      html: content.message_text,
+      entities,
+      via: this.world.botSender(),
+      ...(content.parse_mode === undefined ? {} : { parse_mode: content.parse_mode }),
+      ...(content.link_preview_options ? { link_preview_options: content.link_preview_options } : {}),
+      ...(result.reply_markup ? { reply_markup: result.reply_markup } : {}),
+    });
+    const posted: Message = {
+      message_id: sent.message_id,
+      date: sent.date,
+      chat: this.world.privateChatOf(this.world.userById(to)),
       from: user,
       via_bot: this.world.botSender(),
       text,

@@ -92,7 +92,7 @@ export interface SentMessage {
   photo?: PhotoSize[];
   reply_markup?: InlineKeyboardMarkup;
   link_preview_options?: LinkPreviewOptions;
-  /** A user's message sent "via @bot" (a picked inline result, method "inline"); absent for the bot's own. */
+  /** A user's message: sent "via @bot" (a picked inline result, method "inline"), or to another user (method "user"); absent for the bot's own. */
   sender?: User;
   message_thread_id?: number;
   allow_paid_broadcast?: boolean;
@@ -219,7 +219,9 @@ export type FakeTelegramEvent =
       readonly retryAfter?: number;
     }
   | { readonly type: "callback-answer"; readonly chatId: number | undefined; readonly answer: Readonly<CallbackAnswer> }
-  | { readonly type: "update"; readonly update: Readonly<Update> };
+  | { readonly type: "update"; readonly update: Readonly<Update> }
+  /** A message between two users (the bot is not in their chat): written, or an inline result picked "via @bot". */
+  | { readonly type: "direct"; readonly from: number; readonly to: number; readonly message: Readonly<SentMessage> };
 
 export type FakeTelegramListener = (event: FakeTelegramEvent) => void;
 

@@ -168,6 +168,11 @@ export class World {
     if (user.id !== this.botUser.id) this.users.set(user.id, user);
   }
 
+  /** Whether the fake has met user `id` (addUser, or an update from them). */
+  knowsUser(id: number): boolean {
+    return this.users.has(id);
+  }
+
   // ----- looking up --------------------------------------------------------------------------
 
   chat(id: number): ChatState | undefined {

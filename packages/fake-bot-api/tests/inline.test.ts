@@ -86,3 +86,51 @@ describe("inline queries", () => {
     }
   });
 });
+
+describe("chats between users and the chat picker", () => {
+  it("posts a result picked in a chat with another user there, which both see and the bot never does", async () => {
+    const ada = tg.addUser({ id: 611, first_name: "Ada" });
+    const bo = tg.addUser({ id: 612, first_name: "Bo" });
+    const events: string[] = [];
+    tg.onEvent((event) => {
+      if (event.type === "direct") events.push(`${event.from}->${event.to} ${event.message.method}`);
+    });
+    const { update, queryId } = tg.userTypesInline(ada, "news", { chatType: "private" });
+    expect(update.inline_query?.chat_type).toBe("private");
+    await api.answerInlineQuery(queryId, [result("1", "<b>News</b>")]);
+    tg.userWritesTo(bo, ada.id, "hi");
+    const posted = tg.userPicksInlineResult(ada, queryId, "1", bo.id);
+    // Ada sees the chat under Bo's id.
+    expect(posted).toMatchObject({
+      chat: { id: bo.id, type: "private", first_name: "Bo" },
+      from: { id: ada.id },
+      via_bot: { id: tg.botUser.id },
+    });
+    expect(tg.messagesBetween(bo.id, ada.id).map((m) => [m.sender?.id, m.method, m.text])).toEqual([
+      [bo.id, "user", "hi"],
+      [ada.id, "inline", "News"],
+    ]);
+    expect(events).toEqual([`${bo.id}->${ada.id} user`, `${ada.id}->${bo.id} inline`]);
+    expect(tg.messagesTo(bo.id)).toEqual([]);
+    expect(() => tg.userWritesTo(ada, 699, "to nobody")).toThrow(/addUser/);
+  });
+
+  it("opens the picker of a switch_inline_query_chosen_chat button: the chosen chat types @bot <query>, where the button allows", async () => {
+    const ada = tg.addUser({ id: 621, first_name: "Ada" });
+    const bo = tg.addUser({ id: 622, first_name: "Bo" });
+    const channel = tg.addChat({ id: -1000000000621, type: "channel", title: "Desk" });
+    tg.setMember(channel.id, ada, "creator");
+    const sent = await api.sendMessage(ada.id, "An article", {
+      reply_markup: {
+        inline_keyboard: [
+          [{ text: "Telegram", switch_inline_query_chosen_chat: { query: "An article", allow_user_chats: true, allow_group_chats: true } }],
+        ],
+      },
+    });
+    const message = tg.messagesTo(ada.id).find((m) => m.message_id === sent.message_id)!;
+    const { update } = tg.userSwitchesInline(ada, message, "Telegram", bo.id);
+    expect(update.inline_query).toMatchObject({ from: { id: ada.id }, query: "An article", chat_type: "private" });
+    expect(() => tg.userSwitchesInline(ada, message, "Telegram", channel.id)).toThrow(/does not offer a channel chat/);
+    expect(() => tg.userSwitchesInline(ada, message, "Other", bo.id)).toThrow(/no button/);
+  });
+});

@@ -65,9 +65,16 @@ export async function startBot(runtime: Runtime, tuning: Tuning): Promise<Runnin
     await operatorQueues?.close();
     throw error;
   }
+  // The index is the platforms' one: the window's earlier articles are indexed once per role.
+  const stopIndexing = indexThePast(
+    new SearchIndex(runtime.redis, runtime.keys, config.inlineWindowDays),
+    runtime,
+    runtime.logger.child({ component: "bot" }),
+  );
   return {
     role: "bot",
     async stop() {
+      await stopIndexing();
       await Promise.all(stops.map((stop) => stop()));
       await operatorQueues?.close();
     },
@@ -176,6 +183,27 @@ function operatorsOf(runtime: Runtime, queues: OperatorQueues | undefined): Oper
     feedInterval: config.feedInterval,
     ingestor: runtime.ingestor,
   });
+}
+
+/**
+ * Inline search finds the articles of the window accepted before the index existed (an upgrade):
+ * they are indexed once, in the background, while the bot already answers. Answers how to stop it
+ * (a later start finishes the work).
+ */
+function indexThePast(index: SearchIndex, runtime: Runtime, logger: Logger): () => Promise<void> {
+  let stopped = false;
+  const done = index
+    .backfill(runtime.categories.slugs, new ArticleCache(runtime.redis, runtime.keys), { stopped: () => stopped })
+    .then((indexed) => {
+      if (indexed !== undefined) logger.info({ indexed, stopped }, "inline search: the window's earlier articles indexed");
+    })
+    .catch((error: unknown) =>
+      logger.warn({ err: error }, "inline search: indexing the window's earlier articles failed; the next start tries again"),
+    );
+  return async () => {
+    stopped = true;
+    await done;
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import type { RunningRole, Tuning } from "./index.js";
 function sandboxDeps(runtime: Runtime, sandbox: Sandbox): SandboxDeps {
   return {
     telegram: sandbox.telegram,
+    bale: sandbox.bale,
     clock: sandbox.clock,
     timezone: runtime.config.defaultTimezone,
     ingestor: runtime.ingestor,

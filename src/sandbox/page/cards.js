@@ -7,9 +7,13 @@
 
 import { act, fromJson } from "./api.js";
 import { el } from "./dom.js";
+import { botOf, platformTag, readerOptions } from "./platforms.js";
+import { inlineBar } from "./inline.js";
 
+/** @import { InlineBar } from "./inline.js" */
 /** @import { Chat } from "./messages.js" */
-/** @import { ChatEntry, GroupOnPage, MenuCommand, Reader, World } from "./protocol.js" */
+/** @import { Platform } from "../../ids.js" */
+/** @import { ChatEntry, DirectChat, GroupOnPage, MenuCommand, Reader, World } from "./protocol.js" */
 
 /** @typedef {World["channels"][number]} ChannelOnPage */
 /**
@@ -22,6 +26,24 @@ import { el } from "./dom.js";
  * @property {HTMLButtonElement} start
  * @property {HTMLFormElement} composer
  * @property {HTMLElement} menu the bot's command menu, as Telegram's Menu button opens it
+ * @property {Typing} typing
+ */
+/**
+ * A card's input field and its inline results (`@bot words`), for the share button's picker to fill.
+ * @typedef {object} Typing
+ * @property {HTMLInputElement} input
+ * @property {InlineBar} bar
+ * @property {(readerId: number) => void} actAs makes `readerId` the one who types here
+ */
+/**
+ * A private chat between two readers: the bot is not in it; either writes, or posts inline results.
+ * @typedef {object} DirectCard
+ * @property {"direct"} kind
+ * @property {Chat} chat
+ * @property {DirectChat} direct
+ * @property {HTMLElement} node
+ * @property {HTMLElement} messages
+ * @property {Typing} typing
  */
 /**
  * @typedef {object} ChannelCard
@@ -50,53 +72,42 @@ import { el } from "./dom.js";
  * @property {HTMLFormElement} newTopic
  * @property {HTMLSelectElement} as who acts in the group: writes, adds the bot, opens topics
  * @property {number | undefined} topic the chosen topic (undefined: General)
+ * @property {Typing} typing
  */
-/** @typedef {ReaderCard | ChannelCard | GroupCard} Card */
+/** @typedef {ReaderCard | ChannelCard | GroupCard | DirectCard} Card */
 
 /**
- * One <option> per reader.
- * @param {World} world
- */
-export const readerOptions = (world) => world.readers.map((r) => el("option", { value: r.id, text: r.name }));
-
-/**
- * A select of readers that keeps its choice when the readers change.
- * @param {HTMLSelectElement} select
- * @param {World} world
- */
-export function refreshReaders(select, world) {
-  const chosen = select.value;
-  select.replaceChildren(...readerOptions(world));
-  if (chosen && world.readers.some((r) => String(r.id) === chosen)) select.value = chosen;
-}
-
-/**
- * A card's head: the avatar, the name, a line below it and a badge.
+ * A card's head: the avatar, the name with its platform, a line below it and a badge.
  * @param {string} name
+ * @param {Platform} platform
  * @param {string} sub
  * @param {HTMLElement} [badge]
  */
-function head(name, sub, badge) {
+function head(name, platform, sub, badge) {
   const subNode = el("div", { class: "chat-sub", text: sub });
   const node = el(
     "header",
     { class: "chat-head" },
     el("span", { class: "avatar", text: Array.from(name)[0] || "#" }),
-    el("div", {}, el("div", { class: "chat-title", dir: "auto", text: name }), subNode),
+    el("div", {}, el("div", { class: "chat-title" }, el("span", { dir: "auto", text: name }), " ", platformTag(platform)), subNode),
     badge,
   );
   return { node, sub: subNode };
 }
 
 /**
- * A composer: the text input and Send, with `extra` in front (a Menu button, an "as" select).
+ * A composer: the text input and Send, with `extra` in front (a Menu button, an "as" select), and
+ * above them the inline results while the text is `@<bot> words`.
  * @param {string} placeholder
  * @param {(text: string) => unknown} send
+ * @param {{ chatId: number, bot: string, reader: () => number, actAs: (readerId: number) => void }} inline
  * @param {...(Node | undefined)} extra
+ * @returns {{ form: HTMLFormElement, typing: Typing }}
  */
-function composer(placeholder, send, ...extra) {
+function composer(placeholder, send, inline, ...extra) {
   const input = el("input", { name: "text", placeholder, autocomplete: "off", dir: "auto", maxlength: "4096" });
-  return el(
+  const bar = inlineBar(input, inline.chatId, () => inline.bot, inline.reader);
+  const form = el(
     "form",
     {
       class: "composer",
@@ -105,11 +116,14 @@ function composer(placeholder, send, ...extra) {
         const text = input.value.trim();
         if (text === "") return;
         input.value = "";
+        bar.node.hidden = true;
         void send(text);
       },
     },
+    bar.node,
     el("div", { class: "row" }, ...extra, input, el("button", { type: "submit", text: "Send" })),
   );
+  return { form, typing: { input, bar, actAs: inline.actAs } };
 }
 
 // ----- a reader's private chat -----------------------------------------------------------------
@@ -128,17 +142,28 @@ export function readerCard(reader, world) {
     class: "menu-btn",
     text: "Menu",
     title: "The bot's commands",
+    // Bale has no command menu (setMyCommands, docs/bale.md): its readers type the commands.
+    hidden: reader.platform === "bale",
     onclick: async () => {
       if (menu.hidden) await renderMenu(reader, menu, say);
       menu.hidden = !menu.hidden;
     },
   });
-  const form = composer("Message as " + reader.name, say, menuButton);
+  const { form, typing } = composer(
+    "Message as " + reader.name,
+    say,
+    { chatId: reader.id, bot: botOf(world, reader.platform), reader: () => reader.id, actAs: () => undefined },
+    menuButton,
+  );
   const start = el("button", { type: "button", class: "start-btn", text: "START", onclick: () => say("/start") });
-  const { node: header } = head(reader.name, "private chat with @" + world.botUsername + " · " + reader.language);
+  const { node: header } = head(
+    reader.name,
+    reader.platform,
+    "private chat with @" + botOf(world, reader.platform) + " · " + reader.language,
+  );
   const node = el(
     "section",
-    { class: "chat reader", "data-chat-id": reader.id, "data-name": reader.name },
+    { class: "chat reader on-" + reader.platform, "data-chat-id": reader.id, "data-name": reader.name, "data-platform": reader.platform },
     header,
     messages,
     menu,
@@ -153,7 +178,7 @@ export function readerCard(reader, world) {
     say,
     press: (messageId, data) => act("/sandbox/press", { readerId: reader.id, messageId, data }),
   };
-  return { kind: "reader", chat, reader, node, messages, start, composer: form, menu };
+  return { kind: "reader", chat, reader, node, messages, start, composer: form, menu, typing };
 }
 
 /**
@@ -196,7 +221,11 @@ async function renderMenu(reader, menu, say) {
 export function channelCard(channel, world) {
   const messages = el("div", { class: "messages", role: "log" });
   const badge = el("span", { class: "badge" });
-  const who = el("select", { class: "reader-select", "aria-label": "Who adds the bot" }, ...readerOptions(world));
+  const who = el(
+    "select",
+    { class: "reader-select", "data-platform": channel.platform, "aria-label": "Who adds the bot" },
+    ...readerOptions(world, channel.platform),
+  );
   who.value = String(channel.ownerId);
   const action = el(
     "form",
@@ -213,10 +242,20 @@ export function channelCard(channel, world) {
   );
   const note = el("div", { class: "channel-note" });
   const owner = world.readers.find((r) => r.id === channel.ownerId);
-  const { node: header } = head(channel.title, "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?"), badge);
+  const { node: header } = head(
+    channel.title,
+    channel.platform,
+    "channel · @" + channel.username + " · created by " + (owner ? owner.name : "?"),
+    badge,
+  );
   const node = el(
     "section",
-    { class: "chat channel", "data-chat-id": channel.id, "data-title": channel.title },
+    {
+      class: "chat channel on-" + channel.platform,
+      "data-chat-id": channel.id,
+      "data-title": channel.title,
+      "data-platform": channel.platform,
+    },
     header,
     messages,
     el("div", { class: "chat-foot" }, action, note),
@@ -236,11 +275,19 @@ export function groupCard(group, world) {
   const badge = el("span", { class: "badge" });
   const tabs = el("div", { class: "tabs", role: "tablist", hidden: !group.forum });
   const members = el("div", { class: "members" });
-  const as = el("select", { class: "reader-select as", "aria-label": "Acting as" }, ...readerOptions(world));
+  const as = el(
+    "select",
+    { class: "reader-select as", "data-platform": group.platform, "aria-label": "Acting as" },
+    ...readerOptions(world, group.platform),
+  );
   as.value = String(group.ownerId);
   const actor = () => Number(as.value);
 
-  const addMember = el("select", { class: "reader-select", "aria-label": "Reader to add" }, ...readerOptions(world));
+  const addMember = el(
+    "select",
+    { class: "reader-select", "data-platform": group.platform, "aria-label": "Reader to add" },
+    ...readerOptions(world, group.platform),
+  );
   const role = el(
     "select",
     { "aria-label": "As" },
@@ -309,11 +356,29 @@ export function groupCard(group, world) {
   // Into the topic shown (a forum's General topic: none).
   const say = (/** @type {string} */ text) =>
     act(`/sandbox/groups/${group.id}/send`, { readerId: actor(), text, ...(card.topic === undefined ? {} : { threadId: card.topic }) });
-  const form = composer("Message in " + group.title, say, el("label", { class: "inline", text: "as" }), as);
-  const { node: header, sub } = head(group.title, "", badge);
+  const { form, typing } = composer(
+    "Message in " + group.title,
+    say,
+    {
+      chatId: group.id,
+      bot: botOf(world, group.platform),
+      reader: actor,
+      actAs: (readerId) => {
+        as.value = String(readerId);
+      },
+    },
+    el("label", { class: "inline", text: "as" }),
+    as,
+  );
+  const { node: header, sub } = head(group.title, group.platform, "", badge);
   const node = el(
     "section",
-    { class: "chat group" + (group.forum ? " forum" : ""), "data-chat-id": group.id, "data-title": group.title },
+    {
+      class: "chat group on-" + group.platform + (group.forum ? " forum" : ""),
+      "data-chat-id": group.id,
+      "data-title": group.title,
+      "data-platform": group.platform,
+    },
     header,
     tabs,
     messages,
@@ -322,7 +387,7 @@ export function groupCard(group, world) {
   );
   /** @type {Chat} */
   const chat = { kind: "group", id: group.id, title: group.title, say };
-  card = { kind: "group", chat, group, node, messages, sub, badge, tabs, members, setup, addBot, newTopic, as, topic: undefined };
+  card = { kind: "group", chat, group, node, messages, sub, badge, tabs, members, setup, addBot, newTopic, as, topic: undefined, typing };
   return card;
 }
 
@@ -371,6 +436,45 @@ export function showTopic(card) {
   card.messages.scrollTop = card.messages.scrollHeight;
 }
 
+// ----- a chat between two readers --------------------------------------------------------------
+
+/**
+ * @param {DirectChat} direct
+ * @param {World} world
+ * @returns {DirectCard}
+ */
+export function directCard(direct, world) {
+  const names = direct.readerIds.map((id) => world.readers.find((r) => r.id === id)?.name ?? "?");
+  const title = names.join(" ↔ ");
+  const messages = el("div", { class: "messages", role: "log" });
+  const as = el(
+    "select",
+    { class: "as", "aria-label": "Writing as" },
+    ...direct.readerIds.map((id, i) => el("option", { value: id, text: names[i] })),
+  );
+  const actor = () => Number(as.value);
+  const say = (/** @type {string} */ text) => act(`/sandbox/direct/${direct.id}/send`, { readerId: actor(), text });
+  const { form, typing } = composer(
+    "Message, or @" + world.botUsername + " words",
+    say,
+    {
+      chatId: direct.id,
+      bot: world.botUsername,
+      reader: actor,
+      actAs: (readerId) => {
+        as.value = String(readerId);
+      },
+    },
+    el("label", { class: "inline", text: "as" }),
+    as,
+  );
+  const { node: header } = head(title, "telegram", "private chat between two readers · the bot is not in it");
+  const node = el("section", { class: "chat direct", "data-chat-id": direct.id, "data-title": title }, header, messages, form);
+  /** @type {Chat} */
+  const chat = { kind: "direct", id: direct.id, title, say };
+  return { kind: "direct", chat, direct, node, messages, typing };
+}
+
 // ----- what every card shows now ---------------------------------------------------------------
 
 /**
@@ -391,10 +495,15 @@ export function updateCard(card, world, entries) {
     card.badge.textContent = admin ? "bot: admin" : "bot: not added";
     card.badge.classList.toggle("on", admin);
     card.action.hidden = admin;
-    card.note.textContent = admin
-      ? "Link categories with the picker in the admin's chat, or /link @" + card.channel.username + " world. Posts appear here."
-      : "Only the channel's administrators can add the bot.";
+    const link = "/link @" + card.channel.username + " world";
+    card.note.textContent = !admin
+      ? "Only the channel's administrators can add the bot."
+      : card.channel.platform === "bale"
+        ? "Bale does not tell the bot it was added: the admin sends it " + link + " in their private chat. Posts appear here."
+        : "Link categories with the picker in the admin's chat, or " + link + ". Posts appear here.";
     hint("No posts yet.");
+  } else if (card.kind === "direct") {
+    hint("Type @" + world.botUsername + " and words to find an article, then pick it; or share one with its Share… button.");
   } else {
     const { group } = card;
     const inIt = group.botIsMember;

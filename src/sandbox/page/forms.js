@@ -1,11 +1,13 @@
 // @ts-check
 /**
- * The side panel of the sandbox page: Telegram's limits, new readers, channels and groups, and the
- * publish form with its samples and the configured feeds' newest items.
+ * The side panel of the sandbox page: Telegram's limits, new readers, channels and groups (on the
+ * platform its switch names, platforms.js), and the publish form with its samples and the configured
+ * feeds' newest items.
  */
 
 import { act, api, flash, fromJson, onSubmit } from "./api.js";
 import { all, byId, el, field } from "./dom.js";
+import { startPlatforms } from "./platforms.js";
 
 /** @import { ArticleInput } from "../../ingest/article.js" */
 /** @import { SampleArticle } from "../samples.js" */
@@ -21,7 +23,9 @@ export function startForms() {
   const limitsSwitch = byId("limits", HTMLInputElement);
   limitsSwitch.addEventListener("change", () => void act("/sandbox/limits", { enabled: limitsSwitch.checked }));
   const clock = startClock();
-  startReaderForm();
+  const platforms = startPlatforms();
+  startReaderForm(platforms.chosen);
+  startDirectForm();
   startChannelForm();
   startGroupForm();
   const categoryBox = byId("publish-categories", HTMLDivElement);
@@ -30,6 +34,7 @@ export function startForms() {
     /** @param {World} next */
     renderWorld(next) {
       limitsSwitch.checked = next.limits;
+      platforms.renderWorld(next);
       clock.set(next.clock);
       if (categoryBox.childElementCount !== next.categories.length) {
         categoryBox.replaceChildren(
@@ -75,13 +80,28 @@ function startClock() {
   };
 }
 
-function startReaderForm() {
+/** @param {() => import("../../ids.js").Platform} platform the one the switch names */
+function startReaderForm(platform) {
   const form = byId("reader-form", HTMLFormElement);
   const name = field(form, "name", HTMLInputElement);
   const language = field(form, "language", HTMLSelectElement);
   onSubmit(form, async () => {
-    const answer = await act("/sandbox/readers", { name: name.value, language: language.value });
+    const answer = await act("/sandbox/readers", { name: name.value, language: language.value, platform: platform() });
     if (answer.ok) name.value = "";
+  });
+}
+
+/** Opens the private chat between two readers. */
+function startDirectForm() {
+  const form = byId("direct-form", HTMLFormElement);
+  const reader = field(form, "reader", HTMLSelectElement);
+  const other = field(form, "other", HTMLSelectElement);
+  onSubmit(form, async () => {
+    if (!reader.value || !other.value || reader.value === other.value) {
+      flash("Choose two different readers.");
+      return;
+    }
+    await act("/sandbox/direct", { readerId: Number(reader.value), otherId: Number(other.value) });
   });
 }
 

@@ -7,18 +7,19 @@
 
 import { el } from "./dom.js";
 
-/** @import { ChatEntry } from "./protocol.js" */
+/** @import { Button, ChatEntry } from "./protocol.js" */
 
 /** @typedef {ChatEntry["entities"][number]} MessageEntity */
 /**
  * A chat on the page. In a reader's private chat /commands and inline buttons act as the reader; in
  * a group /commands are sent by whoever the group's card acts as; a channel only shows its posts.
  * @typedef {object} Chat
- * @property {"reader" | "channel" | "group"} kind
+ * @property {"reader" | "channel" | "group" | "direct"} kind
  * @property {number} id
  * @property {string} title
  * @property {(text: string) => unknown} [say] sends a text in the chat
  * @property {(messageId: number, data: string | undefined) => unknown} [press] presses a message's inline button
+ * @property {(messageId: number, button: Button) => unknown} [share] opens the chat picker of a switch_inline_query_chosen_chat button
  */
 
 /** @param {number} ms */
@@ -174,7 +175,7 @@ function previewNode(url) {
  * @param {ChatEntry} entry
  */
 function keyboardNode(chat, entry) {
-  const press = chat.press;
+  const { press, share } = chat;
   if (!press || !entry.buttons || entry.buttons.length === 0) return undefined;
   const kb = el("div", { class: "kb" });
   for (const row of entry.buttons) {
@@ -182,6 +183,10 @@ function keyboardNode(chat, entry) {
     for (const button of row) {
       if (button.url) {
         line.append(el("a", { href: safeUrl(button.url), target: "_blank", rel: "noopener noreferrer", text: button.text }));
+      } else if (button.switchInline) {
+        line.append(
+          el("button", { type: "button", class: "switch-inline", text: button.text, onclick: () => share?.(entry.messageId, button) }),
+        );
       } else {
         line.append(
           el("button", {
@@ -208,6 +213,8 @@ export function messageNode(chat, entry) {
   // Telegram names a channel's posts by the channel, and in a group who wrote each message.
   const author = chat.kind === "channel" ? chat.title : entry.author;
   if (author !== undefined) bubble.append(el("div", { class: "author", dir: "auto", text: author }));
+  // A picked inline result: Telegram names the bot it came through.
+  if (entry.via !== undefined) bubble.append(el("div", { class: "via", text: "via @" + entry.via }));
   if (entry.photo) bubble.append(photoNode(entry.photo));
   if (entry.text !== "") bubble.append(el("div", { class: "body", dir: "auto" }, renderText(entry.text, entry.entities, chat)));
   const preview = previewNode(entry.preview);

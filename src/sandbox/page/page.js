@@ -10,13 +10,16 @@
  */
 
 import { fromJson } from "./api.js";
-import { channelCard, groupCard, readerCard, refreshReaders, updateCard } from "./cards.js";
+import { openChatPicker } from "./inline.js";
+import { act } from "./api.js";
+import { channelCard, directCard, groupCard, readerCard, updateCard } from "./cards.js";
 import { all, byId, el } from "./dom.js";
 import { startForms } from "./forms.js";
 import { messageNode } from "./messages.js";
+import { refreshReaders } from "./platforms.js";
 
-/** @import { Card, ChannelCard, GroupCard, ReaderCard } from "./cards.js" */
-/** @import { ActivityLine, ChatEntry, Counters, SandboxEvent, World } from "./protocol.js" */
+/** @import { Card, ChannelCard, DirectCard, GroupCard, ReaderCard } from "./cards.js" */
+/** @import { ActivityLine, Button, ChatEntry, Counters, InlineAnswerOnPage, SandboxEvent, World } from "./protocol.js" */
 
 // ----- chats -----------------------------------------------------------------------------------
 
@@ -25,10 +28,12 @@ let world = {
   readers: [],
   channels: [],
   groups: [],
+  directChats: [],
   categories: [],
   limits: true,
   clock: { ahead: 0, zone: "UTC" },
   botUsername: "bot",
+  platforms: [],
 };
 /** @type {Map<number, ChatEntry[]>} chat id -> its entries, in order; an edited message replaces its entry. */
 const transcripts = new Map();
@@ -38,10 +43,40 @@ const readerCards = new Map();
 const channelCards = new Map();
 /** @type {Map<number, GroupCard>} */
 const groupCards = new Map();
+/** @type {Map<number, DirectCard>} */
+const directCards = new Map();
 const chatsBox = byId("chats", HTMLElement);
 
 /** @param {number} chatId */
-const cardOf = (chatId) => readerCards.get(chatId) ?? channelCards.get(chatId) ?? groupCards.get(chatId);
+const cardOf = (chatId) => readerCards.get(chatId) ?? channelCards.get(chatId) ?? groupCards.get(chatId) ?? directCards.get(chatId);
+/** Every card on the page. */
+const allCards = () => [...readerCards.values(), ...channelCards.values(), ...groupCards.values(), ...directCards.values()];
+
+/**
+ * A share button (switch_inline_query_chosen_chat) under a message in `reader`'s chat: Telegram's
+ * chat picker opens; in the chat chosen, `@bot <query>` is typed and the bot's results are listed.
+ * @param {ReaderCard} card
+ * @param {number} messageId
+ * @param {Button} button
+ */
+function share(card, messageId, button) {
+  if (!button.switchInline) return;
+  const readerId = card.reader.id;
+  openChatPicker(card.node, world, readerId, button.switchInline, async (chatId) => {
+    const answer = await act("/sandbox/share", { readerId, messageId, button: button.text, chatId });
+    if (!answer.ok) return;
+    const found = /** @type {InlineAnswerOnPage} */ (answer.body);
+    // A chat between readers opened for it arrives with the world's next description.
+    for (let tries = 0; tries < 40 && !cardOf(found.chatId); tries++) await new Promise((done) => setTimeout(done, 50));
+    const target = cardOf(found.chatId);
+    if (!target || target.kind === "channel") return;
+    target.typing.actAs(readerId);
+    target.typing.input.value = `@${world.botUsername} ${found.query}`;
+    target.typing.bar.show(found, readerId);
+    target.node.scrollIntoView({ block: "nearest" });
+    target.typing.input.focus();
+  });
+}
 
 /**
  * A new chat's card on the page, with the entries it has.
@@ -67,7 +102,15 @@ function renderWorld(next) {
   forms.renderWorld(world);
   /** @param {Card} card */
   const update = (card) => updateCard(card, world, transcripts.get(card.chat.id) ?? []);
-  for (const reader of world.readers) update(readerCards.get(reader.id) ?? addCard(readerCards, readerCard(reader, world)));
+  for (const reader of world.readers) {
+    let card = readerCards.get(reader.id);
+    if (!card) {
+      const made = readerCard(reader, world);
+      made.chat.share = (messageId, button) => share(made, messageId, button);
+      card = addCard(readerCards, made);
+    }
+    update(card);
+  }
   for (const channel of world.channels) {
     const card = channelCards.get(channel.id) ?? addCard(channelCards, channelCard(channel, world));
     card.channel = channel;
@@ -78,6 +121,7 @@ function renderWorld(next) {
     card.group = group;
     update(card);
   }
+  for (const direct of world.directChats) update(directCards.get(direct.id) ?? addCard(directCards, directCard(direct, world)));
   chatsEmpty.hidden = world.readers.length + world.channels.length + world.groups.length > 0;
 }
 
@@ -176,10 +220,11 @@ function on(type, handle) {
 
 on("snapshot", (snapshot) => {
   transcripts.clear();
-  for (const card of [...readerCards.values(), ...channelCards.values(), ...groupCards.values()]) card.node.remove();
+  for (const card of allCards()) card.node.remove();
   readerCards.clear();
   channelCards.clear();
   groupCards.clear();
+  directCards.clear();
   for (const [chatId, entries] of Object.entries(snapshot.transcripts)) transcripts.set(Number(chatId), entries.slice());
   renderWorld(snapshot.world);
   renderCounters(snapshot.counters);

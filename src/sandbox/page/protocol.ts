@@ -1,4 +1,5 @@
 import type { MessageEntity } from "grammy/types";
+import type { Platform } from "../../ids.js";
 import type { ArticleInput } from "../../ingest/article.js";
 
 /**
@@ -13,6 +14,8 @@ export interface Reader {
   readonly id: number;
   readonly name: string;
   readonly language: string;
+  /** The messenger the reader is on: a Telegram reader and a Bale reader are two people. */
+  readonly platform: Platform;
 }
 
 export interface Channel {
@@ -20,6 +23,7 @@ export interface Channel {
   readonly title: string;
   readonly username: string;
   readonly ownerId: number;
+  readonly platform: Platform;
 }
 
 /** A group or a forum (a supergroup whose messages live in topics), created by one of the readers. */
@@ -28,6 +32,7 @@ export interface Group {
   readonly title: string;
   readonly forum: boolean;
   readonly ownerId: number;
+  readonly platform: Platform;
 }
 
 /** A forum's topic: its message_thread_id and name (the General topic has none). */
@@ -52,15 +57,49 @@ export interface MenuCommand {
   readonly description: string;
 }
 
+/** A reader's private chat with another reader: the bot is not in it, but inline results can be posted there. */
+export interface DirectChat {
+  /** The page's id for the chat (Telegram shows each reader the chat under the other's id). */
+  readonly id: number;
+  readonly readerIds: readonly [number, number];
+}
+
+/** switch_inline_query_chosen_chat: the chat picker, and the query Telegram types in the chat chosen. */
+export interface SwitchInline {
+  readonly query: string;
+  readonly users: boolean;
+  readonly groups: boolean;
+  readonly channels: boolean;
+}
+
 export interface Button {
   readonly text: string;
   readonly data?: string;
   readonly url?: string;
+  readonly switchInline?: SwitchInline;
+}
+
+/** One result of the bot's answer to an inline query, as Telegram lists it above the input field. */
+export interface InlineResult {
+  readonly id: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly thumbnail?: string;
+  readonly url?: string;
+}
+
+/** What POST /sandbox/inline and POST /sandbox/share answer: the inline query asked and the bot's answer. */
+export interface InlineAnswerOnPage {
+  /** The card the query was typed in (a direct chat opened for it, when the picker chose a reader). */
+  readonly chatId: number;
+  readonly queryId: string;
+  readonly query: string;
+  readonly results: readonly InlineResult[];
 }
 
 /** One message of a chat as the page draws it: text (or caption) with Telegram's entities. */
 export interface ChatEntry {
-  /** "b<id>" for the bot's messages, "u<id>" for the reader's; an edit replaces the entry of its key. */
+  /** "b<id>" for the bot's messages, "u<id>" for a reader's; an edit replaces the entry of its key. */
   readonly key: string;
   readonly from: "bot" | "user";
   readonly messageId: number;
@@ -70,8 +109,10 @@ export interface ChatEntry {
   /** The URL Telegram would show a link preview of. */
   readonly preview?: string;
   readonly buttons?: readonly (readonly Button[])[];
-  /** In a group: the reader who wrote it. */
+  /** In a group or a chat between readers: the reader who wrote it. */
   readonly author?: string;
+  /** A picked inline result: the bot's username it was sent via. */
+  readonly via?: string;
   /** In a forum: the topic it belongs to (none: the General topic). */
   readonly threadId?: number;
   readonly edited: boolean;
@@ -97,15 +138,29 @@ export interface ActivityLine {
   readonly text: string;
 }
 
+/** A messenger the sandbox runs Bulletin on, each with a built-in Bot API of its own and a bot on it. */
+export interface PlatformOnPage {
+  readonly platform: Platform;
+  /** As readers know it: "Telegram", "Bale". */
+  readonly name: string;
+  readonly botUsername: string;
+  /** The site's deep link up to its payload (a category's slug follows): https://t.me/<bot>?start= */
+  readonly startLink: string;
+}
+
 export interface World {
   readonly readers: readonly Reader[];
   readonly channels: readonly (Channel & { readonly botIsAdmin: boolean })[];
   readonly groups: readonly GroupOnPage[];
+  readonly directChats: readonly DirectChat[];
   readonly categories: readonly { readonly slug: string; readonly title: string }[];
   readonly limits: boolean;
   /** The readers' schedules' clock: how far ahead of real time the page moved it, and the zone it is shown in. */
   readonly clock: { readonly ahead: number; readonly zone: string };
+  /** The Telegram bot's username. */
   readonly botUsername: string;
+  /** Telegram first, then Bale when the sandbox runs it. */
+  readonly platforms: readonly PlatformOnPage[];
 }
 
 export type SandboxEvent =

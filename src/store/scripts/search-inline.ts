@@ -18,9 +18,8 @@ function decodeHits(reply: unknown): InlineHit[] {
   return hits;
 }
 
-/** search-inline-n.lua. */
-export const searchInline = loadScript<
-  readonly string[],
-  readonly [words: number, hours: number, before: number, limit: number],
-  InlineHit[]
->(new URL("search-inline-n.lua", import.meta.url), decodeHits);
+/** search-inline-n.lua: KEYS are the days' hashes, newest first; the words follow `before` and `limit`. */
+export const searchInline = loadScript<readonly string[], readonly [before: number, limit: number, ...words: string[]], InlineHit[]>(
+  new URL("search-inline-n.lua", import.meta.url),
+  decodeHits,
+);
