@@ -74,10 +74,25 @@ export class HandledUpdates {
 
   /** The journal's updates, oldest first: those a previous process received and did not finish. */
   async leftovers(botId: number): Promise<Update[]> {
+    await this.adoptPreviousJournal(botId);
     const entries = await this.redis.hvals(this.keys.pendingUpdates(botId));
     const updates = entries.map((entry) => (JSON.parse(entry) as JournalEntry).update).sort((a, b) => a.update_id - b.update_id);
     for (const update of updates) this.replays.add(update.update_id);
     return updates;
+  }
+
+  /**
+   * The release before Bale kept its journal under another name, entries being bare updates: they
+   * join the journal before it is read (written first, then the old key dropped: a crash between
+   * the two only leaves an update to be skipped as handled or answered once more).
+   */
+  private async adoptPreviousJournal(botId: number): Promise<void> {
+    const previous = this.keys.previousPendingUpdates(botId);
+    const entries = await this.redis.hgetall(previous);
+    const fields = Object.entries(entries).flatMap(([id, raw]) => [id, entryOf(JSON.parse(raw) as Update)]);
+    if (fields.length === 0) return;
+    await this.redis.hset(this.keys.pendingUpdates(botId), ...fields);
+    await this.redis.del(previous);
   }
 
   /** Whether the update came back from the journal: its effect may be applied already. */

@@ -92,6 +92,11 @@ export function keys(prefix: string, platform: Platform = "telegram") {
      */
     pendingUpdates: (botId: number) => `${prefix}:{updates:${on}${botId}}:pending`,
     /**
+     * The journal as the release before Bale named it (HASH update id → update JSON, Telegram's
+     * only): read once at start and moved into `pendingUpdates`, so an upgrade loses no update.
+     */
+    previousPendingUpdates: (botId: number) => `${prefix}:updates:${botId}:pending`,
+    /**
      * STRING counter with the flood window as its TTL: a user's commands and button presses in the
      * current window (bot/flood.ts).
      */
