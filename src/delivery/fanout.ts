@@ -82,6 +82,12 @@ export class Fanout {
       this.logger.warn({ id }, "article to fan out is gone (expired); nothing to do");
       return;
     }
+    // A duplicate pushed while the first fan-out was finishing can queue a second job (ingest's
+    // ensureFannedOut): the rounds are started already.
+    if ((await this.deps.redis.hget(this.deps.keys.article(article.id), "fanned")) !== null) {
+      this.logger.debug({ id }, "article fanned out already");
+      return;
+    }
     const lane: Lane = article.priority === "breaking" ? "breaking" : "normal";
     for (const slug of article.categories) {
       const decision = await this.deps.rounds.touch(slug, lane, id);
