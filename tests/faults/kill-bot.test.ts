@@ -26,7 +26,7 @@ afterEach(async () => {
 // The bot process (bots/bot.ts, as `npm run start:bot` runs it) SIGKILLed while 50 readers send
 // commands, then started again. A command applied twice shows as a second answer ("You already
 // follow"), a lost one as a missing answer; every reader must end up following what they asked for.
-it("the bot killed while readers send commands: no command lost, none applied twice", async () => {
+it("the bot killed while readers send commands: no command lost, none applied twice, at most the answer in flight repeated", async () => {
   world = await World.open({ name: "kill-bot", telegram: { latencyMs: 20 } });
   const users = Array.from({ length: READERS }, (_, i) => world!.telegram.addUser({ id: 50_000_000 + i, first_name: `Reader ${i}` }));
   entries.push(await startEntry("bots/bot.ts", world.env, READY));
@@ -60,7 +60,7 @@ it("the bot killed while readers send commands: no command lost, none applied tw
     const got = world.telegram.messagesTo(user.id).map((m) => m.text ?? "");
     duplicates += Math.max(0, got.length - expected.length);
     lost += expected.filter((answer) => !got.includes(answer)).length;
-    if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`${user.id}: ${JSON.stringify(got)}`);
+    if (JSON.stringify(withoutOneRepeat(got)) !== JSON.stringify(expected)) wrong.push(`${user.id}: ${JSON.stringify(got)}`);
     expect(got.at(-1)).toBe(last);
   }
   report({
@@ -73,7 +73,16 @@ it("the bot killed while readers send commands: no command lost, none applied tw
     note: `${READERS * SCRIPT.length} commands; killed after ${killedAt} answers`,
   });
   // Updates fetched but unfinished at the kill come back from the journal (bot/updates.ts) and are
-  // answered as asked. Only an update whose answer had left but whose mark had not (one Redis round
-  // trip) can be answered twice; the runner handles several chats at once, so a few may be.
-  expect(wrong.length, wrong.join("\n")).toBeLessThanOrEqual(3);
+  // answered as asked. Only an update whose answer had left but whose mark had not (Telegram's
+  // answer and one Redis round trip) can be answered twice: at most one per chat (a chat's updates
+  // are handled one at a time), as many chats as were answered in those milliseconds — with replies
+  // never held by the budget (issue 17), a burst of them. Nothing else may differ.
+  expect(wrong, wrong.join("\n")).toEqual([]);
+  expect(duplicates).toBeLessThanOrEqual(READERS);
 });
+
+/** `answers` with one answer that came twice in a row taken out (the update in flight at the kill). */
+function withoutOneRepeat(answers: readonly string[]): readonly string[] {
+  const repeat = answers.findIndex((answer, i) => i > 0 && answer === answers[i - 1]);
+  return repeat === -1 ? answers : [...answers.slice(0, repeat), ...answers.slice(repeat + 1)];
+}
