@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import { LISTPACK_ARGS } from "../../src/redis.js";
 
 /** Why the cluster stories cannot run here, or undefined when they can. */
 export function clusterUnavailable(): string | undefined {
@@ -87,6 +88,7 @@ function spawnNode(port: number, dir: string, extra: readonly string[]): ChildPr
       "",
       "--maxmemory-policy",
       "noeviction",
+      ...LISTPACK_ARGS,
       ...extra,
     ],
     { stdio: "ignore" },
