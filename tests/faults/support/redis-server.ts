@@ -27,8 +27,11 @@ export class OwnRedis {
     return redis;
   }
 
-  /** Starts redis-server (again) and waits until it answers PING. */
+  /** Starts redis-server (again) and waits until it answers PING; nothing to do while it runs. */
   async up(): Promise<void> {
+    // A second redis-server on the port would fail to bind and take the place of the running one
+    // here, which `down` would then never stop.
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
     const args = ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--appendonly", "yes", "--save", ""];
     args.push("--maxmemory-policy", "noeviction");
     this.child = spawn("redis-server", args, { stdio: "ignore" });
