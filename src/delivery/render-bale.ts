@@ -1,17 +1,16 @@
 import type { Api } from "grammy";
-import { formatBaleArticle, type BaleArticleMessage } from "../format/bale.js";
+import { formatBaleArticle } from "../format/bale.js";
 import { formatBaleDigest } from "../format/bale-digest.js";
-import { hashtagWords, normalizeTitle } from "../format/index.js";
+import { normalizeTitle } from "../format/index.js";
 import { messagesFor, type Messages } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import { shareChoices } from "../sharing/share.js";
-import { DEFAULT_SETTINGS, settingsOf, type ChatSettings } from "../store/chat-record.js";
+import { DEFAULT_SETTINGS, settingsOf } from "../store/chat-record.js";
 import { dueDigest } from "./due-digest.js";
 import type { DeliveryPlan, DuePlan } from "./plan.js";
 import type { RenderContext, Rendered } from "./render.js";
+import { cachedFormat, digestRendered, dueRendered } from "./render-common.js";
 import type { Visit } from "./visits.js";
-
-const FORMAT_CACHE_SIZE = 1000;
 
 /**
  * A visit's message on Bale (docs/bale.md): Bale Markdown from the Bale formatters, sent with no
@@ -38,7 +37,15 @@ function renderSingle(
   const { chat, record } = visit;
   const article: StoredArticle = plan.item.article;
   const settings = record.kind === "private" ? DEFAULT_SETTINGS : settingsOf(record);
-  const message = formatted(article, record.language, withPhoto && settings.photo, settings, context);
+  const message = cachedFormat(
+    context.baleFormats,
+    formatBaleArticle,
+    article,
+    record.language,
+    withPhoto && settings.photo,
+    settings,
+    context.categories,
+  );
   const share = context.shareButtons && context.shareNetworks.length > 0 && record.kind === "private" && !article.announcement;
   const markup = share
     ? {
@@ -60,40 +67,13 @@ function renderDigest(visit: Visit, plan: Extract<DeliveryPlan, { type: "digest"
     plan.items.map((i) => i.article),
     messages,
   );
-  const included = plan.items.slice(0, digest.included);
-  const last = included[included.length - 1]!.seq;
-  const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
   const send = (api: Api) => api.sendMessage(visit.chat, digest.text);
-  return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
+  return digestRendered(plan, digest.included, send);
 }
 
 function renderDue(visit: Visit, plan: DuePlan, context: RenderContext): Rendered | undefined {
   if (plan.items.length === 0) return undefined;
-  const { text, seqs, articles } = dueDigest(visit.record, plan, context.categories, context.dueDigests, "bale");
-  const done = seqs.length === visit.pending;
-  const send = (api: Api) => api.sendMessage(visit.chat, text);
-  return { send, articles, seqs, outOfOrder: false, digest: true, ...(done ? { reschedule: { nextDue: plan.nextDue } } : {}) };
-}
-
-/** An article formatted once per language (and channel settings), not once per reader. */
-function formatted(
-  article: StoredArticle,
-  language: string,
-  withPhoto: boolean,
-  settings: ChatSettings,
-  context: RenderContext,
-): BaleArticleMessage {
-  const key = `${article.id}|${language}|${withPhoto}|${settings.hashtags}|${settings.signature}`;
-  let message = context.baleFormats.get(key);
-  if (!message) {
-    if (context.baleFormats.size >= FORMAT_CACHE_SIZE) context.baleFormats.clear();
-    message = formatBaleArticle(article, messagesFor(language), {
-      photo: withPhoto,
-      hashtags: settings.hashtags,
-      hashtagWords: hashtagWords(context.categories, article.categories, language),
-      signature: settings.signature,
-    });
-    context.baleFormats.set(key, message);
-  }
-  return message;
+  const due = dueDigest(visit.record, plan, context.categories, context.dueDigests, "bale");
+  const send = (api: Api) => api.sendMessage(visit.chat, due.text);
+  return dueRendered(visit, plan, due, send);
 }

@@ -2,19 +2,18 @@ import type { Api } from "grammy";
 import type { Categories } from "../config/categories.js";
 import type { ShareNetwork } from "../config/env.js";
 import type { BaleArticleMessage } from "../format/bale.js";
-import { formatArticle, formatDigest, hashtagWords, type ArticleMessage } from "../format/index.js";
+import { formatArticle, formatDigest, type ArticleMessage } from "../format/index.js";
 import type { Platform } from "../ids.js";
 import { messagesFor, type Messages } from "../i18n/index.js";
 import type { StoredArticle } from "../ingest/article.js";
 import { shareKeyboard } from "../sharing/share.js";
-import { DEFAULT_SETTINGS, settingsOf, type ChatSettings } from "../store/chat-record.js";
+import { DEFAULT_SETTINGS, settingsOf } from "../store/chat-record.js";
 import { dueDigest, type DueDigest } from "./due-digest.js";
 import type { DeliveryPlan, DuePlan } from "./plan.js";
 import { renderBaleVisit } from "./render-bale.js";
+import { cachedFormat, digestRendered, dueRendered } from "./render-common.js";
 import { topicsLeft } from "./topics.js";
 import type { Visit } from "./visits.js";
-
-const FORMAT_CACHE_SIZE = 1000;
 
 /** A visit's one message, ready to send, and what the chat's record records once it is accepted. */
 export interface Rendered {
@@ -90,7 +89,15 @@ function renderSingle(
   const article: StoredArticle = plan.item.article;
   // Readers get the defaults; a channel or group gets what its admins chose.
   const settings = record.kind === "private" ? DEFAULT_SETTINGS : settingsOf(record);
-  const message = formatted(article, record.language, withPhoto && settings.photo, settings, context);
+  const message = cachedFormat(
+    context.formats,
+    formatArticle,
+    article,
+    record.language,
+    withPhoto && settings.photo,
+    settings,
+    context.categories,
+  );
   const { seq } = plan.item;
   const seqs = [...plan.skipped, seq];
   // One post per visit: in a forum, the first topic still waiting for the article; the others
@@ -119,42 +126,14 @@ function renderDigest(visit: Visit, plan: Extract<DeliveryPlan, { type: "digest"
     plan.items.map((i) => i.article),
     messages,
   );
-  const included = plan.items.slice(0, digest.included);
-  const last = included[included.length - 1]!.seq;
-  const seqs = [...included.map((i) => i.seq), ...plan.skipped.filter((seq) => seq < last)];
   const send = (api: Api) => api.sendMessage(visit.chat, digest.html, { ...common, link_preview_options: { is_disabled: true } });
-  return { send, articles: included.map((i) => i.article), seqs, outOfOrder: false, digest: included.length > 1 };
+  return digestRendered(plan, digest.included, send);
 }
 
 /** A held reader's digest, grouped by category; undefined when nothing is left to send (only passed-over articles). */
 function renderDue(visit: Visit, plan: DuePlan, common: Common, context: RenderContext): Rendered | undefined {
   if (plan.items.length === 0) return undefined;
-  const { text: html, seqs, articles } = dueDigest(visit.record, plan, context.categories, context.dueDigests);
-  // Done when the message carries everything pending (not when an announcement or a longer backlog follows).
-  const done = seqs.length === visit.pending;
-  const send = (api: Api) => api.sendMessage(visit.chat, html, { ...common, link_preview_options: { is_disabled: true } });
-  return { send, articles, seqs, outOfOrder: false, digest: true, ...(done ? { reschedule: { nextDue: plan.nextDue } } : {}) };
-}
-
-/** An article formatted once per language (and channel settings), not once per reader. */
-function formatted(
-  article: StoredArticle,
-  language: string,
-  withPhoto: boolean,
-  settings: ChatSettings,
-  context: RenderContext,
-): ArticleMessage {
-  const key = `${article.id}|${language}|${withPhoto}|${settings.hashtags}|${settings.signature}`;
-  let message = context.formats.get(key);
-  if (!message) {
-    if (context.formats.size >= FORMAT_CACHE_SIZE) context.formats.clear();
-    message = formatArticle(article, messagesFor(language), {
-      photo: withPhoto,
-      hashtags: settings.hashtags,
-      hashtagWords: hashtagWords(context.categories, article.categories, language),
-      signature: settings.signature,
-    });
-    context.formats.set(key, message);
-  }
-  return message;
+  const due = dueDigest(visit.record, plan, context.categories, context.dueDigests);
+  const send = (api: Api) => api.sendMessage(visit.chat, due.text, { ...common, link_preview_options: { is_disabled: true } });
+  return dueRendered(visit, plan, due, send);
 }
