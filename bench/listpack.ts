@@ -8,7 +8,7 @@
  */
 import { categorySlug } from "../src/ids.js";
 import { encodeChatRecord } from "../src/store/chat-record.js";
-import { readShard } from "../src/store/scripts/read-shard.js";
+import { readShards } from "../src/store/scripts/read-shards.js";
 import { ownRedis } from "./own-redis.js";
 
 const READERS = 200_000;
@@ -53,7 +53,7 @@ export async function listpack(log: (text: string) => void): Promise<Record<stri
       cursor,
       sentAhead: [],
     });
-  readShard.ensure(redis);
+  readShards.ensure(redis);
   try {
     for (const { fill, entries, name } of CASES) {
       await redis.flushall();
@@ -94,9 +94,9 @@ export async function listpack(log: (text: string) => void): Promise<Record<stri
         const { shard, id } = random();
         pipeline.hset(chats(shard), id, record(100_000 + n));
       }, OPERATIONS);
-      const readShards = Math.min(shards, Math.ceil(OPERATIONS / fill));
+      const shardsRead = Math.min(shards, Math.ceil(OPERATIONS / fill));
       results[`listpack_${name}_read_us_per_chat`] =
-        (await perOperation((pipeline, shard) => readShard.queue(redis, pipeline, [members(shard), chats(shard)], []), readShards)) / fill;
+        (await perOperation((pipeline, shard) => readShards.queue(redis, pipeline, [members(shard), chats(shard)], []), shardsRead)) / fill;
       log(`listpack: ${fill} chats per shard, ${entries} entries allowed: ${String(await redis.object("ENCODING", chats(0)))}`);
     }
   } finally {

@@ -286,6 +286,11 @@ export function connectCluster(nodes: readonly RedisNode[], options: RedisOption
   return cluster as unknown as Redis;
 }
 
+/** The hash slot `key` lives in on a cluster (its hash tag's, when it has one). */
+export function keySlot(key: string): number {
+  return new Command("get", [key]).getSlot() ?? 0;
+}
+
 export function isCluster(redis: Redis): boolean {
   return (redis as unknown as { isCluster?: boolean }).isCluster === true;
 }

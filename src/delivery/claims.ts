@@ -2,8 +2,8 @@ import type { Logger } from "../log.js";
 import { encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
 import { shardOf } from "../store/keys.js";
 import { BatchedScript, type BatchOf } from "../store/script.js";
-import { claimChat, type Claim } from "../store/scripts/claim-chat.js";
-import { commitDelivery } from "../store/scripts/commit-delivery.js";
+import { claimChats, type Claim } from "../store/scripts/claim-chats.js";
+import { commitDeliveries } from "../store/scripts/commit-deliveries.js";
 import type { DelivererDeps, PacingOptions } from "./deliverer.js";
 import type { HeldReaders } from "./held.js";
 import { applyDelivered } from "./plan.js";
@@ -20,9 +20,9 @@ type ClaimDeps = Pick<DelivererDeps, "redis" | "keys" | "store">;
  * This is what makes a visit idempotent across processes.
  */
 export class ChatClaims {
-  /** Claims and commits made in the same tick travel to Redis in one pipeline each. */
-  private readonly claims: BatchOf<typeof claimChat>;
-  private readonly commits: BatchOf<typeof commitDelivery>;
+  /** Claims and commits made in the same tick go to Redis in one script call each. */
+  private readonly claims: BatchOf<typeof claimChats>;
+  private readonly commits: BatchOf<typeof commitDeliveries>;
 
   constructor(
     private readonly deps: ClaimDeps,
@@ -30,8 +30,8 @@ export class ChatClaims {
     private readonly pacing: PacingOptions,
     private readonly logger: Logger,
   ) {
-    this.claims = new BatchedScript(deps.redis, claimChat);
-    this.commits = new BatchedScript(deps.redis, commitDelivery);
+    this.claims = new BatchedScript(deps.redis, claimChats);
+    this.commits = new BatchedScript(deps.redis, commitDeliveries);
   }
 
   /** How long the chat waits between two messages: its pace. */

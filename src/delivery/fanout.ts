@@ -5,13 +5,13 @@ import { JOB_NAMES, PRIORITY, type ChunkJob, type Queues } from "../queues.js";
 import type { Keys, Lane } from "../store/keys.js";
 import type { ArticleCache } from "./articles.js";
 import type { Deliverer, ShardRead } from "./deliverer.js";
-import { readShard } from "../store/scripts/read-shard.js";
+import { readShards } from "../store/scripts/read-shards.js";
 import type { RoundStart, Rounds } from "./rounds.js";
 import type { Timings } from "./timings.js";
 
 /** Chats a chunk reads together: enough to keep the send pool busy, few enough that a slice ending early wasted little. */
 const CHATS_PER_READ = 1024;
-const MAX_SHARDS_PER_READ = 16;
+const MAX_SHARDS_PER_READ = 128;
 
 /**
  * How many shards a chunk reads next, from the chats per shard it has read so far: one at first,
@@ -143,22 +143,14 @@ export class Fanout {
 
   /**
    * The subscribers of `slug` in these shards with their records, per platform (in `platforms`'
-   * order): one script call per shard and platform, one round trip.
+   * order): one script call for them all (one per shard on a cluster), one round trip.
    */
   private async readShards(slug: CategorySlug, shards: readonly number[]): Promise<ShardRead[][]> {
-    readShard.ensure(this.deps.redis);
-    const pipeline = this.deps.redis.pipeline();
-    for (const { keys } of this.deps.platforms) {
-      for (const shard of shards) readShard.queue(this.deps.redis, pipeline, [keys.subscribers(slug, shard), keys.chats(shard)], []);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    return this.deps.platforms.map((_, p) =>
-      shards.map((shard, k) => {
-        const [error, reply] = results[p * shards.length + k] ?? [new Error("no reply from Redis")];
-        if (error) throw error;
-        return { shard, records: readShard.decode(reply) };
-      }),
+    const calls = this.deps.platforms.flatMap(({ keys }) =>
+      shards.map((shard) => ({ keys: [keys.subscribers(slug, shard), keys.chats(shard)] as const, args: [] as const })),
     );
+    const records = await readShards.runAll(this.deps.redis, calls);
+    return this.deps.platforms.map((_, p) => shards.map((shard, k) => ({ shard, records: records[p * shards.length + k]! })));
   }
 
   private async continueLater(job: ChunkJob, rest: readonly number[]): Promise<void> {

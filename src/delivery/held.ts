@@ -5,7 +5,7 @@ import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
 import { BatchedScript, type BatchOf } from "../store/script.js";
 import { compareAndSetChat } from "../store/scripts/compare-and-set-chat.js";
-import { commitDue } from "../store/scripts/commit-due.js";
+import { commitDues } from "../store/scripts/commit-dues.js";
 import { applyDelivered, withNextDue } from "./plan.js";
 
 /**
@@ -14,15 +14,15 @@ import { applyDelivered, withNextDue } from "./plan.js";
  * whose held articles are due, and only them.
  */
 export class HeldReaders {
-  /** Commits made in the same tick travel in one pipeline: a digest minute commits thousands a second. */
-  private readonly commits: BatchOf<typeof commitDue>;
+  /** Commits made in the same tick go in one script call: a digest minute commits thousands a second. */
+  private readonly commits: BatchOf<typeof commitDues>;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
     private readonly store: ChatStore,
   ) {
-    this.commits = new BatchedScript(redis, commitDue);
+    this.commits = new BatchedScript(redis, commitDues);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { loadScript } from "../script.js";
-import { decodeShard } from "./read-shard.js";
+import { decodeShard } from "./read-shards.js";
 
 /** take-due-2.lua: the due readers taken, with their encoded records (chats without one are left out). */
 export const takeDue = loadScript<

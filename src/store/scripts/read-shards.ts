@@ -1,5 +1,5 @@
 import { chatId, type ChatId } from "../../ids.js";
-import { loadScript, unexpectedReply } from "../script.js";
+import { loadScriptForMany, unexpectedReply } from "../script.js";
 
 const EXPECTED = "a flat list of chat ids and records (or nil)";
 
@@ -18,8 +18,8 @@ export function decodeShard(reply: unknown): Map<ChatId, string> {
   return records;
 }
 
-/** read-shard-2.lua. */
-export const readShard = loadScript<readonly [subscribers: string, chats: string], readonly [], Map<ChatId, string>>(
-  new URL("read-shard-2.lua", import.meta.url),
+/** read-shards-n.lua: several shards in one call, the chats of each. */
+export const readShards = loadScriptForMany<readonly [subscribers: string, chats: string], readonly [], Map<ChatId, string>>(
+  new URL("read-shards-n.lua", import.meta.url),
   decodeShard,
 );

@@ -1,4 +1,4 @@
-import { isInteger, loadScript, unexpectedReply } from "../script.js";
+import { isInteger, loadScriptForMany, unexpectedReply } from "../script.js";
 
 export type Claim =
   | { readonly kind: "claimed" }
@@ -17,9 +17,9 @@ function decodeClaim(reply: unknown): Claim {
   return unexpectedReply("0, -1 or a positive number of ms");
 }
 
-/** claim-chat-2.lua. */
-export const claimChat = loadScript<
+/** claim-chats-n.lua: claims a batch of chats in one call, one Claim each. */
+export const claimChats = loadScriptForMany<
   readonly [chats: string, pace: string],
   readonly [chat: string, planned: string, claimMs: number],
   Claim
->(new URL("claim-chat-2.lua", import.meta.url), decodeClaim);
+>(new URL("claim-chats-n.lua", import.meta.url), decodeClaim);

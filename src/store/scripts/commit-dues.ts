@@ -1,0 +1,8 @@
+import { decodeFlag, loadScriptForMany } from "../script.js";
+
+/** commit-dues-n.lua: commits a batch of held readers in one call, answering for each whether its new record was stored. */
+export const commitDues = loadScriptForMany<
+  readonly [chats: string, pace: string, due: string],
+  readonly [chat: string, before: string, after: string, paceMs: number, nextDue: number | ""],
+  boolean
+>(new URL("commit-dues-n.lua", import.meta.url), decodeFlag);
