@@ -23,6 +23,9 @@ export class ChatClaims {
   /** Claims and commits made in the same tick go to Redis in one script call each, in one pipeline. */
   private readonly claims: BatchOf<typeof claimChats>;
   private readonly commits: BatchOf<typeof commitDeliveries>;
+  /** The pace keys of this process's sends in flight, with how long each claim holds when renewed. */
+  private readonly inFlight = new Map<string, number>();
+  private renewal: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly deps: ClaimDeps,
@@ -55,17 +58,24 @@ export class ChatClaims {
    */
   async whileClaimed<T>(visit: Visit, send: () => Promise<T>): Promise<T> {
     const pace = this.deps.keys.pace(visit.chat);
-    const holdMs = this.paceMs(visit.record) + this.pacing.leaseMs;
-    const renewal = setInterval(() => {
-      this.deps.redis
-        .pexpire(pace, holdMs)
-        .catch((error: unknown) => this.logger.warn({ err: error, chat: visit.chat }, "cannot renew a claim"));
-    }, this.pacing.leaseMs / 3);
+    this.inFlight.set(pace, this.paceMs(visit.record) + this.pacing.leaseMs);
+    this.renewal ??= setInterval(() => this.renewInFlight(), this.pacing.leaseMs / 3);
     try {
       return await send();
     } finally {
-      clearInterval(renewal);
+      this.inFlight.delete(pace);
+      if (this.inFlight.size === 0) {
+        clearInterval(this.renewal);
+        this.renewal = undefined;
+      }
     }
+  }
+
+  /** Every claim of a send in flight, renewed together: one timer and one pipeline, not one per send. */
+  private renewInFlight(): void {
+    const pipeline = this.deps.redis.pipeline();
+    for (const [pace, holdMs] of this.inFlight) pipeline.pexpire(pace, holdMs);
+    pipeline.exec().catch((error: unknown) => this.logger.warn({ err: error, claims: this.inFlight.size }, "cannot renew claims"));
   }
 
   /** Keeps the claim while the bot waits out a 429, and a lease beyond it for the retry. */
