@@ -1,7 +1,7 @@
 import type { Logger } from "../log.js";
 import { encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
 import { shardOf } from "../store/keys.js";
-import { BatchedScript, type BatchOf } from "../store/script.js";
+import { BatchedScript, ScriptTick, type BatchOf } from "../store/script-for-many.js";
 import { claimChats, type Claim } from "../store/scripts/claim-chats.js";
 import { commitDeliveries } from "../store/scripts/commit-deliveries.js";
 import type { DelivererDeps, PacingOptions } from "./deliverer.js";
@@ -20,7 +20,7 @@ type ClaimDeps = Pick<DelivererDeps, "redis" | "keys" | "store">;
  * This is what makes a visit idempotent across processes.
  */
 export class ChatClaims {
-  /** Claims and commits made in the same tick go to Redis in one script call each. */
+  /** Claims and commits made in the same tick go to Redis in one script call each, in one pipeline. */
   private readonly claims: BatchOf<typeof claimChats>;
   private readonly commits: BatchOf<typeof commitDeliveries>;
 
@@ -30,8 +30,9 @@ export class ChatClaims {
     private readonly pacing: PacingOptions,
     private readonly logger: Logger,
   ) {
-    this.claims = new BatchedScript(deps.redis, claimChats);
-    this.commits = new BatchedScript(deps.redis, commitDeliveries);
+    const tick = new ScriptTick(deps.redis);
+    this.claims = new BatchedScript(deps.redis, claimChats, tick);
+    this.commits = new BatchedScript(deps.redis, commitDeliveries, tick);
   }
 
   /** How long the chat waits between two messages: its pace. */

@@ -3,7 +3,7 @@ import type { ChatId } from "../ids.js";
 import { encodeChatRecord, type ChatRecord } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 import { shardOf, type Keys } from "../store/keys.js";
-import { BatchedScript, type BatchOf } from "../store/script.js";
+import { BatchedScript, type BatchOf } from "../store/script-for-many.js";
 import { compareAndSetChat } from "../store/scripts/compare-and-set-chat.js";
 import { commitDues } from "../store/scripts/commit-dues.js";
 import { applyDelivered, withNextDue } from "./plan.js";

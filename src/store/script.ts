@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { inspect } from "node:util";
 import type { ChainableCommander, Redis } from "ioredis";
-import { isCluster, keySlot } from "../redis.js";
 
 export type Arg = string | number;
 type Runner = (...args: Arg[]) => Promise<unknown>;
@@ -50,7 +49,7 @@ export function readScript(file: URL): string {
 }
 
 /** `decoder`'s answer for `reply`; a reply of the wrong shape throws a clear error naming `file`. */
-function decodeWith<Reply>(file: string, decoder: ReplyDecoder<Reply>, reply: unknown): Reply {
+export function decodeWith<Reply>(file: string, decoder: ReplyDecoder<Reply>, reply: unknown): Reply {
   try {
     return decoder(reply);
   } catch (error) {
@@ -132,162 +131,4 @@ export function loadScript<Keys extends readonly string[], Args extends readonly
   decode: ReplyDecoder<Reply>,
 ): LuaScript<Keys, Args, Reply> {
   return new LuaScript<Keys, Args, Reply>(basename(url.pathname), readScript(url), decode);
-}
-
-/** One call of a ScriptForMany: its own keys and args. */
-export interface Call<Keys extends readonly string[], Args extends readonly Arg[]> {
-  readonly keys: Keys;
-  readonly args: Args;
-}
-
-/** What one call of a ScriptForMany came to: its reply, or why it has none. */
-export type Outcome<Reply> = { readonly ok: true; readonly reply: Reply } | { readonly ok: false; readonly error: unknown };
-
-/** Calls one run of a script takes at most: a run blocks Redis, so it stays short. */
-const CALLS_PER_RUN = 256;
-
-/**
- * A script that does the same thing for several calls in one run (`<name>-n.lua`): KEYS holds each
- * call's keys and ARGV each call's args, one call after another, and it answers a list with one
- * reply per call. One EVALSHA for a batch instead of one per call: at thousands of sends a second
- * the client's cost per command, not Redis, is what a delivery process spends its time on.
- */
-export class ScriptForMany<Keys extends readonly string[], Args extends readonly Arg[], Reply> extends LuaScript<
-  readonly string[],
-  readonly Arg[],
-  unknown[]
-> {
-  constructor(
-    file: string,
-    lua: string,
-    private readonly decodeOne: ReplyDecoder<Reply>,
-  ) {
-    super(file, lua, (reply) => (Array.isArray(reply) ? reply : unexpectedReply("a list with one reply per call")));
-  }
-
-  /**
-   * Runs `calls`, as few runs as it takes: all of them in one run on a single Redis (up to
-   * CALLS_PER_RUN), one run per hash slot on a cluster, where a script's keys share one slot; the
-   * runs travel in one pipeline. Answers each call's outcome, in order.
-   */
-  async runEach(client: Redis, calls: readonly Call<Keys, Args>[]): Promise<Outcome<Reply>[]> {
-    const runs = groupCalls(calls, isCluster(client) ? keySlot : undefined);
-    // Defined before the pipeline is made: a pipeline knows the scripts its client had then.
-    this.ensure(client);
-    const pipeline = client.pipeline();
-    for (const run of runs) this.queueRun(client, pipeline, run.map((index) => calls[index]!));
-    const outcomes: Outcome<Reply>[] = [];
-    let results: [Error | null, unknown][];
-    try {
-      results = (await pipeline.exec()) ?? [];
-    } catch (error) {
-      return calls.map(() => ({ ok: false, error }));
-    }
-    runs.forEach((run, r) => {
-      const [error, value] = results[r] ?? [new Error("no reply from Redis"), null];
-      let replies: unknown[] = [];
-      let failure: unknown = error ?? undefined;
-      if (!failure) {
-        try {
-          replies = this.decode(value);
-          if (replies.length !== run.length) unexpectedReply(`${run.length} replies`);
-        } catch (decodeError) {
-          failure = decodeError;
-        }
-      }
-      run.forEach((index, i) => {
-        if (failure) return (outcomes[index] = { ok: false, error: failure });
-        try {
-          outcomes[index] = { ok: true, reply: decodeWith(this.file, this.decodeOne, replies[i]) };
-        } catch (decodeError) {
-          outcomes[index] = { ok: false, error: decodeError };
-        }
-      });
-    });
-    return outcomes;
-  }
-
-  /** Like runEach, for callers that need every reply: throws the first failure. */
-  async runAll(client: Redis, calls: readonly Call<Keys, Args>[]): Promise<Reply[]> {
-    return (await this.runEach(client, calls)).map((outcome) => {
-      if (!outcome.ok) throw outcome.error;
-      return outcome.reply;
-    });
-  }
-
-  private queueRun(client: Redis, pipeline: ChainableCommander, calls: readonly Call<Keys, Args>[]): void {
-    const keys: string[] = [];
-    const args: Arg[] = [];
-    for (const call of calls) {
-      keys.push(...call.keys);
-      args.push(...call.args);
-    }
-    this.queue(client, pipeline, keys, args);
-  }
-}
-
-/** The indexes of `calls` grouped into runs: by the slot of their first key when `slotOf` is given, at most CALLS_PER_RUN each. */
-function groupCalls(calls: readonly Call<readonly string[], readonly Arg[]>[], slotOf?: (key: string) => number): number[][] {
-  const groups = new Map<number, number[]>();
-  calls.forEach((call, index) => {
-    const slot = slotOf ? slotOf(call.keys[0] ?? "") : 0;
-    const group = groups.get(slot);
-    if (group) group.push(index);
-    else groups.set(slot, [index]);
-  });
-  const runs: number[][] = [];
-  for (const group of groups.values()) {
-    for (let start = 0; start < group.length; start += CALLS_PER_RUN) runs.push(group.slice(start, start + CALLS_PER_RUN));
-  }
-  return runs;
-}
-
-/** Loads a ScriptForMany (`<name>-n.lua`), whose replies per call `decodeOne` reads. */
-export function loadScriptForMany<Keys extends readonly string[], Args extends readonly Arg[], Reply>(
-  url: URL,
-  decodeOne: ReplyDecoder<Reply>,
-): ScriptForMany<Keys, Args, Reply> {
-  return new ScriptForMany<Keys, Args, Reply>(basename(url.pathname), readScript(url), decodeOne);
-}
-
-/** The BatchedScript of a ScriptForMany (for declaring fields). */
-export type BatchOf<Script> = Script extends ScriptForMany<infer Keys, infer Args, infer Reply> ? BatchedScript<Keys, Args, Reply> : never;
-
-interface Queued<Keys extends readonly string[], Args extends readonly Arg[], Reply> extends Call<Keys, Args> {
-  resolve(value: Reply): void;
-  reject(error: unknown): void;
-}
-
-/**
- * Runs one script for many callers: the calls made in the same tick go to Redis together, in one
- * run of the script (one per hash slot on a cluster), so a process sending thousands of messages a
- * second makes a few script calls a tick instead of one per message.
- */
-export class BatchedScript<Keys extends readonly string[], Args extends readonly Arg[], Reply> {
-  private queued: Queued<Keys, Args, Reply>[] = [];
-
-  constructor(
-    private readonly client: Redis,
-    private readonly script: ScriptForMany<Keys, Args, Reply>,
-  ) {
-    script.ensure(client);
-  }
-
-  run(keys: Keys, args: Args): Promise<Reply> {
-    return new Promise((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => void this.flush());
-      this.queued.push({ keys, args, resolve, reject });
-    });
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.queued;
-    this.queued = [];
-    const outcomes = await this.script.runEach(this.client, batch);
-    batch.forEach((call, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome.ok) call.resolve(outcome.reply);
-      else call.reject(outcome.error);
-    });
-  }
 }

@@ -1,4 +1,5 @@
-import { isInteger, loadScriptForMany, unexpectedReply } from "../script.js";
+import { isInteger, unexpectedReply } from "../script.js";
+import { loadScriptForMany } from "../script-for-many.js";
 
 export type Claim =
   | { readonly kind: "claimed" }

@@ -1,4 +1,5 @@
-import { decodeFlag, loadScriptForMany } from "../script.js";
+import { decodeFlag } from "../script.js";
+import { loadScriptForMany } from "../script-for-many.js";
 
 /** commit-deliveries-n.lua: commits a batch of chats in one call, answering for each whether its new record was stored. */
 export const commitDeliveries = loadScriptForMany<

@@ -1,4 +1,5 @@
-import { decodeFlag, loadScriptForMany } from "../script.js";
+import { decodeFlag } from "../script.js";
+import { loadScriptForMany } from "../script-for-many.js";
 
 /** commit-dues-n.lua: commits a batch of held readers in one call, answering for each whether its new record was stored. */
 export const commitDues = loadScriptForMany<

@@ -1,5 +1,6 @@
 import { chatId, type ChatId } from "../../ids.js";
-import { loadScriptForMany, unexpectedReply } from "../script.js";
+import { unexpectedReply } from "../script.js";
+import { loadScriptForMany } from "../script-for-many.js";
 
 const EXPECTED = "a flat list of chat ids and records (or nil)";
 
