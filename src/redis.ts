@@ -4,7 +4,8 @@ import { createConnection } from "node:net";
 import { resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Cluster, Command, Redis, type ChainableCommander, type ClusterOptions, type RedisOptions } from "ioredis";
-import { DEFAULT_REDIS_URL, type RedisNode } from "./config/env.js";
+import type { RedisNode } from "./config/common.js";
+import { DEFAULT_REDIS_URL } from "./config/env.js";
 import type { Logger } from "./log.js";
 
 export type { Redis };

@@ -1,5 +1,6 @@
 import type { Categories } from "../config/categories.js";
-import type { Config, Role } from "../config/env.js";
+import type { Role } from "../config/common.js";
+import type { Config } from "../config/env.js";
 import { ensureCanListen } from "../http/port.js";
 import type { Logger } from "../log.js";
 import type { Sandbox } from "../sandbox/start.js";

@@ -1,42 +1,19 @@
-import ipaddr from "ipaddr.js";
 import { z } from "zod";
-import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
+import { FREE_SEND_RATE } from "../telegram/limits.js";
 import { canonicalTimeZone } from "../time.js";
+import { ROLE_NAMES, type RedisNode, type Role } from "./common.js";
 import { ConfigError } from "./errors.js";
 import { formatIssues } from "./issues.js";
-
-export const ROLE_NAMES = ["bot", "workers", "http", "feeds"] as const;
+import { withClusterRule, withEnvRules } from "./rules.js";
 
 /**
- * Every sandbox's keys start with this, and only a sandbox's may: a sandbox deletes its keys at each
- * start (src/sandbox/start.ts), so a deployment's KEY_PREFIX may not begin like that.
+ * The environment: every variable Bulletin reads, its schema (zod) and the Config made from it. The
+ * rules across variables are in rules.ts; names other modules need without the schema, in common.ts.
  */
-export const SANDBOX_KEY_PREFIX = "bulletin-sandbox";
-
-/** Whether a key prefix is a sandbox's: `bulletin-sandbox`, `bulletin-sandbox-alice`… */
-export function isSandboxKeyPrefix(prefix: string): boolean {
-  return prefix.startsWith(SANDBOX_KEY_PREFIX);
-}
-export type Role = (typeof ROLE_NAMES)[number];
 
 /** The networks the share button offers (SHARE_NETWORKS), in the order the choices are shown. */
 export const SHARE_NETWORK_NAMES = ["telegram", "x", "facebook"] as const;
 export type ShareNetwork = (typeof SHARE_NETWORK_NAMES)[number];
-/**
- * Whether a listening address or a name in a Host header is this machine only: `localhost`,
- * 127.0.0.0/8, ::1 (bracketed or not) and their IPv4-mapped forms. 0.0.0.0 and :: are every
- * interface, so not loopback.
- */
-export function isLoopbackHost(host: string): boolean {
-  const name = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, "$1");
-  if (name === "localhost" || name === "localhost.") return true;
-  if (!ipaddr.isValid(name)) return false;
-  const address = ipaddr.process(name);
-  return address.range() === "loopback";
-}
 
 const flag = z
   .enum(["true", "false", "1", "0", "yes", "no"], { error: "must be true or false" })
@@ -69,12 +46,6 @@ function idList(message: string, pattern: RegExp) {
     .pipe(z.array(z.string().regex(pattern, message).transform(Number)));
 }
 
-/** One Redis Cluster node to start from (ioredis learns the others from it). */
-export interface RedisNode {
-  readonly host: string;
-  readonly port: number;
-}
-
 /** `host:port` (an IPv6 host in brackets: `[::1]:7000`), or the line that says what is wrong with it. */
 export function parseRedisNode(entry: string): RedisNode | string {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(entry);
@@ -86,9 +57,6 @@ export function parseRedisNode(entry: string): RedisNode | string {
 
 /** Bale's send rate when BALE_SEND_RATE is unset: Bale publishes no limit (docs/bale.md, "Rate limits"). */
 export const BALE_DEFAULT_SEND_RATE = 20;
-
-/** A bot token's id: the digits before the colon (Telegram's and Bale's tokens have the same shape). */
-export const botIdOf = (token: string): string => token.slice(0, token.indexOf(":"));
 
 const envFields = z.object({
   BOT_TOKEN: ownSecret(
@@ -216,193 +184,7 @@ const envFields = z.object({
 /** Every variable Bulletin reads (deployment files are checked against this list). */
 export const ENV_NAMES: readonly string[] = Object.keys(envFields.shape);
 
-/** Cluster and single Redis exclude each other; the key prefix may hold no hash tag of its own on a cluster. */
-function checkCluster(
-  env: {
-    readonly REDIS_CLUSTER_NODES?: readonly RedisNode[] | undefined;
-    readonly REDIS_URL?: string | undefined;
-    readonly KEY_PREFIX: string;
-  },
-  ctx: z.RefinementCtx,
-): void {
-  if (env.REDIS_CLUSTER_NODES === undefined) return;
-  if (env.REDIS_URL !== undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["REDIS_CLUSTER_NODES"],
-      message:
-        "is set together with REDIS_URL: a deployment runs on one Redis (REDIS_URL) or on a cluster (REDIS_CLUSTER_NODES); unset one",
-    });
-  }
-  if (/[{}]/.test(env.KEY_PREFIX)) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["KEY_PREFIX"],
-      message: "must not hold { or } with REDIS_CLUSTER_NODES: a hash tag in the prefix would put every key in one slot",
-    });
-  }
-}
-
-const clusterFieldsFailed = (payload: { issues: readonly { path?: readonly PropertyKey[] }[] }): boolean =>
-  payload.issues.some((issue) => ["REDIS_CLUSTER_NODES", "REDIS_URL", "KEY_PREFIX"].includes(String(issue.path?.[0])));
-
-const envSchema = envFields
-  .superRefine(checkCluster, { when: (payload) => !clusterFieldsFailed(payload) })
-  .superRefine(
-    (env, ctx) => {
-      const limit = env.PAID_BROADCAST ? PAID_SEND_RATE : FREE_SEND_RATE;
-      if (env.SEND_RATE > limit) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["SEND_RATE"],
-          message: env.PAID_BROADCAST
-            ? `must be at most ${PAID_SEND_RATE}: Telegram's limit with paid broadcasts`
-            : `must be at most ${FREE_SEND_RATE} (Telegram's free limit); set PAID_BROADCAST=true to go up to ${PAID_SEND_RATE}`,
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "SEND_RATE" || issue.path?.[0] === "PAID_BROADCAST") },
-  )
-  .superRefine(
-    (env, ctx) => {
-      for (const [variable, message] of baleProblems(env)) ctx.addIssue({ code: "custom", path: [variable], message });
-    },
-    {
-      when: (payload) =>
-        !payload.issues.some((issue) => ["BOT_TOKEN", "BALE_BOT_TOKEN", "BALE_SEND_RATE"].includes(String(issue.path?.[0]))),
-    },
-  )
-  .superRefine(
-    (env, ctx) => {
-      if (isSandboxKeyPrefix(env.KEY_PREFIX) && env.SANDBOX !== true) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["KEY_PREFIX"],
-          message: `must not start with ${SANDBOX_KEY_PREFIX} outside the sandbox: a sandbox deletes those keys each time it starts`,
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "KEY_PREFIX" || issue.path?.[0] === "SANDBOX") },
-  )
-  .superRefine(
-    (env, ctx) => {
-      // The sandbox's page publishes and steers readers without a password: this machine only.
-      if (env.SANDBOX === true && !isLoopbackHost(env.HTTP_HOST)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["HTTP_HOST"],
-          message: `must be a loopback address (127.0.0.1, ::1 or localhost) in the sandbox, not ${env.HTTP_HOST}: its page has no password`,
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "HTTP_HOST" || issue.path?.[0] === "SANDBOX") },
-  )
-  .superRefine(
-    (env, ctx) => {
-      for (const id of env.ADMIN_CHAT_IDS ?? []) {
-        if (id < 0) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["ADMIN_CHAT_IDS"],
-            message: `${id} is a group or channel: every member would be an operator; list the operators' user ids in ADMIN_USER_IDS`,
-          });
-        }
-      }
-    },
-    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_CHAT_IDS") },
-  )
-  .superRefine(
-    (env, ctx) => {
-      if ((env.ADMIN_USER === undefined) !== (env.ADMIN_PASSWORD === undefined)) {
-        const missing = env.ADMIN_USER === undefined ? "ADMIN_USER" : "ADMIN_PASSWORD";
-        ctx.addIssue({
-          code: "custom",
-          path: [missing],
-          message: "is needed too: the queue dashboard takes both ADMIN_USER and ADMIN_PASSWORD, or neither (off)",
-        });
-      }
-    },
-    { when: (payload) => !payload.issues.some((issue) => issue.path?.[0] === "ADMIN_USER" || issue.path?.[0] === "ADMIN_PASSWORD") },
-  )
-  .superRefine(
-    (env, ctx) => {
-      for (const [variable, message] of webhookProblems(env)) ctx.addIssue({ code: "custom", path: [variable], message });
-    },
-    {
-      when: (payload) =>
-        !payload.issues.some((issue) => ["WEBHOOK_URL", "WEBHOOK_SECRET", "TELEGRAM_API_ROOT", "ROLES"].includes(String(issue.path?.[0]))),
-    },
-  );
-
-/** One line per problem of the Bale variables, keyed by the variable to fix. */
-export function baleProblems(env: {
-  readonly BOT_TOKEN: string;
-  readonly BALE_BOT_TOKEN?: string;
-  readonly BALE_SEND_RATE?: number;
-}): [variable: string, message: string][] {
-  if (env.BALE_BOT_TOKEN === undefined) {
-    return env.BALE_SEND_RATE === undefined
-      ? []
-      : [["BALE_SEND_RATE", "is set but BALE_BOT_TOKEN is not: Bale is off without its bot's token"]];
-  }
-  if (botIdOf(env.BALE_BOT_TOKEN) === botIdOf(env.BOT_TOKEN)) {
-    return [["BALE_BOT_TOKEN", "names the same bot as BOT_TOKEN: Bale needs its own bot, made with @BotFather in Bale"]];
-  }
-  return [];
-}
-
-/** Paths Bulletin's HTTP server answers itself: a webhook path may not take one of them. */
-const RESERVED_PATHS = ["/api/", "/healthz", "/readyz", "/metrics", "/admin/", "/sandbox"];
-
-/** Whether Telegram itself is the Bot API (not a local Bot API server, which may post over http to any port). */
-const isTelegramsApi = (root: string) => /^https:\/\/api\.telegram\.org\/?$/.test(root);
-
-/** Telegram's own servers post webhooks only to these ports. */
-const TELEGRAM_WEBHOOK_PORTS = new Set(["", "443", "80", "88", "8443"]);
-
-/** One line per problem of WEBHOOK_URL with WEBHOOK_SECRET and the roles, keyed by the variable to fix. */
-export function webhookProblems(env: {
-  readonly WEBHOOK_URL?: string;
-  readonly WEBHOOK_SECRET?: string;
-  readonly TELEGRAM_API_ROOT: string;
-  readonly ROLES?: readonly Role[];
-}): [variable: string, message: string][] {
-  if (env.WEBHOOK_URL === undefined) {
-    return env.WEBHOOK_SECRET === undefined
-      ? []
-      : [["WEBHOOK_SECRET", "is set but WEBHOOK_URL is not: set both for webhook mode, or neither (long polling)"]];
-  }
-  const problems: [string, string][] = [];
-  const url = new URL(env.WEBHOOK_URL);
-  const telegrams = isTelegramsApi(env.TELEGRAM_API_ROOT);
-  if (env.WEBHOOK_SECRET === undefined) {
-    problems.push([
-      "WEBHOOK_SECRET",
-      "is required with WEBHOOK_URL: Telegram sends it with every update, and requests without it are refused",
-    ]);
-  }
-  if (url.protocol === "http:" && telegrams && !isLoopbackHost(url.hostname)) {
-    problems.push([
-      "WEBHOOK_URL",
-      "must be https://: Telegram posts only to https (http works with a local Bot API server in TELEGRAM_API_ROOT)",
-    ]);
-  }
-  if (telegrams && !TELEGRAM_WEBHOOK_PORTS.has(url.port)) {
-    problems.push([
-      "WEBHOOK_URL",
-      `port ${url.port}: Telegram posts only to ports 443, 80, 88 or 8443 (put a proxy in front of HTTP_PORT)`,
-    ]);
-  }
-  if (url.search !== "" || url.hash !== "") problems.push(["WEBHOOK_URL", "must have no ?query or #fragment: Bulletin serves its path"]);
-  if (url.pathname === "/" || RESERVED_PATHS.some((p) => url.pathname === p.replace(/\/$/, "") || url.pathname.startsWith(p))) {
-    problems.push(["WEBHOOK_URL", `needs a path of its own (not / and not under ${RESERVED_PATHS.join(", ")}), like /telegram/updates`]);
-  }
-  const roles = env.ROLES ?? ROLE_NAMES;
-  if (roles.includes("bot") && !roles.includes("http")) {
-    problems.push(["ROLES", "with WEBHOOK_URL the bot receives updates on the HTTP server: run the bot and http roles in one process"]);
-  }
-  return problems;
-}
+const envSchema = withEnvRules(envFields);
 
 export interface WebhookConfig {
   /** WEBHOOK_URL: what Telegram posts to (setWebhook). */
@@ -541,7 +323,7 @@ const cliFields = envFields.pick({
 });
 
 export function loadCliConfig(source: NodeJS.ProcessEnv): CliConfig {
-  const env = parseEnv(cliFields.superRefine(checkCluster, { when: (payload) => !clusterFieldsFailed(payload) }), source);
+  const env = parseEnv(withClusterRule(cliFields), source);
   return {
     redisUrl: env.REDIS_URL,
     redisClusterNodes: env.REDIS_CLUSTER_NODES,

@@ -1,4 +1,4 @@
-import { SANDBOX_KEY_PREFIX, isLoopbackHost, isSandboxKeyPrefix } from "../config/env.js";
+import { SANDBOX_KEY_PREFIX, isLoopbackHost, isSandboxKeyPrefix } from "../config/common.js";
 import type { SandboxTelegram } from "./start.js";
 
 /**

@@ -146,7 +146,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
   let last: Counters | undefined;
   let reading = false;
   const readCounters = async () => {
-    if (reading || state.listening === 0) return;
+    if (reading || state.stream.listening === 0) return;
     reading = true;
     try {
       const counts = await Promise.all([deps.queues.fanout, deps.queues.delivery].map((q) => q.getJobCounts(...QUEUED_STATES)));
@@ -159,7 +159,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     const now = state.counters();
     if (!last || Object.entries(now).some(([k, v]) => last?.[k as keyof Counters] !== v)) {
       last = now;
-      state.broadcast({ type: "counters", counters: now });
+      state.stream.broadcast({ type: "counters", counters: now });
     }
   };
   const timer = setInterval(() => void readCounters(), COUNTERS_INTERVAL_MS);
@@ -236,7 +236,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       stream.write(`event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
     };
     send(state.snapshot());
-    const unsubscribe = state.subscribe(send);
+    const unsubscribe = state.stream.subscribe(send);
     const keepalive = setInterval(() => stream.write(": keep-alive\n\n"), KEEPALIVE_MS);
     keepalive.unref();
     streams.add(stream);
@@ -339,7 +339,7 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
       // Telegram (and Bale) let only a channel's administrators add administrators.
       const refusal = (name: string, title: string) =>
         `${name} is not an administrator of ${title}, so ${channel.platform === "bale" ? "Bale" : "Telegram"} does not let them add the bot`;
-      state.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
+      state.stream.log("warn", refusal(isolate(reader.name), isolate(channel.title)));
       return reply.status(403).send({ error: refusal(reader.name, channel.title) });
     }
     if (state.botIsAdmin(channel.id)) return reply.status(409).send({ error: `the bot is already an administrator of ${channel.title}` });
@@ -416,10 +416,10 @@ export function registerSandbox(app: SandboxApp, deps: SandboxDeps): SandboxStat
     const title = `“${isolate(article.title)}”`;
     switch (outcome.status) {
       case "accepted":
-        state.log("info", `Published ${title} in ${article.categories.join(", ")}: fan-out started`);
+        state.stream.log("info", `Published ${title} in ${article.categories.join(", ")}: fan-out started`);
         return reply.status(202).send({ id: outcome.id, duplicate: false });
       case "duplicate":
-        state.log("info", `${title} was published before (same id or URL): nobody gets it twice`);
+        state.stream.log("info", `${title} was published before (same id or URL): nobody gets it twice`);
         return reply.status(200).send({ id: outcome.id, duplicate: true });
       case "invalid":
         return reply.status(400).send({ error: "the article is not valid", issues: outcome.issues });

@@ -38,6 +38,29 @@ export interface SharingRoutes {
   readonly telegram: FakeTelegram;
 }
 
+/**
+ * Where `reader` types or posts when the page's card `cardId` is open, as Telegram names it: their
+ * chat with the bot (their id), a group's or a channel's id, or the other reader's id in a chat
+ * between readers; with the inline query's chat_type there. Undefined: the reader cannot write there.
+ */
+function placeFor(
+  state: SandboxState,
+  reader: Reader,
+  cardId: number,
+): { chatId: number; chatType: "sender" | "private" | "group" | "supergroup" | "channel" } | undefined {
+  if (cardId === reader.id) return { chatId: reader.id, chatType: "sender" };
+  const direct = state.directChat(cardId);
+  if (direct) {
+    const other = direct.readerIds.find((id) => id !== reader.id);
+    return direct.readerIds.includes(reader.id) && other !== undefined ? { chatId: other, chatType: "private" } : undefined;
+  }
+  const group = state.group(cardId);
+  if (group) return state.roleIn(group.id, reader) ? { chatId: group.id, chatType: group.forum ? "supergroup" : "group" } : undefined;
+  const channel = state.channel(cardId);
+  if (channel) return state.administers(channel, reader) ? { chatId: channel.id, chatType: "channel" } : undefined;
+  return undefined;
+}
+
 export function registerSharingRoutes({ post, readerOf, params: idParams, invalid, state, telegram }: SharingRoutes): void {
   // ----- chats between readers, inline mode and sharing --------------------------------------
   post("/sandbox/direct", directBody, (body, _request, reply) => {
@@ -52,7 +75,7 @@ export function registerSharingRoutes({ post, readerOf, params: idParams, invali
     if (!params.success) return reply.status(400).send(invalid(params.error));
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
-    const place = state.directChat(params.data.id) && state.placeFor(reader, params.data.id);
+    const place = state.directChat(params.data.id) && placeFor(state, reader, params.data.id);
     if (!place) return reply.status(404).send({ error: `${reader.name} has no chat ${params.data.id}` });
     telegram.userWritesTo(state.userOf(reader), place.chatId, body.text);
     return reply.status(202).send({ ok: true });
@@ -97,7 +120,7 @@ export function registerSharingRoutes({ post, readerOf, params: idParams, invali
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
     onTelegram(reader);
-    const place = state.placeFor(reader, body.chatId);
+    const place = placeFor(state, reader, body.chatId);
     if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
     const { queryId, update } = telegram.userTypesInline(state.userOf(reader), body.query, { chatType: place.chatType });
     return reply.send(await answerOf(body.chatId, queryId, update.inline_query?.query ?? body.query));
@@ -108,7 +131,7 @@ export function registerSharingRoutes({ post, readerOf, params: idParams, invali
     const reader = readerOf(body.readerId, reply);
     if (!reader) return reply;
     onTelegram(reader);
-    const place = state.placeFor(reader, body.chatId);
+    const place = placeFor(state, reader, body.chatId);
     if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
     asUser(() => telegram.userPicksInlineResult(state.userOf(reader), body.queryId, body.resultId, place.chatId));
     return reply.status(202).send({ ok: true });
@@ -124,7 +147,7 @@ export function registerSharingRoutes({ post, readerOf, params: idParams, invali
     if (!message) return reply.status(404).send({ error: `no message ${body.messageId} in ${reader.name}'s chat` });
     const other = body.chatId === reader.id ? undefined : state.reader(body.chatId);
     const cardId = other ? state.openDirectChat(reader, other).id : body.chatId;
-    const place = state.placeFor(reader, cardId);
+    const place = placeFor(state, reader, cardId);
     if (!place) return reply.status(403).send({ error: `${reader.name} cannot write in that chat` });
     const { queryId, update } = asUser(() => telegram.userSwitchesInline(state.userOf(reader), message, body.button, place.chatId));
     return reply.send(await answerOf(cardId, queryId, update.inline_query?.query ?? ""));

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
-import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/env.js";
+import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/common.js";
 import { scanKeys } from "../redis.js";
 import type { SandboxClock } from "./clock.js";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
@@ -75,7 +75,7 @@ export async function startSandboxTelegram(options: SandboxTelegramOptions = {})
  * Deletes a sandbox's keys (`<prefix>:*`: its chats, articles, dedupe marks, budget and BullMQ
  * queues) so that each run starts empty: the built-in Bot API forgets its readers and channels when
  * it stops, so their subscriptions must go too. Refuses any prefix that is not a sandbox's (a
- * deployment's KEY_PREFIX cannot be one, config/env.ts), so it can never touch a deployment's data.
+ * deployment's KEY_PREFIX cannot be one, config/rules.ts), so it can never touch a deployment's data.
  */
 export async function clearSandboxData(redis: Redis, prefix: string): Promise<number> {
   if (!isSandboxKeyPrefix(prefix)) {

@@ -7,11 +7,10 @@ import type { FakeTelegram, FakeTelegramEvent } from "@bulletin/fake-bot-api";
 import type { SandboxClock } from "./clock.js";
 import { BASES, PLATFORM_NAMES, drawn, type SandboxFakes } from "./platforms.js";
 import { botEntry, senderEntry, userEntry } from "./entries.js";
+import { PageStream } from "./page-stream.js";
 import { telegramLimitsOn } from "./start.js";
 import type {
-  ActivityLine,
   Channel,
-  ChatEntry,
   Counters,
   DirectChat,
   Group,
@@ -26,14 +25,11 @@ import type {
 } from "./page/protocol.js";
 
 /**
- * What the sandbox page shows, kept in memory: the simulated readers, channels and groups, each
- * chat's transcript (the bot's messages as they are now, and what readers typed), the activity log
- * and the counters. It listens to the built-in Bot API and tells the page's streams what changed.
+ * What the sandbox page shows, kept in memory: the simulated readers, channels and groups, and the
+ * counters. It listens to the built-in Bot API and tells the page's streams what changed through its
+ * PageStream (page-stream.ts), which keeps each chat's transcript and the activity log.
  */
 
-/** A chat keeps its newest entries only; the page is for watching, not an archive. */
-const TRANSCRIPT_LIMIT = 200;
-const ACTIVITY_LIMIT = 100;
 export const MAX_READERS = 50;
 export const MAX_CHANNELS = 20;
 export const MAX_GROUPS = 20;
@@ -52,9 +48,8 @@ export class SandboxState {
   private readonly channels = new Map<number, Channel>();
   private readonly groups = new Map<number, GroupState>();
   private readonly directChats = new Map<number, DirectChat>();
-  private readonly transcripts = new Map<number, ChatEntry[]>();
-  private readonly activity: ActivityLine[] = [];
-  private readonly listeners = new Set<(event: SandboxEvent) => void>();
+  /** What the page's streams are told: routes.ts subscribes them, and logs what the page did. */
+  readonly stream = new PageStream();
   private queued = 0;
   private failed = 0;
   private readonly stopListening: (() => void)[];
@@ -74,7 +69,7 @@ export class SandboxState {
 
   close(): void {
     for (const stop of this.stopListening) stop();
-    this.listeners.clear();
+    this.stream.close();
   }
 
   /** Telegram, and Bale when the sandbox runs it. */
@@ -103,25 +98,9 @@ export class SandboxState {
     }
   }
 
-  subscribe(listener: (event: SandboxEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
-  }
-
-  get listening(): number {
-    return this.listeners.size;
-  }
-
   snapshot(): SandboxEvent {
-    return {
-      type: "snapshot",
-      world: this.world(),
-      transcripts: Object.fromEntries([...this.transcripts].map(([chatId, entries]) => [String(chatId), entries])),
-      counters: this.counters(),
-      activity: [...this.activity],
-    };
+    const { transcripts, activity } = this.stream.kept();
+    return { type: "snapshot", world: this.world(), transcripts, counters: this.counters(), activity };
   }
 
   world(): World {
@@ -187,7 +166,7 @@ export class SandboxState {
     const reader: Reader = { id: this.bases[platform].reader + this.readers.size, name, language, platform };
     fake.addUser({ id: reader.id, first_name: name, language_code: language }, { started: false });
     this.readers.set(reader.id, reader);
-    this.log("info", `${isolate(name)} joined ${PLATFORM_NAMES[platform]} (language ${language})`);
+    this.stream.log("info", `${isolate(name)} joined ${PLATFORM_NAMES[platform]} (language ${language})`);
     this.publishWorld();
     return reader;
   }
@@ -219,7 +198,7 @@ export class SandboxState {
     fake.setMember(channel.id, this.userOf(owner), "creator");
     fake.setBotMember(channel.id, "left");
     this.channels.set(channel.id, channel);
-    this.log("info", `${isolate(owner.name)} created the channel ${isolate(title)} (@${username})`);
+    this.stream.log("info", `${isolate(owner.name)} created the channel ${isolate(title)} (@${username})`);
     this.publishWorld();
     return channel;
   }
@@ -245,7 +224,7 @@ export class SandboxState {
     const fake = this.fakeOf(channel);
     fake.botMembershipChanged(channel.id, this.userOf(by), "administrator", { can_post_messages: true });
     const added = `${isolate(by.name)} added @${fake.botUser.username} to ${isolate(channel.title)} as an administrator who may post`;
-    this.log(
+    this.stream.log(
       "info",
       channel.platform === "bale"
         ? `${added}; Bale does not tell the bot, so the admin sends it /link @${channel.username} <category> in private`
@@ -268,7 +247,7 @@ export class SandboxState {
     fake.setMember(id, this.userOf(owner), "creator");
     fake.setBotMember(id, "left");
     this.groups.set(id, group);
-    this.log("info", `${isolate(owner.name)} created the ${forum ? "forum" : "group"} ${isolate(title)}`);
+    this.stream.log("info", `${isolate(owner.name)} created the ${forum ? "forum" : "group"} ${isolate(title)}`);
     for (const name of topics) this.addTopic(group, name, owner);
     this.publishWorld();
     return group;
@@ -287,7 +266,7 @@ export class SandboxState {
     this.samePlatform(reader, group);
     if (this.roleIn(group.id, reader) === "creator") throw new SandboxConflictError(`${reader.name} created ${group.title}`);
     this.fakeOf(group).setMember(group.id, this.userOf(reader), role);
-    this.log(
+    this.stream.log(
       "info",
       role === "administrator"
         ? `${isolate(reader.name)} is an administrator of ${isolate(group.title)}`
@@ -303,7 +282,7 @@ export class SandboxState {
     if (state.topics.length >= MAX_TOPICS) throw new SandboxConflictError(`a forum of the sandbox holds at most ${MAX_TOPICS} topics`);
     const topic = { id: this.fakeOf(group).createTopic(group.id, name, { by: this.userOf(by) }), name };
     state.topics.push(topic);
-    this.log("info", `${isolate(by.name)} opened the topic ${isolate(name)} in ${isolate(group.title)}`);
+    this.stream.log("info", `${isolate(by.name)} opened the topic ${isolate(name)} in ${isolate(group.title)}`);
     this.publishWorld();
     return topic;
   }
@@ -318,7 +297,7 @@ export class SandboxState {
   addBotToGroup(group: Group, by: Reader): void {
     const fake = this.fakeOf(group);
     fake.botMembershipChanged(group.id, this.userOf(by), "member");
-    this.log("info", `${isolate(by.name)} added @${fake.botUser.username} to ${isolate(group.title)}`);
+    this.stream.log("info", `${isolate(by.name)} added @${fake.botUser.username} to ${isolate(group.title)}`);
     this.publishWorld();
   }
 
@@ -336,11 +315,14 @@ export class SandboxState {
    */
   openDeepLink(reader: Reader, payload: string): Update {
     const fake = this.fakeOf(reader);
-    this.log("info", `${isolate(reader.name)} opened ${deepLink(reader.platform, fake.botUser.username, payload)} and pressed Start`);
+    this.stream.log(
+      "info",
+      `${isolate(reader.name)} opened ${deepLink(reader.platform, fake.botUser.username, payload)} and pressed Start`,
+    );
     return fake.userSends(this.userOf(reader), `/start ${payload}`);
   }
 
-  // ----- chats between readers and inline mode ------------------------------------------------
+  // ----- chats between readers (sharing-routes.ts: inline mode and the chat picker) ----------
 
   directChat(id: number): DirectChat | undefined {
     return this.directChats.get(id);
@@ -359,31 +341,9 @@ export class SandboxState {
       throw new SandboxConflictError(`the sandbox holds at most ${MAX_DIRECT_CHATS} chats between readers`);
     const chat: DirectChat = { id: this.firstDirectId + this.directChats.size, readerIds: [a.id, b.id] };
     this.directChats.set(chat.id, chat);
-    this.log("info", `${isolate(a.name)} opened a chat with ${isolate(b.name)} (the bot is not in it)`);
+    this.stream.log("info", `${isolate(a.name)} opened a chat with ${isolate(b.name)} (the bot is not in it)`);
     this.publishWorld();
     return chat;
-  }
-
-  /**
-   * Where `reader` types or posts when the page's card `cardId` is open, as Telegram names it: their
-   * chat with the bot (their id), a group's or a channel's id, or the other reader's id in a chat
-   * between readers; with the inline query's chat_type there. Undefined: the reader cannot write there.
-   */
-  placeFor(
-    reader: Reader,
-    cardId: number,
-  ): { chatId: number; chatType: "sender" | "private" | "group" | "supergroup" | "channel" } | undefined {
-    if (cardId === reader.id) return { chatId: reader.id, chatType: "sender" };
-    const direct = this.directChats.get(cardId);
-    if (direct) {
-      const other = direct.readerIds.find((id) => id !== reader.id);
-      return direct.readerIds.includes(reader.id) && other !== undefined ? { chatId: other, chatType: "private" } : undefined;
-    }
-    const group = this.groups.get(cardId);
-    if (group) return this.roleIn(group.id, reader) ? { chatId: group.id, chatType: group.forum ? "supergroup" : "group" } : undefined;
-    const channel = this.channels.get(cardId);
-    if (channel) return this.administers(channel, reader) ? { chatId: channel.id, chatType: "channel" } : undefined;
-    return undefined;
   }
 
   /** The page moved the clock forward. */
@@ -394,13 +354,13 @@ export class SandboxState {
       hour: "2-digit",
       minute: "2-digit",
     }).format(this.time.clock.now());
-    this.log("info", `The clock moved forward to ${shown} (${this.time.zone}): digests and quiet hours follow it within a minute`);
+    this.stream.log("info", `The clock moved forward to ${shown} (${this.time.zone}): digests and quiet hours follow it within a minute`);
     this.publishWorld();
   }
 
   setLimits(): void {
     const bale = this.fakes.bale ? " (Bale's: 20/s)" : "";
-    this.log(
+    this.stream.log(
       "info",
       telegramLimitsOn(this.telegram)
         ? `Telegram's limits are on: 30/s, 1/s per private chat, 20/min per channel${bale}`
@@ -409,19 +369,8 @@ export class SandboxState {
     this.publishWorld();
   }
 
-  log(level: ActivityLine["level"], text: string): void {
-    const line: ActivityLine = { at: Date.now(), level, text };
-    this.activity.push(line);
-    if (this.activity.length > ACTIVITY_LIMIT) this.activity.splice(0, this.activity.length - ACTIVITY_LIMIT);
-    this.broadcast({ type: "activity", line });
-  }
-
-  broadcast(event: SandboxEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
   private publishWorld(): void {
-    this.broadcast({ type: "world", world: this.world() });
+    this.stream.broadcast({ type: "world", world: this.world() });
   }
 
   // ----- what the built-in Bot API tells ------------------------------------------------------
@@ -434,18 +383,18 @@ export class SandboxState {
         const sender = event.message.sender;
         if (sender) {
           const author = this.groups.has(event.chatId) ? sender.first_name : undefined;
-          return this.record(event.chatId, senderEntry(event.message, this.fake(platform).botUser.username, author));
+          return this.stream.record(event.chatId, senderEntry(event.message, this.fake(platform).botUser.username, author));
         }
         const entry = botEntry(event.message);
         // In a group Telegram shows who wrote each message, the bot too.
         const bot = this.fake(platform).botUser.first_name;
-        return this.record(event.chatId, this.groups.has(event.chatId) ? { ...entry, author: bot } : entry);
+        return this.stream.record(event.chatId, this.groups.has(event.chatId) ? { ...entry, author: bot } : entry);
       }
       case "update":
         return this.onUpdate(event.update);
       case "callback-answer":
         if (event.chatId !== undefined && event.answer.text)
-          this.broadcast({ type: "toast", chatId: event.chatId, text: event.answer.text });
+          this.stream.broadcast({ type: "toast", chatId: event.chatId, text: event.answer.text });
         return;
       case "rejected":
         return this.onRejected(event, platform);
@@ -461,7 +410,7 @@ export class SandboxState {
     if (!from || !to) return;
     const chat = this.openDirectChat(from, to);
     const via = event.message.method === "inline" ? this.fake(platform).botUser.username : undefined;
-    this.record(chat.id, senderEntry(event.message, via, from.name));
+    this.stream.record(chat.id, senderEntry(event.message, via, from.name));
   }
 
   private onUpdate(update: Readonly<Update>): void {
@@ -469,17 +418,20 @@ export class SandboxState {
     if (!message) return;
     const inGroup = message.chat.type === "group" || message.chat.type === "supergroup";
     const entry = userEntry(message, inGroup ? message.from.first_name : undefined);
-    if (entry) this.record(message.chat.id, entry);
+    if (entry) this.stream.record(message.chat.id, entry);
   }
 
   private onRejected(event: Extract<FakeTelegramEvent, { type: "rejected" }>, platform: Platform): void {
     const where = event.chatId === undefined ? "" : ` to ${this.chatName(event.chatId)}`;
     if (event.status === 429) {
       const wait = event.retryAfter === undefined && platform === "bale" ? "no retry_after" : `retry after ${event.retryAfter ?? 1} s`;
-      this.log("warn", `429 from ${PLATFORM_NAMES[platform]} for ${event.method}${where}: ${wait}; Bulletin waits and sends it again`);
+      this.stream.log(
+        "warn",
+        `429 from ${PLATFORM_NAMES[platform]} for ${event.method}${where}: ${wait}; Bulletin waits and sends it again`,
+      );
     } else {
       this.failed++;
-      this.log("error", `${event.method}${where} refused: ${event.description}`);
+      this.stream.log("error", `${event.method}${where} refused: ${event.description}`);
     }
   }
 
@@ -492,16 +444,6 @@ export class SandboxState {
   private chatName(chatId: number): string {
     const name = this.readers.get(chatId)?.name ?? this.channels.get(chatId)?.title ?? this.groups.get(chatId)?.title;
     return name === undefined ? String(chatId) : isolate(name);
-  }
-
-  private record(chatId: number, entry: ChatEntry): void {
-    const entries = this.transcripts.get(chatId) ?? [];
-    const at = entries.findIndex((e) => e.key === entry.key);
-    if (at >= 0) entries[at] = entry;
-    else entries.push(entry);
-    if (entries.length > TRANSCRIPT_LIMIT) entries.splice(0, entries.length - TRANSCRIPT_LIMIT);
-    this.transcripts.set(chatId, entries);
-    this.broadcast({ type: "entry", chatId, entry });
   }
 }
 

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from "../../config/env.js";
+import { isLoopbackHost } from "../../config/common.js";
 import { DASHBOARD_PATH, metricsAccess } from "../../http/operators.js";
 import { listenProblem } from "../../http/port.js";
 import { buildHttpServer } from "../../http/server.js";

@@ -1,4 +1,4 @@
-import type { Role } from "../../config/env.js";
+import type { Role } from "../../config/common.js";
 import type { FloodLimit } from "../../bot/flood.js";
 import type { PacingOptions } from "../../delivery/deliverer.js";
 import type { Sandbox } from "../../sandbox/start.js";

@@ -4,10 +4,10 @@ import type { ArticleInput } from "../../ingest/article.js";
 
 /**
  * The shapes the sandbox's server and its page exchange: what GET /sandbox/events streams
- * (SandboxEvent, made by state.ts) and what the page's JSON endpoints answer (routes.ts). The
- * server's TypeScript and the page's script (page.js, through JSDoc) both read them from here. Types
- * only, and nothing of Node's: the page's own type check (tsconfig.json here, DOM and no Node)
- * reads this file too.
+ * (SandboxEvent, made by state.ts and page-stream.ts) and what the page's JSON endpoints answer
+ * (routes.ts). The server's TypeScript and the page's script (page.js, through JSDoc) both read them
+ * from here. Types only, and nothing of Node's: the page's own type check (tsconfig.json here, DOM
+ * and no Node) reads this file too.
  */
 
 export interface Reader {
