@@ -46,7 +46,11 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
    * Redis (up to CALLS_PER_RUN), one run per hash slot on a cluster, where a script's keys share
    * one slot. Answers how to read the runs' results (in the order queued) into each call's outcome.
    */
-  queueCalls(client: Redis, pipeline: ChainableCommander, calls: readonly Call<Keys, Args>[]): (results: readonly PipelineResult[]) => Outcome<Reply>[] {
+  queueCalls(
+    client: Redis,
+    pipeline: ChainableCommander,
+    calls: readonly Call<Keys, Args>[],
+  ): (results: readonly PipelineResult[]) => Outcome<Reply>[] {
     const runs = groupCalls(calls, isCluster(client) ? keySlot : undefined);
     for (const run of runs) {
       const keys: string[] = [];

@@ -61,7 +61,8 @@ describe("the due index", () => {
     const before = encodeChatRecord(held(300));
     const after = encodeChatRecord({ ...held(360), cursor: 5 });
     const keys = [store.keys.chats(shardOf(chat)), store.keys.pace(chat), store.keys.due(shardOf(chat))] as const;
-    const commit = async (args: readonly [string, string, string, number, number | ""]) => (await commitDues.runAll(redis, [{ keys, args }]))[0];
+    const commit = async (args: readonly [string, string, string, number, number | ""]) =>
+      (await commitDues.runAll(redis, [{ keys, args }]))[0];
     expect(await commit([String(chat), "stale", after, 1000, 360])).toBe(false);
     expect(await commit([String(chat), before, after, 1000, 360])).toBe(true);
     expect((await store.get(chat))?.cursor).toBe(5);
