@@ -11,7 +11,7 @@ import type { Timings } from "./timings.js";
 
 /** Chats a chunk reads together: enough to keep the send pool busy, few enough that a slice ending early wasted little. */
 const CHATS_PER_READ = 1024;
-const MAX_SHARDS_PER_READ = 128;
+const MAX_SHARDS_PER_READ = 16;
 
 /**
  * How many shards a chunk reads next, from the chats per shard it has read so far: one at first,
