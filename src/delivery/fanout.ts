@@ -11,7 +11,8 @@ import type { Timings } from "./timings.js";
 
 /** Chats a chunk reads together: enough to keep the send pool busy, few enough that a slice ending early wasted little. */
 const CHATS_PER_READ = 1024;
-const MAX_SHARDS_PER_READ = 16;
+/** Sparse shards (a small category): read many at once, in one script call (one per slot on a cluster). */
+const MAX_SHARDS_PER_READ = 128;
 
 /**
  * How many shards a chunk reads next, from the chats per shard it has read so far: one at first,
