@@ -14,17 +14,11 @@
       1 - stored
       0 - the record changed meanwhile; not stored (the pace key is shortened all the same)
 ]]
+--- @include "includes/commit-chat"
+
 local answers = {}
 for i = 1, #KEYS / 2 do
-  local chats, pace = KEYS[2 * i - 1], KEYS[2 * i]
-  local chat, before, after, paceMs = ARGV[4 * i - 3], ARGV[4 * i - 2], ARGV[4 * i - 1], ARGV[4 * i]
-  local current = redis.call('HGET', chats, chat) or ''
-  redis.call('PEXPIRE', pace, paceMs)
-  if current == before then
-    redis.call('HSET', chats, chat, after)
-    answers[i] = 1
-  else
-    answers[i] = 0
-  end
+  local stored = commit_chat(KEYS[2 * i - 1], KEYS[2 * i], ARGV[4 * i - 3], ARGV[4 * i - 2], ARGV[4 * i - 1], ARGV[4 * i])
+  answers[i] = stored and 1 or 0
 end
 return answers

@@ -17,18 +17,16 @@
       1 - stored
       0 - the record changed meanwhile; not stored (the pace key is shortened all the same)
 ]]
+--- @include "includes/commit-chat"
+
 local answers = {}
 for i = 1, #KEYS / 3 do
-  local chats, pace, due = KEYS[3 * i - 2], KEYS[3 * i - 1], KEYS[3 * i]
-  local chat, before, after, paceMs, nextDue = ARGV[5 * i - 4], ARGV[5 * i - 3], ARGV[5 * i - 2], ARGV[5 * i - 1], ARGV[5 * i]
-  local current = redis.call('HGET', chats, chat) or ''
-  redis.call('PEXPIRE', pace, paceMs)
-  if current == before then
-    redis.call('HSET', chats, chat, after)
-    if nextDue == '' then
+  local chat, due, next_due = ARGV[5 * i - 4], KEYS[3 * i], ARGV[5 * i]
+  if commit_chat(KEYS[3 * i - 2], KEYS[3 * i - 1], chat, ARGV[5 * i - 3], ARGV[5 * i - 2], ARGV[5 * i - 1]) then
+    if next_due == '' then
       redis.call('ZREM', due, chat)
     else
-      redis.call('ZADD', due, nextDue, chat)
+      redis.call('ZADD', due, next_due, chat)
     end
     answers[i] = 1
   else
