@@ -280,6 +280,9 @@ async function ceiling(): Promise<void> {
     ceiling_raw_cpu_us_per_msg: median(runs.map((r) => r.rawCpu)),
   };
   for (const [key, value] of Object.entries(cpu)) if (value !== undefined) results[key] = value;
+  if (cpu.ceiling_cpu_us_per_msg !== undefined && cpu.ceiling_raw_cpu_us_per_msg !== undefined) {
+    results.ceiling_cpu_ratio = cpu.ceiling_cpu_us_per_msg / cpu.ceiling_raw_cpu_us_per_msg;
+  }
 }
 
 // 2. Paid broadcast at Telegram's real latency.
@@ -778,6 +781,7 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["ceiling_cpu_us_per_msg", "1. ceiling: Bulletin process CPU µs per msg", () => undefined, ""],
   ["ceiling_redis_cpu_us_per_msg", "1. ceiling: Redis CPU µs per msg", () => undefined, ""],
   ["ceiling_raw_cpu_us_per_msg", "1. ceiling: bare loop CPU µs per msg", () => undefined, ""],
+  ["ceiling_cpu_ratio", "1. ceiling: Bulletin's CPU per msg ÷ the bare loop's", (v) => v <= 1.2, "≤ 1.2"],
   ["paid_msgs_per_s", "2. paid: sustained msgs/s", (v) => v >= 970, "≥ 970"],
   ["paid_429", "2. paid: 429s", (v) => v === 0, "0"],
   ["paid_stars_messages", "2. paid: messages above 30/s (Stars)", () => undefined, ""],
