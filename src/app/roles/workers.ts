@@ -14,6 +14,7 @@ import { chatId } from "../../ids.js";
 import { platformBots } from "../../platforms/platform.js";
 import { JOB_NAMES, QUEUE_NAMES, chunkJobSchema, fanoutJobSchema, visitJobSchema } from "../../queues.js";
 import { keys as keyLayout } from "../../store/keys.js";
+import { deliveryApiOptions } from "../../telegram/transport.js";
 import type { Runtime } from "../runtime.js";
 import type { RunningRole, Tuning } from "./index.js";
 
@@ -50,7 +51,7 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
       redis: deliveryRedis,
       keys: platformKeys,
       store: runtime.store.on(bot.platform),
-      api: new Api(bot.token, { apiRoot: bot.apiRoot, timeoutSeconds: SEND_TIMEOUT_MS / 1000 }),
+      api: new Api(bot.token, deliveryApiOptions(bot.apiRoot, SEND_TIMEOUT_MS / 1000)),
       budget,
       pool: new AdaptivePool(bot.sendRate, tuning.inFlight),
       articles,
