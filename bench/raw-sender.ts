@@ -4,6 +4,7 @@
 // Args: apiRoot token firstChatId count concurrency articleJson [transport]: "grammy" (grammY's
 // default fetch, the baseline) or "bulletin" (the transport delivery uses, src/telegram/transport.ts).
 import { Api } from "grammy";
+import { SEND_TIMEOUT_MS } from "../src/delivery/lease.js";
 import { formatArticle } from "../src/format/index.js";
 import { messagesFor } from "../src/i18n/index.js";
 import type { StoredArticle } from "../src/ingest/article.js";
@@ -12,7 +13,7 @@ import { deliveryApiOptions } from "../src/telegram/transport.js";
 
 const [apiRoot = "", token = "", first = "0", count = "0", concurrency = "1", articleJson = "{}", transport = "grammy"] =
   process.argv.slice(2);
-const api = new Api(token, transport === "bulletin" ? deliveryApiOptions(apiRoot, 20) : { apiRoot });
+const api = new Api(token, transport === "bulletin" ? deliveryApiOptions(apiRoot, SEND_TIMEOUT_MS / 1000) : { apiRoot });
 const messages = messagesFor("en");
 const message = formatArticle(JSON.parse(articleJson) as StoredArticle, messages);
 if (message.kind !== "text") throw new Error("raw-sender: the benchmark article has no image");

@@ -166,7 +166,7 @@ function slotOf(commands: ClusterCommands, { name, args }: PipelineCall): number
   if (script === undefined) return new Command(name, [...args] as string[]).getSlot();
   const withCount = typeof script.numberOfKeys === "number" ? [script.numberOfKeys, ...args] : args;
   const first = Number(withCount[0]) > 0 ? withCount[1] : undefined;
-  if (typeof first === "string") return new Command("get", [first]).getSlot();
+  if (typeof first === "string") return keySlot(first);
   return new Command("evalsha", ["0", ...withCount] as string[]).getSlot();
 }
 

@@ -23,6 +23,12 @@ type PipelineResult = [Error | null, unknown];
 /** Calls one run of a script takes at most: a run blocks Redis, so it stays short. */
 const CALLS_PER_RUN = 256;
 
+/** How many keys and args each call of a ScriptForMany passes (its header says the same). */
+export interface CallShape {
+  readonly keys: number;
+  readonly args: number;
+}
+
 /**
  * A script that does the same thing for several calls in one run (`<name>-n.lua`): KEYS holds each
  * call's keys and ARGV each call's args, one call after another, and it answers a list with one
@@ -36,9 +42,19 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
   constructor(
     file: string,
     lua: string,
+    private readonly shape: CallShape,
     private readonly decodeOne: ReplyDecoder<Reply>,
   ) {
     super(file, lua, (reply) => (Array.isArray(reply) ? reply : unexpectedReply("a list with one reply per call")));
+  }
+
+  /** Throws when a call passes another number of keys or args than each call takes: the run would read every later call askew. */
+  checkCall(call: Call<Keys, Args>): void {
+    if (call.keys.length !== this.shape.keys || call.args.length !== this.shape.args) {
+      throw new Error(
+        `${this.file} takes ${this.shape.keys} keys and ${this.shape.args} args a call, was given ${call.keys.length} and ${call.args.length}`,
+      );
+    }
   }
 
   /**
@@ -90,6 +106,7 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
 
   /** Runs `calls` in one round trip (see queueCalls) and answers every reply; throws the first failure. */
   async runAll(client: Redis, calls: readonly Call<Keys, Args>[]): Promise<Reply[]> {
+    for (const call of calls) this.checkCall(call);
     // Defined before the pipeline is made: a pipeline knows the scripts its client had then.
     this.ensure(client);
     const pipeline = client.pipeline();
@@ -117,12 +134,13 @@ function groupCalls(calls: readonly Call<readonly string[], readonly Arg[]>[], s
   return runs;
 }
 
-/** Loads a ScriptForMany (`<name>-n.lua`), whose replies per call `decodeOne` reads. */
+/** Loads a ScriptForMany (`<name>-n.lua`), whose calls have `shape` and whose replies per call `decodeOne` reads. */
 export function loadScriptForMany<Keys extends readonly string[], Args extends readonly Arg[], Reply>(
   url: URL,
+  shape: CallShape,
   decodeOne: ReplyDecoder<Reply>,
 ): ScriptForMany<Keys, Args, Reply> {
-  return new ScriptForMany<Keys, Args, Reply>(basename(url.pathname), readScript(url), decodeOne);
+  return new ScriptForMany<Keys, Args, Reply>(basename(url.pathname), readScript(url), shape, decodeOne);
 }
 
 /** A BatchedScript's calls of one tick, queued on the tick's pipeline; `settle` hands out the results. */
@@ -190,6 +208,7 @@ export class BatchedScript<Keys extends readonly string[], Args extends readonly
 
   run(keys: Keys, args: Args): Promise<Reply> {
     return new Promise((resolve, reject) => {
+      this.script.checkCall({ keys, args });
       if (this.queued.length === 0) this.tick.add(this);
       this.queued.push({ keys, args, resolve, reject });
     });

@@ -12,6 +12,7 @@ import { MAX_CHUNKS, Rounds, splitIntoChunks } from "../../src/delivery/rounds.j
 import { categorySlug } from "../../src/ids.js";
 import { keys as keyLayout } from "../../src/store/keys.js";
 import { keyCountOf, LuaScript, readScript } from "../../src/store/script.js";
+import { ScriptForMany } from "../../src/store/script-for-many.js";
 import { dropPrefix, REDIS_URL, uniquePrefix } from "../support/stack.js";
 
 const FOLDER = new URL("../../src/store/scripts/", import.meta.url);
@@ -137,6 +138,32 @@ describe("the scripts' wrappers", () => {
     for (const script of fixed) {
       const keys = Array.from({ length: (script.keyCount ?? 0) + 1 }, (_, i) => `unused-${i}`);
       await expect(script.run(redis, keys, []), script.file).rejects.toThrow(`${script.file} takes ${script.keyCount} keys`);
+    }
+  });
+});
+
+describe("the scripts run once for many calls", () => {
+  it("refuse a call with another number of keys or args than each call takes, before anything reaches Redis", async () => {
+    const modules = readdirSync(FOLDER).filter((f) => f.endsWith(".ts"));
+    const many: ScriptForMany<readonly string[], readonly string[], unknown>[] = [];
+    for (const module of modules) {
+      const exports = (await import(pathToFileURL(join(fileURLToPath(FOLDER), module)).href)) as Record<string, unknown>;
+      many.push(
+        ...Object.values(exports).filter(
+          (value): value is ScriptForMany<readonly string[], readonly string[], unknown> => value instanceof ScriptForMany,
+        ),
+      );
+    }
+    expect(many.map((s) => s.file).sort()).toEqual([
+      "claim-chats-n.lua",
+      "commit-deliveries-n.lua",
+      "commit-dues-n.lua",
+      "read-shards-n.lua",
+    ]);
+    for (const script of many) {
+      await expect(script.runAll(redis, [{ keys: ["unused-0"], args: [] }]), script.file).rejects.toThrow(
+        new RegExp(`^${script.file} takes \\d+ keys and \\d+ args a call, was given 1 and 0$`),
+      );
     }
   });
 });

@@ -23,4 +23,4 @@ export const claimChats = loadScriptForMany<
   readonly [chats: string, pace: string],
   readonly [chat: string, planned: string, claimMs: number],
   Claim
->(new URL("claim-chats-n.lua", import.meta.url), decodeClaim);
+>(new URL("claim-chats-n.lua", import.meta.url), { keys: 2, args: 3 }, decodeClaim);

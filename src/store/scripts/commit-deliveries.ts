@@ -6,4 +6,4 @@ export const commitDeliveries = loadScriptForMany<
   readonly [chats: string, pace: string],
   readonly [chat: string, before: string, after: string, paceMs: number],
   boolean
->(new URL("commit-deliveries-n.lua", import.meta.url), decodeFlag);
+>(new URL("commit-deliveries-n.lua", import.meta.url), { keys: 2, args: 4 }, decodeFlag);

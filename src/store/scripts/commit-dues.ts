@@ -6,4 +6,4 @@ export const commitDues = loadScriptForMany<
   readonly [chats: string, pace: string, due: string],
   readonly [chat: string, before: string, after: string, paceMs: number, nextDue: number | ""],
   boolean
->(new URL("commit-dues-n.lua", import.meta.url), decodeFlag);
+>(new URL("commit-dues-n.lua", import.meta.url), { keys: 3, args: 5 }, decodeFlag);
