@@ -8,6 +8,7 @@ import { grantSlots } from "../store/scripts/grant-slots.js";
 import { noteRateLimit } from "../store/scripts/note-rate-limit.js";
 import { FREE_SEND_RATE } from "../telegram/limits.js";
 import { FLOOD_RULE, floodScope, type FloodScope } from "./flood.js";
+import { RedisClock } from "./redis-clock.js";
 
 export interface BudgetOptions {
   /** Messages per second, all processes together. */
@@ -48,7 +49,10 @@ export const LANE_AHEAD_MS: Readonly<Record<BudgetLane, number>> = { broadcast: 
 const REPLIES_PER_GRANT = 100;
 const GRANT_RETRY_MS = 500;
 
-/** A send slot handed to a caller: its local time (ms), or a send that goes now and was booked as a debt. */
+/**
+ * A send slot handed to a caller: its time on this process's monotonic clock (`performance.now()`,
+ * ms), or a send that goes now and was booked as a debt.
+ */
 interface Slot {
   readonly at: number;
   readonly owed: boolean;
@@ -77,8 +81,10 @@ export class SendBudget {
   private refilling = false;
   private readonly waiting: ((slot: Slot) => void)[] = [];
   private readonly logger: Logger;
-  /** Until when (local ms) this process sends nothing: a 429 seen here or announced by another process. */
+  /** Until when (`performance.now()`) this process sends nothing: a 429 seen here or announced by another process. */
   private pausedUntil = 0;
+  /** Where Redis's clock stands against ours: granted slots are times on Redis's clock. */
+  private readonly redisClock = new RedisClock();
   /** Messages sent this tick and not counted yet (paid broadcasts), and the count that will take them. */
   private sentUncounted = 0;
   private counting: Promise<void> | undefined;
@@ -113,26 +119,26 @@ export class SendBudget {
 
   private pauseLocally(ms: number): void {
     this.slots = [];
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, performance.now() + ms);
   }
 
   /**
-   * Resolves at this caller's slot with the slot's time: send right after, and check `onTime` if
-   * anything was awaited in between. A reply owing its slot resolves at once (paused or not late).
+   * Resolves at this caller's slot: send right after, with nothing awaited in between (a slot is
+   * good for LATE_TOLERANCE_MS only). A reply owing its slot resolves at once (paused or not late).
    */
-  async take(): Promise<number> {
+  async take(): Promise<void> {
     for (;;) {
-      const pause = this.pausedUntil - Date.now();
+      const pause = this.pausedUntil - performance.now();
       if (pause > 0) {
         await sleep(pause);
         continue;
       }
       const slot = await this.nextSlot();
-      if (slot.owed && Date.now() >= this.pausedUntil) return Date.now();
-      const wait = slot.at - Date.now();
+      if (slot.owed && performance.now() >= this.pausedUntil) return;
+      const wait = slot.at - performance.now();
       // Below a millisecond a timer would only add its own delay.
       if (wait >= 1) await sleep(wait);
-      if (this.onTime(slot.at)) return slot.at;
+      if (this.onTime(slot.at)) return;
     }
   }
 
@@ -141,8 +147,8 @@ export class SendBudget {
    * were held up (a busy event loop, a slow Redis reply) would otherwise leave together and crowd
    * one second with more than the rate.
    */
-  onTime(slot: number): boolean {
-    const now = Date.now();
+  private onTime(slot: number): boolean {
+    const now = performance.now();
     return now - slot <= LATE_TOLERANCE_MS && now >= this.pausedUntil;
   }
 
@@ -180,18 +186,23 @@ export class SendBudget {
 
   private async grant(): Promise<void> {
     const wanted = this.batch > 0 ? this.batch : Math.min(REPLIES_PER_GRANT, this.waiting.length);
+    const sentAt = performance.now();
     const grant = await grantSlots.run(
       this.redis,
       [this.keys.budget.theoreticalArrival, this.keys.budget.pausedUntil],
       [wanted, this.intervalUs, this.aheadUs, this.owes ? 1 : 0],
     );
-    const now = Date.now();
+    const receivedAt = performance.now();
     if (!grant.granted) {
       await sleep(Math.max(1, Math.ceil(grant.waitUs / 1000)));
       return;
     }
+    // Placed on Redis's clock, not counted from when the reply was read: a reply read late (a GC)
+    // would shift all its slots later, onto the next grant's, and crowd a second past the rate.
+    this.redisClock.observe(sentAt, receivedAt, grant.nowUs / 1000);
+    const now = this.redisClock.toLocal(grant.nowUs / 1000) ?? receivedAt;
     this.slots.push(...grant.delaysUs.map((delayUs) => ({ at: now + delayUs / 1000, owed: false })));
-    for (let i = 0; i < grant.owed; i++) this.slots.push({ at: now, owed: true });
+    for (let i = 0; i < grant.owed; i++) this.slots.push({ at: receivedAt, owed: true });
   }
 
   /**

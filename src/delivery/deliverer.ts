@@ -171,15 +171,20 @@ export class Deliverer {
   }
 
   private async claimAndDeliver(visit: Visit): Promise<void> {
-    // The slot first, the claim right before the send: a claim never waits on the budget (and
-    // a slot is lost only in the rare case that the chat turns out to be pacing).
-    const waitStarted = performance.now();
-    const slot = await this.deps.budget.take();
-    this.deps.timings.observe("budget_wait", (performance.now() - waitStarted) / 1000);
+    // The claim first, the slot right before the send: a chat that turns out to be pacing, or
+    // changed by another process, costs no slot, and no slot waits on a claim's round trip to Redis
+    // (a slot more than a few ms late is given up, and under load that round trip is often longer).
     const claim = await this.claims.claim(visit);
-    if (claim.kind === "claimed") return this.deliver(visit, slot);
+    if (claim.kind === "claimed") return this.deliver(visit);
     // Changed meanwhile (another process delivered): look again with the record as it is now.
     await this.deferVisit(visit.chat, claim.kind === "changed" ? 0 : claim.waitMs);
+  }
+
+  /** Waits for a slot of the send budget (the claim held meanwhile, see `deliver`). */
+  private async takeSlot(): Promise<void> {
+    const waitStarted = performance.now();
+    await this.deps.budget.take();
+    this.deps.timings.observe("budget_wait", (performance.now() - waitStarted) / 1000);
   }
 
   /**
@@ -214,8 +219,12 @@ export class Deliverer {
     }
   }
 
-  /** Sends the visit's message in `slot` (a slot of the send budget), or in a new one if it is late by now. */
-  private async deliver(visit: Visit, slot: number): Promise<void> {
+  /**
+   * Sends the visit's message to the claimed chat, each attempt in a slot of the send budget taken
+   * right before it. The claim is renewed while the attempt waits for its slot (a 429's pause can
+   * last long) and for Telegram's answer.
+   */
+  private async deliver(visit: Visit): Promise<void> {
     let rendered = renderVisit(visit, this.rendering);
     if (!rendered) {
       // Expired articles are counted and logged; announcements a channel passes over are not news.
@@ -235,15 +244,18 @@ export class Deliverer {
     }
     let rateLimited = 0;
     let transient = 0;
-    let unusedSlot: number | undefined = slot;
     for (;;) {
-      if (unusedSlot === undefined || !this.deps.budget.onTime(unusedSlot)) await this.deps.budget.take();
-      unusedSlot = undefined;
-      const started = performance.now();
+      let started = performance.now();
       let failure: SendFailure | undefined;
       try {
         const send = rendered.send;
-        if (send) await this.claims.whileClaimed(visit, () => send(this.deps.api));
+        if (send) {
+          await this.claims.whileClaimed(visit, async () => {
+            await this.takeSlot();
+            started = performance.now();
+            return send(this.deps.api);
+          });
+        }
         // Counted as Telegram accepted it (paid broadcasts); the count never fails a delivery.
         void this.deps.budget.sent();
         this.backoff.reset();

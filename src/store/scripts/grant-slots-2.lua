@@ -21,9 +21,10 @@
     ARGV[4] 1: a slot past the horizon is owed (the send goes now); 0: the caller waits for it
 
   Output:
-    {1, owed, delay µs, delay µs, ...} - the slots granted within the horizon, as delays from now,
-                                         and how many more sends go now on credit
-    {0, wait µs}                       - none can be granted; ask again after the wait
+    {1, owed, now µs, delay µs, ...} - the slots granted within the horizon, as delays from now (Redis's
+                                       clock, also given, so that the caller can place them on its own),
+                                       and how many more sends go now on credit
+    {0, wait µs}                     - none can be granted; ask again after the wait
 ]]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -34,7 +35,7 @@ if tat < now then tat = now end
 local interval = tonumber(ARGV[2])
 local ahead = tonumber(ARGV[3])
 local owes = ARGV[4] == '1'
-local granted = {1, 0}
+local granted = {1, 0, now}
 for i = 1, tonumber(ARGV[1]) do
   if tat - now > ahead then
     if not owes then break end
@@ -44,7 +45,7 @@ for i = 1, tonumber(ARGV[1]) do
   end
   tat = tat + interval
 end
-if #granted == 2 and granted[2] == 0 then return {0, tat - now - ahead} end
+if #granted == 3 and granted[2] == 0 then return {0, tat - now - ahead} end
 -- Kept a minute past the last slot booked: a debt outlives its own payback.
 redis.call('SET', KEYS[1], string.format('%.0f', tat), 'PX', math.floor((tat - now) / 1000) + 60000)
 return granted
