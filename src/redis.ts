@@ -287,9 +287,34 @@ export function connectCluster(nodes: readonly RedisNode[], options: RedisOption
   return cluster as unknown as Redis;
 }
 
-/** The hash slot `key` lives in on a cluster (its hash tag's, when it has one). */
+/** Hash tags' slots, worked out once: a delivery process looks up a few per message, and shards are few. */
+const slotsOfTags = new Map<string, number>();
+const MAX_TAGS_KEPT = 65_536;
+
+/**
+ * The hash slot `key` lives in on a cluster: its hash tag's (the text between the first `{` and the
+ * next `}`, when not empty), else the whole key's, computed as ioredis routes the key.
+ */
 export function keySlot(key: string): number {
-  return new Command("get", [key]).getSlot() ?? 0;
+  const open = key.indexOf("{");
+  const close = open < 0 ? -1 : key.indexOf("}", open + 1);
+  if (close <= open + 1) return new Command("get", [key]).getSlot() ?? 0;
+  const tag = key.slice(open + 1, close);
+  let slot = slotsOfTags.get(tag);
+  if (slot === undefined) {
+    slot = new Command("get", [tag]).getSlot() ?? 0;
+    if (slotsOfTags.size < MAX_TAGS_KEPT) slotsOfTags.set(tag, slot);
+  }
+  return slot;
+}
+
+/**
+ * Which node serves `slot` as far as a cluster client knows (its master and replicas, as ioredis
+ * names them); undefined on a single Redis or before the client has learnt the table of slots.
+ */
+export function nodeOfSlot(redis: Redis, slot: number): string | undefined {
+  if (!isCluster(redis)) return undefined;
+  return (redis as unknown as Cluster).slots[slot]?.join(",");
 }
 
 export function isCluster(redis: Redis): boolean {
@@ -398,7 +423,7 @@ export async function probeCluster(nodes: readonly RedisNode[], timeoutMs = 2000
 export async function waitForReplicas(redis: Redis, keys: readonly string[], timeoutMs = 1000): Promise<number> {
   if (!isCluster(redis) || keys.length === 0) return 0;
   const cluster = redis as unknown as Cluster;
-  const owners = new Set(keys.map((key) => cluster.slots[new Command("get", [key]).getSlot() ?? 0]?.[0]).filter((o) => o !== undefined));
+  const owners = new Set(keys.map((key) => cluster.slots[keySlot(key)]?.[0]).filter((o) => o !== undefined));
   const nodes = cluster.nodes("master").filter((node) => owners.has(`${String(node.options.host)}:${String(node.options.port)}`));
   const acknowledged = await Promise.all(nodes.map((node) => node.wait(1, timeoutMs)));
   return acknowledged.filter((count) => count < 1).length + (owners.size - nodes.length);

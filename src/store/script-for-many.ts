@@ -6,7 +6,7 @@
  */
 import { basename } from "node:path";
 import type { ChainableCommander, Redis } from "ioredis";
-import { isCluster, keySlot } from "../redis.js";
+import { isCluster, keySlot, nodeOfSlot } from "../redis.js";
 import { decodeWith, LuaScript, readScript, unexpectedReply, type Arg, type ReplyDecoder } from "./script.js";
 
 /** One call of a ScriptForMany: its own keys and args. */
@@ -22,6 +22,40 @@ type PipelineResult = [Error | null, unknown];
 
 /** Calls one run of a script takes at most: a run blocks Redis, so it stays short. */
 const CALLS_PER_RUN = 256;
+
+/**
+ * Errors of a run across slots whose node no longer serves one of its keys (a slot moved, the
+ * client's table of slots is stale): nothing was written (see acrossSlotsLua), and its calls go
+ * again one run per slot, which the cluster client routes and redirects as it should.
+ */
+const NOT_SERVED_HERE = /Script attempted to access a non local key/;
+
+/**
+ * The same script for a run whose calls' keys lie in several hash slots of one cluster node. A
+ * script's declared keys must share a slot, so the keys travel in ARGV (their count first, then the
+ * keys, then the args) and KEYS holds the first call's keys only, which routes the run to the node;
+ * Redis 7's `allow-cross-slot-keys` flag lets the script use keys of the node's other slots. Every
+ * call's keys are looked at (EXISTS, one call's keys share a slot) before the script itself runs:
+ * a key the node does not serve fails the run there, before anything was written.
+ */
+export function acrossSlotsLua(lua: string, keysPerCall: number): string {
+  return `#!lua flags=allow-cross-slot-keys
+local KEYS, ARGV = (function(argv)
+  local count = tonumber(argv[1])
+  local keys, args = {}, {}
+  for i = 2, count + 1 do keys[#keys + 1] = argv[i] end
+  for i = count + 2, #argv do args[#args + 1] = argv[i] end
+  for i = 1, count, ${keysPerCall} do redis.call('EXISTS', unpack(keys, i, i + ${keysPerCall - 1})) end
+  return keys, args
+end)(ARGV)
+${lua}`;
+}
+
+/** Calls (their indexes) that go to Redis in one run of the script; `acrossSlots`: their keys lie in several slots of one node. */
+interface Run {
+  readonly calls: readonly number[];
+  readonly acrossSlots: boolean;
+}
 
 /** How many keys and args each call of a ScriptForMany passes (its header says the same). */
 export interface CallShape {
@@ -39,13 +73,24 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
   readonly Arg[],
   unknown[]
 > {
+  /** The script for runs across the slots of one cluster node (acrossSlotsLua). */
+  private readonly acrossSlots: LuaScript<readonly string[], readonly Arg[], unknown[]>;
+
   constructor(
     file: string,
     lua: string,
     private readonly shape: CallShape,
     private readonly decodeOne: ReplyDecoder<Reply>,
   ) {
-    super(file, lua, (reply) => (Array.isArray(reply) ? reply : unexpectedReply("a list with one reply per call")));
+    const decodeList = (reply: unknown): unknown[] =>
+      Array.isArray(reply) ? (reply as unknown[]) : unexpectedReply("a list with one reply per call");
+    super(file, lua, decodeList);
+    this.acrossSlots = new LuaScript(file, acrossSlotsLua(lua, shape.keys), decodeList);
+  }
+
+  override ensure(client: Redis): void {
+    super.ensure(client);
+    if (isCluster(client)) this.acrossSlots.ensure(client);
   }
 
   /** Throws when a call passes another number of keys or args than each call takes: the run would read every later call askew. */
@@ -59,49 +104,78 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
 
   /**
    * Queues `calls` on `pipeline` in as few runs as it takes: all of them in one run on a single
-   * Redis (up to CALLS_PER_RUN), one run per hash slot on a cluster, where a script's keys share
-   * one slot. Answers how to read the runs' results (in the order queued) into each call's outcome.
+   * Redis (up to CALLS_PER_RUN), one run per cluster node on a cluster (across its slots). Answers
+   * how to read the runs' results (in the order queued) into each call's outcome; a run across
+   * slots that its node refused goes again one run per slot before it is answered.
    */
   queueCalls(
     client: Redis,
     pipeline: ChainableCommander,
     calls: readonly Call<Keys, Args>[],
-  ): (results: readonly PipelineResult[]) => Outcome<Reply>[] {
-    const runs = groupCalls(calls, isCluster(client) ? keySlot : undefined);
-    for (const run of runs) {
-      const keys: string[] = [];
-      const args: Arg[] = [];
-      for (const index of run) {
-        keys.push(...calls[index]!.keys);
-        args.push(...calls[index]!.args);
-      }
-      this.queue(client, pipeline, keys, args);
-    }
-    return (results) => {
+  ): (results: readonly PipelineResult[]) => Promise<Outcome<Reply>[]> {
+    const runs = groupCalls(client, calls, "node");
+    for (const run of runs) this.queueRun(client, pipeline, calls, run);
+    return async (results) => {
       const outcomes: Outcome<Reply>[] = [];
+      const again: number[] = [];
       runs.forEach((run, r) => {
         const [error, value] = results[r] ?? [new Error("no reply from Redis"), null];
-        let replies: unknown[] = [];
-        let failure: unknown = error ?? undefined;
-        if (!failure) {
-          try {
-            replies = this.decode(value);
-            if (replies.length !== run.length) unexpectedReply(`${run.length} replies`);
-          } catch (decodeError) {
-            failure = decodeError;
-          }
-        }
-        run.forEach((index, i) => {
-          if (failure) return (outcomes[index] = { ok: false, error: failure });
-          try {
-            outcomes[index] = { ok: true, reply: decodeWith(this.file, this.decodeOne, replies[i]) };
-          } catch (decodeError) {
-            outcomes[index] = { ok: false, error: decodeError };
-          }
-        });
+        if (run.acrossSlots && error && NOT_SERVED_HERE.test(error.message)) again.push(...run.calls);
+        else this.readRun(run, error ?? undefined, value, outcomes);
       });
+      if (again.length > 0) {
+        const againCalls = again.map((index) => calls[index]!);
+        const perSlot = groupCalls(client, againCalls, "slot");
+        const retry = client.pipeline();
+        for (const run of perSlot) this.queueRun(client, retry, againCalls, run);
+        const retried: Outcome<Reply>[] = [];
+        let replies: readonly PipelineResult[] | Error;
+        try {
+          replies = (await retry.exec()) ?? [];
+        } catch (error) {
+          replies = error instanceof Error ? error : new Error(String(error));
+        }
+        perSlot.forEach((run, r) => {
+          const [error, value] = replies instanceof Error ? [replies, null] : (replies[r] ?? [new Error("no reply from Redis"), null]);
+          this.readRun(run, error ?? undefined, value, retried);
+        });
+        again.forEach((index, i) => (outcomes[index] = retried[i]!));
+      }
       return outcomes;
     };
+  }
+
+  private queueRun(client: Redis, pipeline: ChainableCommander, calls: readonly Call<Keys, Args>[], run: Run): void {
+    const keys: string[] = [];
+    const args: Arg[] = [];
+    for (const index of run.calls) {
+      keys.push(...calls[index]!.keys);
+      args.push(...calls[index]!.args);
+    }
+    if (run.acrossSlots) this.acrossSlots.queue(client, pipeline, calls[run.calls[0]!]!.keys, [keys.length, ...keys, ...args]);
+    else this.queue(client, pipeline, keys, args);
+  }
+
+  /** Each call of `run` gets its reply from the run's `value`, or the run's failure. */
+  private readRun(run: Run, error: unknown, value: unknown, outcomes: Outcome<Reply>[]): void {
+    let replies: unknown[] = [];
+    let failure: unknown = error;
+    if (!failure) {
+      try {
+        replies = this.decode(value);
+        if (replies.length !== run.calls.length) unexpectedReply(`${run.calls.length} replies`);
+      } catch (decodeError) {
+        failure = decodeError;
+      }
+    }
+    run.calls.forEach((index, i) => {
+      if (failure) return (outcomes[index] = { ok: false, error: failure });
+      try {
+        outcomes[index] = { ok: true, reply: decodeWith(this.file, this.decodeOne, replies[i]) };
+      } catch (decodeError) {
+        outcomes[index] = { ok: false, error: decodeError };
+      }
+    });
   }
 
   /** Runs `calls` in one round trip (see queueCalls) and answers every reply; throws the first failure. */
@@ -111,25 +185,37 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
     this.ensure(client);
     const pipeline = client.pipeline();
     const read = this.queueCalls(client, pipeline, calls);
-    return read((await pipeline.exec()) ?? []).map((outcome) => {
+    return (await read((await pipeline.exec()) ?? [])).map((outcome) => {
       if (!outcome.ok) throw outcome.error;
       return outcome.reply;
     });
   }
 }
 
-/** The indexes of `calls` grouped into runs: by the slot of their first key when `slotOf` is given, at most CALLS_PER_RUN each. */
-function groupCalls(calls: readonly Call<readonly string[], readonly Arg[]>[], slotOf?: (key: string) => number): number[][] {
-  const groups = new Map<number, number[]>();
+/**
+ * The indexes of `calls` grouped into runs of at most CALLS_PER_RUN: all together on a single Redis;
+ * on a cluster, by the node serving the slot of their first key (`by` "node"; by the slot itself
+ * while the client has not learnt the table of slots) or by slot (`by` "slot").
+ */
+function groupCalls(client: Redis, calls: readonly Call<readonly string[], readonly Arg[]>[], by: "node" | "slot"): Run[] {
+  const cluster = isCluster(client);
+  const groups = new Map<string, { calls: number[]; slots: Set<number> }>();
   calls.forEach((call, index) => {
-    const slot = slotOf ? slotOf(call.keys[0] ?? "") : 0;
-    const group = groups.get(slot);
-    if (group) group.push(index);
-    else groups.set(slot, [index]);
+    const slot = cluster ? keySlot(call.keys[0] ?? "") : 0;
+    const name = by === "node" ? (nodeOfSlot(client, slot) ?? `slot ${slot}`) : `slot ${slot}`;
+    const group = groups.get(name);
+    if (group) {
+      group.calls.push(index);
+      group.slots.add(slot);
+    } else groups.set(name, { calls: [index], slots: new Set([slot]) });
   });
-  const runs: number[][] = [];
+  const runs: Run[] = [];
   for (const group of groups.values()) {
-    for (let start = 0; start < group.length; start += CALLS_PER_RUN) runs.push(group.slice(start, start + CALLS_PER_RUN));
+    for (let start = 0; start < group.calls.length; start += CALLS_PER_RUN) {
+      const part = group.calls.slice(start, start + CALLS_PER_RUN);
+      const slots = group.slots.size > 1 ? new Set(part.map((index) => keySlot(calls[index]!.keys[0] ?? ""))) : group.slots;
+      runs.push({ calls: part, acrossSlots: slots.size > 1 });
+    }
   }
   return runs;
 }
@@ -223,10 +309,16 @@ export class BatchedScript<Keys extends readonly string[], Args extends readonly
         for (const call of batch) call.reject(results);
         return;
       }
-      read(results).forEach((outcome, i) => {
-        if (outcome.ok) batch[i]!.resolve(outcome.reply);
-        else batch[i]!.reject(outcome.error);
-      });
+      read(results).then(
+        (outcomes) =>
+          outcomes.forEach((outcome, i) => {
+            if (outcome.ok) batch[i]!.resolve(outcome.reply);
+            else batch[i]!.reject(outcome.error);
+          }),
+        (error: unknown) => {
+          for (const call of batch) call.reject(error);
+        },
+      );
     };
   }
 }

@@ -4,14 +4,13 @@
  * answered ASK, MOVED or TRYAGAIN; Bulletin follows and retries them (ioredis for single commands,
  * src/redis.ts for pipelines): every reader gets the article once, no subscription is lost.
  */
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { createRuntime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
 import { categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
-import { clusterUnavailable, startCluster, type TestCluster } from "../support/cluster.js";
+import { clusterUnavailable, reshard, startCluster, type TestCluster } from "../support/cluster.js";
 import { spawnBulletin } from "../support/processes.js";
 import { readerRecord } from "../support/records.js";
 import { dropClusterPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
@@ -26,26 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-/** `redis-cli --cluster reshard`, as an operator runs it: `slots` slots with their keys from one master to another. */
-async function reshard(from: number, to: number, slots: number): Promise<string> {
-  const idOf = async (port: number) => {
-    const redis = cluster!.connect(port);
-    try {
-      return String(await redis.cluster("MYID"));
-    } finally {
-      redis.disconnect();
-    }
-  };
-  const args = ["--cluster", "reshard", `127.0.0.1:${from}`, "--cluster-from", await idOf(from), "--cluster-to", await idOf(to)];
-  const child = spawn("redis-cli", [...args, "--cluster-slots", String(slots), "--cluster-yes", "--cluster-pipeline", "10"]);
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
-  if (code !== 0) throw new Error(`redis-cli --cluster reshard failed (${code}):\n${output.slice(-2000)}`);
-  return output;
-}
 
 describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster being resharded", () => {
   it("slots move from one master to another mid fan-out: every reader gets the article once", async () => {
@@ -70,7 +49,7 @@ describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster being re
       await telegram.waitFor(() => telegram.accepted >= 30, { timeoutMs: 15_000, message: "the fan-out to be under way" });
 
       const [from, to] = await cluster!.masters();
-      const output = await reshard(from!, to!, 1500);
+      const output = await reshard(cluster!, from!, to!, 1500);
       const sentByThen = telegram.accepted;
       // redis-cli prints a dot for each key it migrates: readers' records and index entries moved mid fan-out.
       const movedKeys = [...output.matchAll(/^Moving slot \d+ from \S+ to \S+: (\.*)$/gm)].reduce((n, m) => n + m[1]!.length, 0);

@@ -239,3 +239,23 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
   await cluster.waitUntilOk();
   return cluster;
 }
+
+/** `redis-cli --cluster reshard`, as an operator runs it: `slots` slots with their keys from one master to another. */
+export async function reshard(cluster: TestCluster, from: number, to: number, slots: number): Promise<string> {
+  const idOf = async (port: number) => {
+    const redis = cluster.connect(port);
+    try {
+      return String(await redis.cluster("MYID"));
+    } finally {
+      redis.disconnect();
+    }
+  };
+  const args = ["--cluster", "reshard", `127.0.0.1:${from}`, "--cluster-from", await idOf(from), "--cluster-to", await idOf(to)];
+  const child = spawn("redis-cli", [...args, "--cluster-slots", String(slots), "--cluster-yes", "--cluster-pipeline", "10"]);
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  if (code !== 0) throw new Error(`redis-cli --cluster reshard failed (${code}):\n${output.slice(-2000)}`);
+  return output;
+}
