@@ -68,9 +68,12 @@ async function fanOut(redisEnv: Record<string, string>, client: Client, ports: r
     const runtime = await createRuntime(loadConfig(env), createLogger("warn"));
     await runtime.ingestor.ingest({ url: `https://news.example.com/${prefix}`, title: "Cluster", categories: ["world"] }, "cli");
     await runtime.close();
-    while (telegram.accepted < 1) await new Promise((r) => setTimeout(r, 20));
-    const before = new Map(await Promise.all(ports.map(async (p) => [p, await cpuMs(p)] as const)));
     const deadline = Date.now() + 180_000;
+    while (telegram.accepted < 1) {
+      if (Date.now() > deadline) throw new Error("bench cluster: no message was sent within 180 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const before = new Map(await Promise.all(ports.map(async (p) => [p, await cpuMs(p)] as const)));
     while (telegram.accepted < READERS) {
       if (Date.now() > deadline) throw new Error("bench cluster: the fan-out did not finish within 180 s");
       await new Promise((r) => setTimeout(r, 20));

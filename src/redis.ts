@@ -287,6 +287,22 @@ export function connectCluster(nodes: readonly RedisNode[], options: RedisOption
   return cluster as unknown as Redis;
 }
 
+/**
+ * Sends `pipeline` and answers its replies, or throws when any of its commands failed: ioredis
+ * answers each command's error among the results instead of throwing, and a caller that only
+ * awaits exec() carries on as if every write were done.
+ */
+export async function execAll(pipeline: ChainableCommander, what: string): Promise<unknown[]> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.flatMap(([error]) => (error ? [error] : []));
+  if (failed[0]) {
+    throw new Error(`${what}: ${failed.length} of ${results.length} Redis commands failed, the first with: ${failed[0].message}`, {
+      cause: failed[0],
+    });
+  }
+  return results.map(([, value]) => value);
+}
+
 /** Hash tags' slots, worked out once: a delivery process looks up a few per message, and shards are few. */
 const slotsOfTags = new Map<string, number>();
 const MAX_TAGS_KEPT = 65_536;

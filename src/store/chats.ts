@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import { waitForReplicas } from "../redis.js";
+import { execAll, waitForReplicas } from "../redis.js";
 import type { CategorySlug, ChatId, Platform } from "../ids.js";
 import { keys as keyLayout, shardOf, type Keys } from "./keys.js";
 import { decodeChatRecord, encodeChatRecord, subscribedSlugs, type ChatRecord } from "./chat-record.js";
@@ -131,7 +131,8 @@ export class ChatStore {
   private async markShards(slugs: readonly CategorySlug[], shard: number): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const slug of slugs) pipeline.sadd(this.keys.subscriberShards(slug), shard);
-    await pipeline.exec();
+    // Unmarked, the shard's new subscribers would never be visited: a failure must not go unnoticed.
+    await execAll(pipeline, "marking the shard's categories");
   }
 
   /** The shards that may hold subscribers of `slug`, ascending. */
@@ -197,7 +198,7 @@ export class ChatStore {
         for (const [slug, members] of batch.members) pipeline.sadd(this.keys.subscribers(slug, shard), ...members);
         if (batch.due.length > 0) pipeline.zadd(this.keys.due(shard), ...batch.due);
       }
-      await pipeline.exec();
+      await execAll(pipeline, "importing chats");
     }
     for (const [slug, shards] of shardMarks) {
       await this.redis.sadd(this.keys.subscriberShards(slug), ...[...shards].map(String));

@@ -34,18 +34,22 @@ const NOT_SERVED_HERE = /Script attempted to access a non local key/;
  * The same script for a run whose calls' keys lie in several hash slots of one cluster node. A
  * script's declared keys must share a slot, so the keys travel in ARGV (their count first, then the
  * keys, then the args) and KEYS holds the first call's keys only, which routes the run to the node;
- * Redis 7's `allow-cross-slot-keys` flag lets the script use keys of the node's other slots. Every
- * call's keys are looked at (EXISTS, one call's keys share a slot) before the script itself runs:
- * a key the node does not serve fails the run there, before anything was written.
+ * Redis 7's `allow-cross-slot-keys` flag lets the script use keys of the node's other slots. A
+ * script that writes first looks at every call's keys (EXISTS, one call's keys share a slot): a key
+ * the node does not serve fails the run there, before anything was written. One that only reads
+ * says so (`no-writes`) and needs no such look: failing half-way, it has changed nothing.
  */
-export function acrossSlotsLua(lua: string, keysPerCall: number): string {
-  return `#!lua flags=allow-cross-slot-keys
+export function acrossSlotsLua(lua: string, shape: CallShape): string {
+  const lookFirst = shape.readOnly
+    ? ""
+    : `
+  for i = 1, count, ${shape.keys} do redis.call('EXISTS', unpack(keys, i, i + ${shape.keys - 1})) end`;
+  return `#!lua flags=${shape.readOnly ? "no-writes," : ""}allow-cross-slot-keys
 local KEYS, ARGV = (function(argv)
   local count = tonumber(argv[1])
   local keys, args = {}, {}
   for i = 2, count + 1 do keys[#keys + 1] = argv[i] end
-  for i = count + 2, #argv do args[#args + 1] = argv[i] end
-  for i = 1, count, ${keysPerCall} do redis.call('EXISTS', unpack(keys, i, i + ${keysPerCall - 1})) end
+  for i = count + 2, #argv do args[#args + 1] = argv[i] end${lookFirst}
   return keys, args
 end)(ARGV)
 ${lua}`;
@@ -57,10 +61,11 @@ interface Run {
   readonly acrossSlots: boolean;
 }
 
-/** How many keys and args each call of a ScriptForMany passes (its header says the same). */
+/** How many keys and args each call of a ScriptForMany passes (its header says the same), and whether it only reads. */
 export interface CallShape {
   readonly keys: number;
   readonly args: number;
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -85,7 +90,7 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
     const decodeList = (reply: unknown): unknown[] =>
       Array.isArray(reply) ? (reply as unknown[]) : unexpectedReply("a list with one reply per call");
     super(file, lua, decodeList);
-    this.acrossSlots = new LuaScript(file, acrossSlotsLua(lua, shape.keys), decodeList);
+    this.acrossSlots = new LuaScript(file, acrossSlotsLua(lua, shape), decodeList);
   }
 
   override ensure(client: Redis): void {

@@ -57,4 +57,13 @@ describe("importing chats in bulk", () => {
     expect((await store.get(id))?.cursor).toBe(5);
     expect(await store.subscribersIn(world, 77)).toEqual([id]);
   });
+
+  it("says so when Redis refuses part of an import, instead of carrying on as if every chat were stored", async () => {
+    // Shard 5000's record hash is something else (a string): Redis answers WRONGTYPE for its chats.
+    await redis.set(keys.chats(5000), "not a hash");
+    const chats = [chatId(4999), chatId(5000), chatId(5001)].map((id) => ({ id, record: readerRecord() }));
+    await expect(store.importChats(chats)).rejects.toThrow(/^importing chats: 1 of \d+ Redis commands failed, the first with: WRONGTYPE/);
+    // The categories' shard marks are written after the chats: a failed import leaves no reader half-listed there.
+    expect(await store.shardsOf(world)).not.toContain(5000);
+  });
 });

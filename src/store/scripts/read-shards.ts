@@ -22,6 +22,6 @@ export function decodeShard(reply: unknown): Map<ChatId, string> {
 /** read-shards-n.lua: several shards in one call, the chats of each. */
 export const readShards = loadScriptForMany<readonly [subscribers: string, chats: string], readonly [], Map<ChatId, string>>(
   new URL("read-shards-n.lua", import.meta.url),
-  { keys: 2, args: 0 },
+  { keys: 2, args: 0, readOnly: true },
   decodeShard,
 );
