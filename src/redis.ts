@@ -143,9 +143,10 @@ type PipelineResult = [Error | null, unknown];
 
 /**
  * Errors of a command whose node went away, whose slot moved (a failover, a resharding: MOVED,
- * ASK) or is moving: worth sending again once the table of slots is fresh.
+ * ASK) or is moving, or of a group that ioredis found spans nodes (its table of slots changed
+ * since the group was made): worth sending again once the table of slots is fresh.
  */
-const NODE_LOST = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Connection is closed|ECONNREFUSED|ECONNRESET/;
+const NODE_LOST = /^(MOVED|ASK|CLUSTERDOWN|TRYAGAIN) |Connection is closed|ECONNREFUSED|ECONNRESET|same slots allocation group/;
 /** 50 × 200 ms: longer than a failover with a few seconds' cluster-node-timeout. */
 const NODE_LOST_ATTEMPTS = 50;
 const NODE_LOST_DELAY_MS = 200;
@@ -168,6 +169,25 @@ function slotOf(commands: ClusterCommands, { name, args }: PipelineCall): number
   const first = Number(withCount[0]) > 0 ? withCount[1] : undefined;
   if (typeof first === "string") return keySlot(first);
   return new Command("evalsha", ["0", ...withCount] as string[]).getSlot();
+}
+
+/** Waits until the cluster client knows the cluster (its table of slots); throws if it was closed instead. */
+async function untilReady(cluster: Cluster): Promise<void> {
+  if (cluster.status === "ready") return;
+  // A lazy client connects on its first command; this waits before any, so it connects itself.
+  if (cluster.status === "wait") return cluster.connect();
+  await new Promise<void>((resolve, reject) => {
+    const ready = () => {
+      cluster.off("end", closed);
+      resolve();
+    };
+    const closed = () => {
+      cluster.off("ready", ready);
+      reject(new Error("the connection to the Redis Cluster was closed before it was ready"));
+    };
+    cluster.once("ready", ready);
+    cluster.once("end", closed);
+  });
 }
 
 /**
@@ -214,6 +234,9 @@ function crossSlotPipeline(cluster: Cluster, commands: ClusterCommands, single: 
     await send(lost, attempt + 1);
   };
   const run = async (): Promise<PipelineResult[]> => {
+    // Grouped by the client's table of slots, which a client that is still connecting has not
+    // learnt: every call would land in one group, which ioredis refuses for keys of several nodes.
+    await untilReady(cluster);
     results.length = 0;
     for (let i = 0; i < calls.length; i++) results.push([new Error("no reply from Redis"), null]);
     await send(

@@ -64,6 +64,7 @@ describe.skipIf(unavailable !== undefined)("claims of many chats on a Redis Clus
     const client = connectCluster(clusterNodesOf(cluster!.seeds));
     try {
       const ids = Array.from({ length: 600 }, (_, i) => chatId(50_000 + i * 27));
+      // Right after connecting: the import's pipeline waits until the client knows the table of slots.
       await new ChatStore(client, prefix).importChats(ids.map((id) => ({ id, record: readerRecord() })));
       const before = await scriptCalls();
       const claims = await claimAll(client, prefix, ids);
