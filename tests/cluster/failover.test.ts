@@ -1,24 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createRuntime, type Runtime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
 import { categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
-import { clusterUnavailable, startCluster, type TestCluster } from "../support/cluster.js";
+import { clusterForFile } from "../support/cluster.js";
 import { spawnBulletin, type BulletinProcess } from "../support/processes.js";
 import { dropClusterPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 import { readerRecord } from "../support/records.js";
 
-const unavailable = clusterUnavailable();
-if (unavailable) console.warn(`Redis Cluster crash and failover stories skipped: ${unavailable}`);
-
-let cluster: TestCluster | undefined;
-beforeAll(async () => {
-  if (!unavailable) cluster = await startCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const { unavailable, cluster } = clusterForFile("Redis Cluster crash and failover stories");
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -36,7 +27,7 @@ const TUNING = {
 async function world(name: string, latencyMs: number) {
   const telegram = await FakeTelegram.start({ latencyMs, limits: { perSecond: null } });
   const prefix = uniquePrefix(name);
-  const single = workerEnv(telegram, prefix, { SEND_RATE: "30", REDIS_CLUSTER_NODES: cluster!.seeds });
+  const single = workerEnv(telegram, prefix, { SEND_RATE: "30", REDIS_CLUSTER_NODES: cluster().seeds });
   const env = Object.fromEntries(Object.entries(single).filter(([name]) => name !== "REDIS_URL"));
   const runtime: Runtime = await createRuntime(loadConfig(env), createLogger("silent"));
   const processes: BulletinProcess[] = [];
@@ -44,7 +35,7 @@ async function world(name: string, latencyMs: number) {
     for (const p of processes) p.child.kill("SIGKILL");
     await runtime.close();
     await telegram.close();
-    await dropClusterPrefix(prefix, cluster!.seeds);
+    await dropClusterPrefix(prefix, cluster().seeds);
   });
   const ids = Array.from({ length: 120 }, (_, i) => chatId(50_000 + i * 131));
   await runtime.store.importChats(
@@ -87,12 +78,12 @@ describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster when som
     await telegram.waitFor(() => telegram.accepted >= 30, { timeoutMs: 15_000, message: "30 sends before the master dies" });
 
     // The master holding the delivery queue (BullMQ's keys under {prefix}): the worst one to lose.
-    const victim = await cluster!.masterOf(`{${prefix}}:delivery`);
-    cluster!.kill(victim);
+    const victim = await cluster().masterOf(`{${prefix}}:delivery`);
+    cluster().kill(victim);
     const sentAtKill = telegram.accepted;
     expect(sentAtKill).toBeLessThan(ids.length);
     const killedAt = Date.now();
-    await cluster!.waitForFailover(victim);
+    await cluster().waitForFailover(victim);
     const failoverMs = Date.now() - killedAt;
 
     await telegram.waitFor(() => ids.every((id) => telegram.messagesTo(id).length >= 1), {

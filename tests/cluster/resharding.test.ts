@@ -4,34 +4,25 @@
  * answered ASK, MOVED or TRYAGAIN; Bulletin follows and retries them (ioredis for single commands,
  * src/redis.ts for pipelines): every reader gets the article once, no subscription is lost.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { createRuntime } from "../../src/app/runtime.js";
 import { loadConfig } from "../../src/config/env.js";
 import { categorySlug, chatId } from "../../src/ids.js";
 import { createLogger } from "../../src/log.js";
-import { clusterUnavailable, reshard, startCluster, type TestCluster } from "../support/cluster.js";
+import { clusterForFile, reshard } from "../support/cluster.js";
 import { spawnBulletin } from "../support/processes.js";
 import { readerRecord } from "../support/records.js";
 import { dropClusterPrefix, uniquePrefix, workerEnv } from "../support/stack.js";
 
-const unavailable = clusterUnavailable();
-if (unavailable) console.warn(`Redis Cluster resharding story skipped: ${unavailable}`);
-
-let cluster: TestCluster | undefined;
-beforeAll(async () => {
-  if (!unavailable) cluster = await startCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const { unavailable, cluster } = clusterForFile("Redis Cluster resharding story");
 
 describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster being resharded", () => {
   it("slots move from one master to another mid fan-out: every reader gets the article once", async () => {
     const telegram = await FakeTelegram.start({ latencyMs: 20, limits: { perSecond: null } });
     const prefix = uniquePrefix("cluster-reshard");
     const env = Object.fromEntries(
-      Object.entries(workerEnv(telegram, prefix, { SEND_RATE: "30", REDIS_CLUSTER_NODES: cluster!.seeds })).filter(
+      Object.entries(workerEnv(telegram, prefix, { SEND_RATE: "30", REDIS_CLUSTER_NODES: cluster().seeds })).filter(
         ([name]) => name !== "REDIS_URL",
       ),
     );
@@ -48,8 +39,8 @@ describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster being re
       expect(outcome.status).toBe("accepted");
       await telegram.waitFor(() => telegram.accepted >= 30, { timeoutMs: 15_000, message: "the fan-out to be under way" });
 
-      const [from, to] = await cluster!.masters();
-      const output = await reshard(cluster!, from!, to!, 1500);
+      const [from, to] = await cluster().masters();
+      const output = await reshard(cluster(), from!, to!, 1500);
       const sentByThen = telegram.accepted;
       // redis-cli prints a dot for each key it migrates: readers' records and index entries moved mid fan-out.
       const movedKeys = [...output.matchAll(/^Moving slot \d+ from \S+ to \S+: (\.*)$/gm)].reduce((n, m) => n + m[1]!.length, 0);
@@ -68,7 +59,7 @@ describe.skipIf(unavailable !== undefined)("delivery on a Redis Cluster being re
       worker.child.kill("SIGKILL");
       await runtime.close();
       await telegram.close();
-      await dropClusterPrefix(prefix, cluster!.seeds);
+      await dropClusterPrefix(prefix, cluster().seeds);
     }
   }, 120_000);
 });

@@ -5,33 +5,24 @@
  * before writing anything, and its calls go again one run per slot, redirected where they belong.
  */
 import type { Redis as Plain } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chatId, type ChatId } from "../../src/ids.js";
 import { connectCluster, type Redis } from "../../src/redis.js";
 import { ChatStore } from "../../src/store/chats.js";
 import { keys as keyLayout, shardOf } from "../../src/store/keys.js";
 import { claimChats, type Claim } from "../../src/store/scripts/claim-chats.js";
-import { clusterUnavailable, reshard, startCluster, type TestCluster } from "../support/cluster.js";
+import { clusterForFile, reshard } from "../support/cluster.js";
 import { readerRecord } from "../support/records.js";
 import { clusterNodesOf, dropClusterPrefix, uniquePrefix } from "../support/stack.js";
 
-const unavailable = clusterUnavailable();
-if (unavailable) console.warn(`Redis Cluster script runs skipped: ${unavailable}`);
-
-let cluster: TestCluster | undefined;
-beforeAll(async () => {
-  if (!unavailable) cluster = await startCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const { unavailable, cluster } = clusterForFile("Redis Cluster script runs");
 
 /** EVALSHA and EVAL on every master so far: how many runs were made, and how many failed. */
 async function scriptCalls(): Promise<{ calls: number; failed: number }> {
   let calls = 0;
   let failed = 0;
-  for (const port of await cluster!.masters()) {
-    const redis: Plain = cluster!.connect(port);
+  for (const port of await cluster().masters()) {
+    const redis: Plain = cluster().connect(port);
     try {
       const stats = await redis.info("commandstats");
       for (const [, , c, f] of stats.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+),.*failed_calls=(\d+)/gm)) {
@@ -58,14 +49,30 @@ async function claimAll(client: Redis, prefix: string, ids: readonly ChatId[], r
   );
 }
 
+/**
+ * 600 readers in 600 shards, imported right after a new client connects (its pipeline waits until
+ * the client knows the table of slots), and the story told with that client.
+ */
+async function withReaders(
+  name: string,
+  firstId: number,
+  story: (client: Redis, prefix: string, ids: readonly ChatId[]) => Promise<void>,
+): Promise<void> {
+  const prefix = uniquePrefix(name);
+  const client = connectCluster(clusterNodesOf(cluster().seeds));
+  try {
+    const ids = Array.from({ length: 600 }, (_, i) => chatId(firstId + i * 27));
+    await new ChatStore(client, prefix).importChats(ids.map((id) => ({ id, record: readerRecord() })));
+    await story(client, prefix, ids);
+  } finally {
+    client.disconnect();
+    await dropClusterPrefix(prefix, cluster().seeds);
+  }
+}
+
 describe.skipIf(unavailable !== undefined)("claims of many chats on a Redis Cluster", () => {
   it("600 chats in 600 shards are claimed in one run per master, each once", async () => {
-    const prefix = uniquePrefix("cluster-runs");
-    const client = connectCluster(clusterNodesOf(cluster!.seeds));
-    try {
-      const ids = Array.from({ length: 600 }, (_, i) => chatId(50_000 + i * 27));
-      // Right after connecting: the import's pipeline waits until the client knows the table of slots.
-      await new ChatStore(client, prefix).importChats(ids.map((id) => ({ id, record: readerRecord() })));
+    await withReaders("cluster-runs", 50_000, async (client, prefix, ids) => {
       const before = await scriptCalls();
       const claims = await claimAll(client, prefix, ids);
       const after = await scriptCalls();
@@ -76,27 +83,20 @@ describe.skipIf(unavailable !== undefined)("claims of many chats on a Redis Clus
       expect(after.failed - before.failed).toBe(0);
       // Claimed once: the chats' pace keys now hold every second claim.
       expect((await claimAll(client, prefix, ids)).filter((c) => c.kind !== "pacing")).toEqual([]);
-    } finally {
-      client.disconnect();
-      await dropClusterPrefix(prefix, cluster!.seeds);
-    }
+    });
   });
 
   it("a process that has not seen a resharding yet still claims every chat once", async () => {
-    const prefix = uniquePrefix("cluster-stale");
-    const client = connectCluster(clusterNodesOf(cluster!.seeds));
-    try {
-      const ids = Array.from({ length: 600 }, (_, i) => chatId(90_000 + i * 27));
-      await new ChatStore(client, prefix).importChats(ids.map((id) => ({ id, record: readerRecord() })));
+    await withReaders("cluster-stale", 90_000, async (client, prefix, ids) => {
       // The client has learnt the table of slots; 1,000 slots with their keys move behind its back.
-      const [from, to] = await cluster!.masters();
-      await reshard(cluster!, from!, to!, 1000);
+      const [from, to] = await cluster().masters();
+      await reshard(cluster(), from!, to!, 1000);
       const keys = keyLayout(prefix);
-      const moved = (await Promise.all(ids.map((id) => cluster!.masterOf(keys.chats(shardOf(id)))))).filter((port) => port === to);
+      const moved = (await Promise.all(ids.map((id) => cluster().masterOf(keys.chats(shardOf(id)))))).filter((port) => port === to);
       expect(moved.length).toBeGreaterThan(0);
 
       // The records are read on a connection of their own: a MOVED would refresh the client's table.
-      const reader = connectCluster(clusterNodesOf(cluster!.seeds));
+      const reader = connectCluster(clusterNodesOf(cluster().seeds));
       const before = await scriptCalls();
       const claims = await claimAll(client, prefix, ids, reader).finally(() => reader.disconnect());
       const after = await scriptCalls();
@@ -104,9 +104,6 @@ describe.skipIf(unavailable !== undefined)("claims of many chats on a Redis Clus
       // The master that lost slots refused the run that named them (nothing written), and its calls went again per slot.
       expect(after.failed - before.failed).toBeGreaterThan(0);
       expect((await claimAll(client, prefix, ids)).filter((c) => c.kind !== "pacing")).toEqual([]);
-    } finally {
-      client.disconnect();
-      await dropClusterPrefix(prefix, cluster!.seeds);
-    }
+    });
   }, 60_000);
 });

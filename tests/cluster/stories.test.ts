@@ -1,22 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { clusterUnavailable, startCluster, type TestCluster } from "../support/cluster.js";
+import { afterEach, describe, expect, it } from "vitest";
+import { clusterForFile } from "../support/cluster.js";
 import { chatId } from "../../src/ids.js";
 import { keys, shardOf } from "../../src/store/keys.js";
 import { article, startStack, type Stack } from "../support/stack.js";
 
-const unavailable = clusterUnavailable();
-if (unavailable) console.warn(`Redis Cluster stories skipped: ${unavailable}`);
-
-let cluster: TestCluster | undefined;
+const { unavailable, cluster } = clusterForFile("Redis Cluster stories");
 let stack: Stack | undefined;
-
-beforeAll(async () => {
-  if (!unavailable) cluster = await startCluster();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
 afterEach(async () => {
   await stack?.stop();
   stack = undefined;
@@ -26,7 +16,7 @@ const CHANNEL = -1001234567890;
 
 describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 masters and 3 replicas", () => {
   it("a reader subscribes from the deep link and receives the next article once", async () => {
-    stack = await startStack({ name: "cluster-reader", clusterSeeds: cluster!.seeds });
+    stack = await startStack({ name: "cluster-reader", clusterSeeds: cluster().seeds });
     const { telegram } = stack;
     const reader = telegram.addUser({ id: 1002, first_name: "Ali" });
     telegram.userSends(reader, "/start world");
@@ -47,7 +37,7 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
   });
 
   it("readers in many shards, spread over the three masters, each receive the article once", async () => {
-    stack = await startStack({ name: "cluster-spread", clusterSeeds: cluster!.seeds });
+    stack = await startStack({ name: "cluster-spread", clusterSeeds: cluster().seeds });
     const { telegram } = stack;
     const readers = Array.from({ length: 30 }, (_, i) => telegram.addUser({ id: 5000 + i * 977, first_name: `Reader ${i}` }));
     for (const reader of readers) telegram.userSends(reader, "/start economy");
@@ -65,7 +55,7 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
   it("a channel admin links their channel and the next article is posted there once", async () => {
     stack = await startStack({
       name: "cluster-channel",
-      clusterSeeds: cluster!.seeds,
+      clusterSeeds: cluster().seeds,
       tuning: { pacing: { privateMs: 300, groupMs: 330, leaseMs: 5000, retryDelayMs: 300 } },
     });
     const { telegram } = stack;
@@ -85,16 +75,16 @@ describe.skipIf(unavailable !== undefined)("Bulletin on a Redis Cluster of 3 mas
 
   // Last: it kills a master (its replica takes over for good).
   it('a reader told "subscribed" stays subscribed when the master holding their record dies at once', async () => {
-    stack = await startStack({ name: "cluster-wait", clusterSeeds: cluster!.seeds });
+    stack = await startStack({ name: "cluster-wait", clusterSeeds: cluster().seeds });
     const { telegram } = stack;
     const reader = telegram.addUser({ id: 4242, first_name: "Neda" });
     telegram.userSends(reader, "/start politics");
     const [confirmation] = await telegram.waitForMessages(reader.id, 1);
     expect(confirmation!.text).toBe("✅ You now follow: Politics.");
 
-    const victim = await cluster!.masterOf(keys(stack.prefix).chats(shardOf(chatId(reader.id))));
-    cluster!.kill(victim);
-    await cluster!.waitForFailover(victim);
+    const victim = await cluster().masterOf(keys(stack.prefix).chats(shardOf(chatId(reader.id))));
+    cluster().kill(victim);
+    await cluster().waitForFailover(victim);
 
     await stack.publish(article(["politics"], { title: "Parliament votes" }));
     const messages = await telegram.waitForMessages(reader.id, 2, 20_000);

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import { afterAll, beforeAll } from "vitest";
 import { LISTPACK_ARGS } from "../../src/redis.js";
 
 /** Why the cluster stories cannot run here, or undefined when they can. */
@@ -258,4 +259,25 @@ export async function reshard(cluster: TestCluster, from: number, to: number, sl
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   if (code !== 0) throw new Error(`redis-cli --cluster reshard failed (${code}):\n${output.slice(-2000)}`);
   return output;
+}
+
+/**
+ * The cluster of one test file: started before its tests and stopped after them. Where
+ * redis-server is missing, `unavailable` says why (the file skips its tests; said once here).
+ */
+export function clusterForFile(what: string): { readonly unavailable: string | undefined; readonly cluster: () => TestCluster } {
+  const unavailable = clusterUnavailable();
+  if (unavailable) console.warn(`${what} skipped: ${unavailable}`);
+  let started: TestCluster | undefined;
+  beforeAll(async () => {
+    if (!unavailable) started = await startCluster();
+  }, 60_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const cluster = () => {
+    if (!started) throw new Error("the test cluster has not started");
+    return started;
+  };
+  return { unavailable, cluster };
 }
