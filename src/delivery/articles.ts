@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { articleId, categorySlug, type ArticleId } from "../ids.js";
 import { storedArticleSchema, type StoredArticle } from "../ingest/article.js";
+import { execAll } from "../redis.js";
 import type { Keys } from "../store/keys.js";
 
 /**
@@ -21,9 +22,11 @@ export class ArticleCache {
     if (missing.length > 0) {
       const pipeline = this.redis.pipeline();
       for (const id of missing) pipeline.hmget(this.keys.article(id), "json", "seq");
-      const results = (await pipeline.exec()) ?? [];
+      // A lookup Redis refused fails the visit (the job is retried): read as missing, the article
+      // would count as expired and be skipped for good.
+      const results = await execAll(pipeline, "reading articles");
       missing.forEach((id, i) => {
-        const [json, seq] = (results[i]?.[1] ?? []) as (string | null)[];
+        const [json, seq] = (results[i] ?? []) as (string | null)[];
         this.remember(id, json && seq ? parseStored(json, Number(seq)) : null);
       });
     }

@@ -1,5 +1,6 @@
 import { articleId, type ArticleId, type ChatId } from "../ids.js";
 import type { Logger } from "../log.js";
+import { execAll } from "../redis.js";
 import type { ChatRecord } from "../store/chat-record.js";
 import { epochMinute } from "../time.js";
 import type { DelivererDeps } from "./deliverer.js";
@@ -116,9 +117,11 @@ export class VisitPlanner {
     for (const q of queries) {
       pipeline.zrangebyscore(this.deps.keys.log(q.slug), `(${q.from}`, "+inf", "WITHSCORES", "LIMIT", 0, LOG_READ_LIMIT);
     }
-    const results = (await pipeline.exec()) ?? [];
+    // A read Redis refused fails the visit (the job is retried): read as empty, the chat's
+    // articles would look already delivered.
+    const results = await execAll(pipeline, "reading the category logs");
     queries.forEach((q, i) => {
-      const flat = (results[i]?.[1] ?? []) as string[];
+      const flat = (results[i] ?? []) as string[];
       const entries = [];
       for (let j = 0; j < flat.length; j += 2) entries.push({ id: articleId(flat[j]!), seq: Number(flat[j + 1]) });
       reads.set(logQueryKey(q), { entries, truncated: entries.length >= LOG_READ_LIMIT });

@@ -1,11 +1,12 @@
 /**
  * One chat's trouble stays that chat's: a corrupt record, a group's flood limit, a forum topic's
  * 429 or a slow answer never costs other chats (or other topics) their articles, nor sends twice.
+ * And Redis's trouble costs no one an article: what it cannot read now is delivered once it can.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Api } from "grammy";
 import { afterEach, describe, expect, it } from "vitest";
-import { categorySlug, chatId, type ChatId } from "../../src/ids.js";
+import { articleId, categorySlug, chatId, type ChatId } from "../../src/ids.js";
 import type { ChatKind } from "../../src/store/chat-record.js";
 import { SHARDS, shardOf } from "../../src/store/keys.js";
 import { parsePrometheus, valueOf } from "../ops/prometheus.js";
@@ -68,6 +69,36 @@ describe("a corrupt chat record", () => {
     const families = parsePrometheus(await (await fetch(`${s.httpUrl}/metrics`)).text());
     expect(valueOf(families, "bulletin_corrupt_records_total")).toBeGreaterThanOrEqual(1);
   });
+});
+
+describe("an article Redis cannot read for a while", () => {
+  it("reaches every reader once Redis answers again: none is skipped as if it had expired", async () => {
+    stack = await startStack({ name: "unreadable-article" });
+    const s = stack;
+    const readers = await chats(s, "world", 95_001, 5);
+    const { queues, redis, keys } = s.bulletin.runtime;
+    await queues.fanout.pause();
+    await queues.delivery.pause();
+    const answer = await s.publish(article(["world"], { title: "Read once Redis can" }));
+    expect(answer.status).toBe(202);
+    // The article's hash is set aside and a string stands in its place: Redis answers WRONGTYPE.
+    const key = keys.article(articleId(answer.body.id as string));
+    await redis.rename(key, `${key}:aside`);
+    await redis.set(key, "not a hash");
+    await queues.fanout.resume();
+    await queues.delivery.resume();
+    await sleep(1500);
+    expect(readers.flatMap((id) => s.telegram.messagesTo(id))).toEqual([]);
+
+    await redis.del(key);
+    await redis.rename(`${key}:aside`, key);
+    await s.telegram.waitFor(() => readers.every((id) => s.telegram.messagesTo(id).length >= 1), {
+      timeoutMs: 20_000,
+      message: "every reader after Redis answers again (a failed job is retried after 1, 2, 4 … s)",
+    });
+    await sleep(300);
+    for (const id of readers) expect(titlesTo(s, id)).toEqual(["Read once Redis can"]);
+  }, 30_000);
 });
 
 describe("a group over its own flood limit", () => {
