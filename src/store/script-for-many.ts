@@ -109,16 +109,17 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
 
   /**
    * Queues `calls` on `pipeline` in as few runs as it takes: all of them in one run on a single
-   * Redis (up to CALLS_PER_RUN), one run per cluster node on a cluster (across its slots). Answers
-   * how to read the runs' results (in the order queued) into each call's outcome; a run across
-   * slots that its node refused goes again one run per slot before it is answered.
+   * Redis (up to CALLS_PER_RUN), one run per cluster node on a cluster (across its slots; per slot
+   * when `by` says so). Answers how to read the runs' results (in the order queued) into each call's
+   * outcome; a run across slots that its node refused goes again one run per slot before it is answered.
    */
   queueCalls(
     client: Redis,
     pipeline: ChainableCommander,
     calls: readonly Call<Keys, Args>[],
+    by: "node" | "slot" = "node",
   ): (results: readonly PipelineResult[]) => Promise<Outcome<Reply>[]> {
-    const runs = groupCalls(client, calls, "node");
+    const runs = groupCalls(client, calls, by);
     for (const run of runs) this.queueRun(client, pipeline, calls, run);
     return async (results) => {
       const outcomes: Outcome<Reply>[] = [];
@@ -130,20 +131,14 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
       });
       if (again.length > 0) {
         const againCalls = again.map((index) => calls[index]!);
-        const perSlot = groupCalls(client, againCalls, "slot");
         const retry = client.pipeline();
-        for (const run of perSlot) this.queueRun(client, retry, againCalls, run);
-        const retried: Outcome<Reply>[] = [];
-        let replies: readonly PipelineResult[] | Error;
+        const read = this.queueCalls(client, retry, againCalls, "slot");
+        let retried: Outcome<Reply>[];
         try {
-          replies = (await retry.exec()) ?? [];
+          retried = await read((await retry.exec()) ?? []);
         } catch (error) {
-          replies = error instanceof Error ? error : new Error(String(error));
+          retried = againCalls.map(() => ({ ok: false, error }));
         }
-        perSlot.forEach((run, r) => {
-          const [error, value] = replies instanceof Error ? [replies, null] : (replies[r] ?? [new Error("no reply from Redis"), null]);
-          this.readRun(run, error ?? undefined, value, retried);
-        });
         again.forEach((index, i) => (outcomes[index] = retried[i]!));
       }
       return outcomes;
@@ -204,22 +199,20 @@ export class ScriptForMany<Keys extends readonly string[], Args extends readonly
  */
 function groupCalls(client: Redis, calls: readonly Call<readonly string[], readonly Arg[]>[], by: "node" | "slot"): Run[] {
   const cluster = isCluster(client);
-  const groups = new Map<string, { calls: number[]; slots: Set<number> }>();
-  calls.forEach((call, index) => {
-    const slot = cluster ? keySlot(call.keys[0] ?? "") : 0;
+  const slots = calls.map((call) => (cluster ? keySlot(call.keys[0] ?? "") : 0));
+  const groups = new Map<string, number[]>();
+  calls.forEach((_, index) => {
+    const slot = slots[index]!;
     const name = by === "node" ? (nodeOfSlot(client, slot) ?? `slot ${slot}`) : `slot ${slot}`;
     const group = groups.get(name);
-    if (group) {
-      group.calls.push(index);
-      group.slots.add(slot);
-    } else groups.set(name, { calls: [index], slots: new Set([slot]) });
+    if (group) group.push(index);
+    else groups.set(name, [index]);
   });
   const runs: Run[] = [];
   for (const group of groups.values()) {
-    for (let start = 0; start < group.calls.length; start += CALLS_PER_RUN) {
-      const part = group.calls.slice(start, start + CALLS_PER_RUN);
-      const slots = group.slots.size > 1 ? new Set(part.map((index) => keySlot(calls[index]!.keys[0] ?? ""))) : group.slots;
-      runs.push({ calls: part, acrossSlots: slots.size > 1 });
+    for (let start = 0; start < group.length; start += CALLS_PER_RUN) {
+      const part = group.slice(start, start + CALLS_PER_RUN);
+      runs.push({ calls: part, acrossSlots: new Set(part.map((index) => slots[index])).size > 1 });
     }
   }
   return runs;
