@@ -17,6 +17,7 @@ import { FakeTelegram } from "@bulletin/fake-bot-api";
 import { startCluster, startStandalone } from "../tests/support/cluster.js";
 import { spawnBulletin } from "../tests/support/processes.js";
 import { clusterNodesOf, dropClusterPrefix, dropPrefix, uniquePrefix } from "../tests/support/stack.js";
+import { percentile } from "./stats.js";
 
 const READERS = 20_000;
 const CONCURRENCY = 64;
@@ -93,11 +94,7 @@ async function fanOut(redisEnv: Record<string, string>, client: Client, ports: r
 /** Pairs of runs (one Redis, then the cluster), alternating: on two shared cores one run of either swings by a third. */
 const PAIRS = 3;
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-};
+const median = (values: readonly number[]): number => percentile(values, 50);
 
 /**
  * Results: the medians of PAIRS alternating runs (single and cluster rates, their ratio per pair,

@@ -13,6 +13,7 @@ import { SearchIndex, HOUR_MS } from "../src/sharing/search-index.js";
 import { SharingService } from "../src/sharing/service.js";
 import type { ChatRecord } from "../src/store/chat-record.js";
 import { keys as keyLayout } from "../src/store/keys.js";
+import { percentile } from "./stats.js";
 
 const ARTICLES = 100_000;
 const WINDOW_DAYS = 7;
@@ -53,11 +54,6 @@ export interface InlineBenchFigures {
   readonly bytesPerArticle: number;
   readonly writeMsPerArticle: number;
   readonly byKind: Readonly<Record<string, { p95: number; results: number }>>;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export async function benchInline(

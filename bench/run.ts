@@ -26,6 +26,7 @@ import { ownRedis } from "./own-redis.js";
 import { LISTPACK_TARGETS, listpack } from "./listpack.js";
 import { SCALE10M_TARGETS, scale10m } from "./scale10m.js";
 import { dropPrefix, uniquePrefix } from "../tests/support/stack.js";
+import { percentile } from "./stats.js";
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const CATEGORIES_FILE = fileURLToPath(new URL("./categories.json", import.meta.url));
@@ -53,11 +54,6 @@ async function redisCpuMs(): Promise<number> {
 
 async function usedMemory(): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info("memory"))?.[1] ?? 0);
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
