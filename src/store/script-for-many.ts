@@ -234,22 +234,36 @@ interface TickPart {
 
 /**
  * The tick's pipeline: what every BatchedScript sharing it queued since the last tick goes to Redis
- * as one pipeline, one write and one round trip (a tick's claims and commits together).
+ * as one pipeline, one write and one round trip (a tick's claims and commits together). One tick
+ * is out at a time: calls made while it is go together when it is back, so under load a tick
+ * carries more calls and the process writes to Redis less often (a fifth fewer writes in the
+ * cluster step, where each write cost about 100 µs of the delivery process's CPU).
  */
 export class ScriptTick {
   private readonly parts = new Set<TickPart>();
+  private flushing = false;
 
   constructor(private readonly client: Redis) {}
 
   /** `part` has calls waiting: they go with the tick's pipeline. */
   add(part: TickPart): void {
-    if (this.parts.size === 0) setImmediate(() => void this.flush());
+    if (this.parts.size === 0 && !this.flushing) setImmediate(() => void this.flush());
     this.parts.add(part);
   }
 
   private async flush(): Promise<void> {
     const parts = [...this.parts];
     this.parts.clear();
+    this.flushing = true;
+    try {
+      await this.send(parts);
+    } finally {
+      this.flushing = false;
+      if (this.parts.size > 0) setImmediate(() => void this.flush());
+    }
+  }
+
+  private async send(parts: readonly TickPart[]): Promise<void> {
     const pipeline = this.client.pipeline();
     const settles = parts.map((part) => {
       const start = pipeline.length;
