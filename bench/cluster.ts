@@ -1,10 +1,12 @@
 /**
  * `npm run bench -- cluster`: one delivery process fanning one article out to the same readers on
- * one Redis and on a Redis Cluster of 3 masters (each with a replica, tests/support/cluster.ts),
- * against a fake Bot API without latency or limits; and how the cluster's Redis CPU spread over its
- * masters. The single Redis is a redis-server of the step's own, set up as each cluster node is
- * (append-only file on): like is compared with like, and no other client of the shared Redis
- * slows either run.
+ * one Redis and on a Redis Cluster of 3 masters (tests/support/cluster.ts), against a fake Bot API
+ * without latency or limits; and how the cluster's Redis CPU spread over its masters. The single
+ * Redis is a redis-server of the step's own, set up as each cluster node is (append-only file on):
+ * like is compared with like, and no other client of the shared Redis slows either run. Twice:
+ * every Redis with a replica (as a deployment that survives a failover runs), then none with one.
+ * On two shared cores a replica takes CPU from the delivery process that on a real deployment it
+ * would not, so a replicated cluster is compared with a replicated single Redis, not a bare one.
  */
 import { Redis } from "ioredis";
 import { createRuntime } from "../src/app/runtime.js";
@@ -96,46 +98,65 @@ const PAIRS = 3;
 
 const median = (values: readonly number[]): number => percentile(values, 50);
 
-/**
- * Results: the medians of PAIRS alternating runs (single and cluster rates, their ratio per pair,
- * Redis CPU per message) and each master's share of the cluster's Redis CPU over all of them.
- */
-export async function clusterStep(categoriesFile: string, log: (line: string) => void): Promise<Record<string, number>> {
-  log(
-    `cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters + 3 replicas, all with an append-only file; ${PAIRS} pairs of runs, alternating`,
-  );
-  const standalone = await startStandalone();
+interface Comparison {
+  readonly pairs: readonly { readonly single: Run; readonly cluster: Run }[];
+  readonly masters: readonly number[];
+}
+
+/** PAIRS alternating runs on one Redis and on 3 masters, each Redis with `replicas` replicas. */
+async function compare(replicas: 0 | 1, categoriesFile: string, log: (line: string) => void): Promise<Comparison> {
+  const standalone = await startStandalone({ replica: replicas === 1 });
   const redisUrl = `redis://127.0.0.1:${standalone.port}`;
   const single = connectRedis(redisUrl);
-  const cluster = await startCluster();
+  const cluster = await startCluster(3, replicas);
   const client = connectCluster(clusterNodesOf(cluster.seeds));
+  const setup = replicas === 1 ? "each Redis with a replica" : "no replicas";
   try {
     const masters = await cluster.masters();
     const pairs: { single: Run; cluster: Run }[] = [];
     for (let i = 0; i < PAIRS; i++) {
       const singleRun = await fanOut({ REDIS_URL: redisUrl }, single, [standalone.port], categoriesFile);
       const clusterRun = await fanOut({ REDIS_CLUSTER_NODES: cluster.seeds }, client, masters, categoriesFile);
-      log(`cluster: pair ${i + 1}: one Redis ${singleRun.rate.toFixed(0)} msg/s, cluster ${clusterRun.rate.toFixed(0)} msg/s`);
+      log(`cluster (${setup}): pair ${i + 1}: one Redis ${singleRun.rate.toFixed(0)} msg/s, cluster ${clusterRun.rate.toFixed(0)} msg/s`);
       pairs.push({ single: singleRun, cluster: clusterRun });
     }
-    const cpuOf = (run: Run) => [...run.cpu.values()].reduce((a, b) => a + b, 0);
-    const total = pairs.reduce((sum, pair) => sum + cpuOf(pair.cluster), 0);
-    const results: Record<string, number> = {
-      cluster_single_msgs_per_s: median(pairs.map((p) => p.single.rate)),
-      cluster_msgs_per_s: median(pairs.map((p) => p.cluster.rate)),
-      cluster_ratio: median(pairs.map((p) => p.cluster.rate / p.single.rate)),
-      cluster_single_redis_cpu_us_per_msg: median(pairs.map((p) => (cpuOf(p.single) * 1000) / READERS)),
-      cluster_redis_cpu_us_per_msg: median(pairs.map((p) => (cpuOf(p.cluster) * 1000) / READERS)),
-    };
-    masters.forEach((port, i) => {
-      const mine = pairs.reduce((sum, pair) => sum + (pair.cluster.cpu.get(port) ?? 0), 0);
-      results[`cluster_master${i + 1}_cpu_share`] = total > 0 ? mine / total : 0;
-    });
-    return results;
+    return { pairs, masters };
   } finally {
     client.disconnect();
     single.disconnect();
     standalone.stop();
     await cluster.stop();
   }
+}
+
+const cpuOf = (run: Run) => [...run.cpu.values()].reduce((a, b) => a + b, 0);
+
+/**
+ * Results, medians of each comparison's pairs: the single and cluster rates and their ratio per
+ * pair, with replicas (`cluster_…`) and without (`cluster_unreplicated_…`); from the replicated
+ * runs, Redis CPU per message and each master's share of the cluster's Redis CPU.
+ */
+export async function clusterStep(categoriesFile: string, log: (line: string) => void): Promise<Record<string, number>> {
+  log(
+    `cluster: ${READERS} readers, one delivery process, ${CONCURRENCY} in flight, fake API without latency; one Redis, then 3 masters, all with an append-only file; ${PAIRS} pairs of runs, alternating, each Redis with a replica, then without`,
+  );
+  const replicated = await compare(1, categoriesFile, log);
+  const unreplicated = await compare(0, categoriesFile, log);
+  const { pairs, masters } = replicated;
+  const total = pairs.reduce((sum, pair) => sum + cpuOf(pair.cluster), 0);
+  const results: Record<string, number> = {
+    cluster_single_msgs_per_s: median(pairs.map((p) => p.single.rate)),
+    cluster_msgs_per_s: median(pairs.map((p) => p.cluster.rate)),
+    cluster_ratio: median(pairs.map((p) => p.cluster.rate / p.single.rate)),
+    cluster_unreplicated_single_msgs_per_s: median(unreplicated.pairs.map((p) => p.single.rate)),
+    cluster_unreplicated_msgs_per_s: median(unreplicated.pairs.map((p) => p.cluster.rate)),
+    cluster_unreplicated_ratio: median(unreplicated.pairs.map((p) => p.cluster.rate / p.single.rate)),
+    cluster_single_redis_cpu_us_per_msg: median(pairs.map((p) => (cpuOf(p.single) * 1000) / READERS)),
+    cluster_redis_cpu_us_per_msg: median(pairs.map((p) => (cpuOf(p.cluster) * 1000) / READERS)),
+  };
+  masters.forEach((port, i) => {
+    const mine = pairs.reduce((sum, pair) => sum + (pair.cluster.cpu.get(port) ?? 0), 0);
+    results[`cluster_master${i + 1}_cpu_share`] = total > 0 ? mine / total : 0;
+  });
+  return results;
 }

@@ -98,32 +98,50 @@ function spawnNode(port: number, dir: string, extra: readonly string[]): ChildPr
 
 /**
  * One redis-server of its own, set up as each cluster node is (append-only file, noeviction) but
- * without cluster mode: what a cluster is compared with (bench/cluster.ts).
+ * without cluster mode, with a replica in sync when asked: what a cluster is compared with
+ * (bench/cluster.ts).
  */
-export async function startStandalone(): Promise<{ readonly port: number; stop(): void }> {
+export async function startStandalone(options: { readonly replica?: boolean } = {}): Promise<{ readonly port: number; stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "bulletin-standalone-"));
-  const [port] = await sparePorts(1);
+  const [port, replicaPort] = await sparePorts(2);
   const child = spawnNode(port!, dir, []);
+  const replicaDir = join(dir, "replica");
+  mkdirSync(replicaDir);
+  const replica = options.replica ? spawnNode(replicaPort!, replicaDir, ["--replicaof", "127.0.0.1", String(port)]) : undefined;
   const stop = () => {
     child.kill("SIGKILL");
+    replica?.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 100; i++) {
-    if (await answers(port!)) return { port: port!, stop };
+    if ((await answers(port!)) && (!replica || (await replicaInSync(replicaPort!)))) return { port: port!, stop };
     await sleep(50);
   }
   stop();
   throw new Error(`redis-server on ${port} did not answer within 5 s`);
 }
 
+async function replicaInSync(port: number): Promise<boolean> {
+  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on("error", () => undefined);
+  try {
+    await probe.connect();
+    return String(await probe.info("replication")).includes("master_link_status:up");
+  } catch {
+    return false;
+  } finally {
+    probe.disconnect();
+  }
+}
+
 /**
  * A real Redis Cluster of redis-server processes on spare ports: `masters` masters, each with
- * one replica, append-only files in a temporary folder. A short node timeout (2 s) makes a
+ * `replicas` replicas (one unless told), append-only files in a temporary folder. A short node timeout (2 s) makes a
  * failover take a few seconds instead of fifteen.
  */
-export async function startCluster(masters = 3): Promise<TestCluster> {
+export async function startCluster(masters = 3, replicas: 0 | 1 = 1): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "bulletin-cluster-"));
-  const ports = await sparePorts(masters * 2);
+  const ports = await sparePorts(masters * (1 + replicas));
   const nodes: ClusterNode[] = ports.map((port) => {
     const nodeDir = join(dir, String(port));
     mkdirSync(nodeDir);
@@ -155,7 +173,7 @@ export async function startCluster(masters = 3): Promise<TestCluster> {
     }
     const created = spawnSync(
       "redis-cli",
-      ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"],
+      ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", String(replicas), "--cluster-yes"],
       { encoding: "utf8", timeout: 30_000 },
     );
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed:\n${created.stdout}\n${created.stderr}`);
