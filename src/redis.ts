@@ -202,7 +202,7 @@ function crossSlotPipeline(cluster: Cluster, commands: ClusterCommands, single: 
   const calls: PipelineCall[] = [];
   // Only Redis's commands and the defined scripts are recorded: valueOf, then and the like are not.
   const isCommand = (name: string) => commands.builtins.has(name) || Object.hasOwn(commands.scripts, name);
-  const results: PipelineResult[] = [];
+  const results: (PipelineResult | undefined)[] = [];
   /** Sends `indexes`' calls, one ioredis pipeline per node group; those lost with a node go again (below). */
   const send = async (indexes: readonly number[], attempt: number): Promise<void> => {
     const groups = new Map<string, number[]>();
@@ -238,12 +238,12 @@ function crossSlotPipeline(cluster: Cluster, commands: ClusterCommands, single: 
     // learnt: every call would land in one group, which ioredis refuses for keys of several nodes.
     await untilReady(cluster);
     results.length = 0;
-    for (let i = 0; i < calls.length; i++) results.push([new Error("no reply from Redis"), null]);
     await send(
       calls.map((_, index) => index),
       0,
     );
-    return results;
+    // An Error is made only for a call that had no reply: making one per call cost a stack trace each.
+    return calls.map((_, index) => results[index] ?? [new Error("no reply from Redis"), null]);
   };
   // ioredis's auto-pipelining passes a callback; other callers await the promise.
   const exec = (callback?: (error: Error | null, results: PipelineResult[]) => void): Promise<PipelineResult[]> => {
