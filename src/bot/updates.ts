@@ -4,6 +4,7 @@ import type { Update } from "grammy/types";
 import type { Keys } from "../store/keys.js";
 import { claimUpdate, type UpdateClaim } from "../store/scripts/claim-update.js";
 import type { BotContext } from "./context.js";
+import { execAll } from "../redis.js";
 
 /** Telegram keeps an unconfirmed update for 24 hours: a mark need not outlive it. */
 const MARK_SECONDS = 24 * 60 * 60;
@@ -65,11 +66,13 @@ export class HandledUpdates {
 
   /** The update is handled: out of the journal and marked, in one step. */
   async finish(botId: number, updateId: number): Promise<void> {
-    await this.redis
-      .multi()
-      .set(this.keys.handledUpdate(botId, updateId), "1", "EX", MARK_SECONDS)
-      .hdel(this.keys.pendingUpdates(botId), String(updateId))
-      .exec();
+    await execAll(
+      this.redis
+        .multi()
+        .set(this.keys.handledUpdate(botId, updateId), "1", "EX", MARK_SECONDS)
+        .hdel(this.keys.pendingUpdates(botId), String(updateId)),
+      "marking an update handled",
+    );
   }
 
   /** The journal's updates, oldest first: those a previous process received and did not finish. */

@@ -10,6 +10,7 @@ import { applyDelivered } from "./plan.js";
 import type { Rendered } from "./render.js";
 import { withTopicSent } from "./topics.js";
 import type { Visit } from "./visits.js";
+import { execAll } from "../redis.js";
 
 type ClaimDeps = Pick<DelivererDeps, "redis" | "keys" | "store">;
 
@@ -75,7 +76,9 @@ export class ChatClaims {
   private renewInFlight(): void {
     const pipeline = this.deps.redis.pipeline();
     for (const [pace, holdMs] of this.inFlight) pipeline.pexpire(pace, holdMs);
-    pipeline.exec().catch((error: unknown) => this.logger.warn({ err: error, claims: this.inFlight.size }, "cannot renew claims"));
+    execAll(pipeline, "renewing claims").catch((error: unknown) =>
+      this.logger.warn({ err: error, claims: this.inFlight.size }, "cannot renew claims"),
+    );
   }
 
   /** Keeps the claim while the bot waits out a 429, and a lease beyond it for the retry. */

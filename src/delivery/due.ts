@@ -5,6 +5,7 @@ import type { Keys } from "../store/keys.js";
 import { takeDue } from "../store/scripts/take-due.js";
 import { epochMinute, type Clock } from "../time.js";
 import type { Deliverer, ShardRead } from "./deliverer.js";
+import { execAll } from "../redis.js";
 
 /** Shards taken from together, and the most due readers taken from each at a time. */
 const SHARDS_PER_BATCH = 16;
@@ -116,8 +117,8 @@ export class DueScheduler {
     if (known.length === 0) return [];
     const pipeline = this.deps.redis.pipeline();
     for (const shard of known) pipeline.zcount(this.deps.keys.due(shard), "-inf", now);
-    const counts = (await pipeline.exec()) ?? [];
-    return known.filter((_, i) => Number(counts[i]?.[1] ?? 0) > 0);
+    const counts = await execAll(pipeline, "looking in the due index");
+    return known.filter((_, i) => Number(counts[i] ?? 0) > 0);
   }
 
   /** Takes (and leases) the due readers of these shards with their records: one script call per shard, one round trip. */
@@ -132,12 +133,8 @@ export class DueScheduler {
         [now, now + LEASE_MINUTES, READERS_PER_SHARD],
       );
     }
-    const results = (await pipeline.exec()) ?? [];
-    return shards.map((shard, k) => {
-      const [error, reply] = results[k] ?? [new Error("no reply from Redis")];
-      if (error) throw error;
-      return { shard, records: takeDue.decode(reply) };
-    });
+    const replies = await execAll(pipeline, "taking due readers");
+    return shards.map((shard, k) => ({ shard, records: takeDue.decode(replies[k]) }));
   }
 }
 

@@ -9,11 +9,13 @@ export class FlushTimer {
   constructor(
     private readonly flush: () => Promise<void>,
     private readonly intervalMs: number,
+    /** A flush the timer ran failed (one on stop fails its caller). */
+    private readonly onFailure: (error: unknown) => void,
   ) {}
 
   /** After a change to the buffer: a flush within the interval, unless one is due already. */
   schedule(): void {
-    this.timer ??= setTimeout(() => void this.flush(), this.intervalMs);
+    this.timer ??= setTimeout(() => void this.flush().catch(this.onFailure), this.intervalMs);
   }
 
   /** When the buffer is written (by the timer or on stop): the next change starts the timer again. */

@@ -1,5 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Platform } from "../ids.js";
+import type { Logger } from "../log.js";
+import { execAll } from "../redis.js";
 import type { Keys } from "../store/keys.js";
 import { FlushTimer } from "./flush-timer.js";
 
@@ -40,13 +42,20 @@ export class DeliveryStats {
   private pending = new Map<DeliveryEvent, number>();
   /** Messages sent per unix second, for the recent send rate. */
   private sendsBySecond = new Map<number, number>();
-  private readonly flushTimer = new FlushTimer(() => this.flush(), FLUSH_INTERVAL_MS);
+  private readonly flushTimer: FlushTimer;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
+    logger: Logger,
     private readonly platform: Platform = "telegram",
-  ) {}
+  ) {
+    this.flushTimer = new FlushTimer(
+      () => this.flush(),
+      FLUSH_INTERVAL_MS,
+      (error) => logger.warn({ err: error }, "delivery counters not stored: operators' counts miss them"),
+    );
+  }
 
   count(event: DeliveryEvent, by = 1): void {
     if (by === 0) return;
@@ -72,7 +81,7 @@ export class DeliveryStats {
       pipeline.hincrby(key, String(second), by);
       pipeline.expire(key, 180);
     }
-    await pipeline.exec();
+    await execAll(pipeline, "storing delivery counters");
   }
 }
 

@@ -1,4 +1,6 @@
 import type { Redis } from "ioredis";
+import type { Logger } from "../log.js";
+import { execAll } from "../redis.js";
 import type { Keys } from "../store/keys.js";
 import { FlushTimer } from "./flush-timer.js";
 
@@ -54,12 +56,19 @@ export interface TimingTotals {
 /** Observations summed in memory and added to Redis a few times a second (and on stop). */
 export class Timings {
   private pending = new Map<TimingName, Pending>();
-  private readonly flushTimer = new FlushTimer(() => this.flush(), FLUSH_INTERVAL_MS);
+  private readonly flushTimer: FlushTimer;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+    logger: Logger,
+  ) {
+    this.flushTimer = new FlushTimer(
+      () => this.flush(),
+      FLUSH_INTERVAL_MS,
+      (error) => logger.warn({ err: error }, "delivery timings not stored: the histograms miss them"),
+    );
+  }
 
   observe(name: TimingName, seconds: number): void {
     let entry = this.pending.get(name);
@@ -82,7 +91,7 @@ export class Timings {
       pipeline.hincrbyfloat(key, "sum", entry.sum);
       pipeline.hincrby(key, "count", entry.count);
     }
-    await pipeline.exec();
+    await execAll(pipeline, "storing delivery timings");
   }
 }
 
@@ -90,10 +99,10 @@ export async function readTimings(redis: Redis, keys: Keys): Promise<Map<TimingN
   const names = Object.keys(TIMINGS) as TimingName[];
   const pipeline = redis.pipeline();
   for (const name of names) pipeline.hgetall(keys.timings(name));
-  const results = (await pipeline.exec()) ?? [];
+  const results = await execAll(pipeline, "reading delivery timings");
   return new Map(
     names.map((name, i) => {
-      const raw = (results[i]?.[1] ?? {}) as Record<string, string>;
+      const raw = (results[i] ?? {}) as Record<string, string>;
       const buckets = Array.from({ length: TIMING_BUCKETS.length + 1 }, (_, b) => Number(raw[`b${b}`] ?? 0));
       return [name, { buckets, sum: Number(raw.sum ?? 0), count: Number(raw.count ?? 0) }];
     }),

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { feedIdOf, feedKeys, type FeedId } from "../store/keys.js";
+import { execAll } from "../redis.js";
 
 /** How long a feed's state (health, seen items) outlives its last poll. */
 export const FEED_STATE_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -103,10 +104,10 @@ export async function listFeedHealth(redis: Redis, prefix: string, urls: readonl
   const pipeline = redis.pipeline();
   const ids = urls.map((url) => feedIdOf(url));
   for (const id of ids) pipeline.hgetall(keys.health(id));
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await execAll(pipeline, "reading feed health");
   return ids.map((id, i) => {
-    const [error, hash] = replies[i] ?? [null, {}];
-    const record = !error && hash && typeof hash === "object" ? (hash as Record<string, string>) : {};
+    const hash = replies[i];
+    const record = hash && typeof hash === "object" ? (hash as Record<string, string>) : {};
     const health = healthFromHash(id, record);
     return health.url ? health : { ...health, url: urls[i] };
   });

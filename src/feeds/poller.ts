@@ -10,6 +10,7 @@ import { feedKeys, type FeedKeys } from "../store/keys.js";
 import { toArticleInput, type FeedItem, type ParsedFeed, type SkippedItem } from "./parse.js";
 import { PARSE_TIME_LIMIT_MS, sharedFeedParser, type FeedParser } from "./parse-thread.js";
 import type { Feed } from "./schedule.js";
+import { execAll } from "../redis.js";
 
 /** The longest a failing feed waits between two attempts (unless its own interval is longer). */
 export const BACKOFF_CAP_MS = 60 * 60 * 1000;
@@ -221,12 +222,14 @@ export class FeedPoller {
     // trimmed); the set keeps the SEEN_MAX most recently present keys.
     if (allKeys.length > 0) {
       const now = this.now();
-      await redis
-        .multi()
-        .zadd(seenKey, ...allKeys.flatMap((key) => [now, key]))
-        .zremrangebyrank(seenKey, 0, -(SEEN_MAX + 1))
-        .pexpire(seenKey, FEED_STATE_TTL_MS)
-        .exec();
+      await execAll(
+        redis
+          .multi()
+          .zadd(seenKey, ...allKeys.flatMap((key) => [now, key]))
+          .zremrangebyrank(seenKey, 0, -(SEEN_MAX + 1))
+          .pexpire(seenKey, FEED_STATE_TTL_MS),
+        "recording a feed's items as seen",
+      );
     }
     if (firstPoll) {
       log.info({ items: document.items.length, sent: accepted.length, title: document.title }, "new feed: current items recorded as seen");
@@ -304,7 +307,7 @@ export class FeedPoller {
     if (counts) {
       multi.hincrby(key, F.itemsSeen, counts.newItems).hincrby(key, F.itemsSent, counts.sent);
     }
-    await multi.pexpire(key, FEED_STATE_TTL_MS).exec();
+    await execAll(multi.pexpire(key, FEED_STATE_TTL_MS), "recording a feed's health");
   }
 
   private async recordFailure(
@@ -321,18 +324,20 @@ export class FeedPoller {
     const cap = Math.max(BACKOFF_CAP_MS, intervalMs);
     const delay = Math.min(Math.max(backoffDelayMs(failures, intervalMs), retryAfterMs ?? 0), cap);
     const nextAttemptAt = now + delay;
-    await this.deps.redis
-      .multi()
-      .hset(key, {
-        [F.url]: feed.url,
-        [F.lastPollAt]: now,
-        [F.lastError]: message,
-        [F.lastErrorAt]: now,
-        [F.lastStatus]: status,
-        [F.nextAttemptAt]: nextAttemptAt,
-      })
-      .pexpire(key, FEED_STATE_TTL_MS)
-      .exec();
+    await execAll(
+      this.deps.redis
+        .multi()
+        .hset(key, {
+          [F.url]: feed.url,
+          [F.lastPollAt]: now,
+          [F.lastError]: message,
+          [F.lastErrorAt]: now,
+          [F.lastStatus]: status,
+          [F.nextAttemptAt]: nextAttemptAt,
+        })
+        .pexpire(key, FEED_STATE_TTL_MS),
+      "recording a feed's failure",
+    );
     const level = failures === 1 || failures % 10 === 0 ? "warn" : "debug";
     log[level]({ failures, status, error: message, retryIn: Math.round(delay / 1000) }, "feed poll failed");
     return { status: "failed", error: message, consecutiveFailures: failures, nextAttemptAt };

@@ -5,6 +5,7 @@ import type { Categories } from "../config/categories.js";
 import type { Logger } from "../log.js";
 import { FEED_JOB_NAME, SCHEDULER_PREFIX, feedJobOptions, schedulerIdOf, type FeedJob } from "../queues.js";
 import { feedIdOf, feedKeys, type FeedId } from "../store/keys.js";
+import { execAll } from "../redis.js";
 
 /** One feed as the categories file defines it: what a poll needs. Stored as JSON in the feeds index. */
 export const feedSchema = z.object({
@@ -86,7 +87,7 @@ export async function syncFeedSchedulers(
   if (feeds.length > 0) {
     multi.hset(index, Object.fromEntries(feeds.map((f) => [f.feedId, JSON.stringify(f)])));
   }
-  await multi.exec();
+  await execAll(multi, "updating the feed index");
   // The index first: a job the new schedulers make finds its feed there.
   for (const [id, feed] of wanted) {
     const data: FeedJob = { feedId: feed.feedId };

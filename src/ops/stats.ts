@@ -6,7 +6,7 @@ import { listFeedHealth, type FeedHealth } from "../feeds/health.js";
 import { plannedFeeds } from "../feeds/schedule.js";
 import { PLATFORMS, type Platform } from "../ids.js";
 import type { ArticleSource } from "../ingest/article.js";
-import type { Redis } from "../redis.js";
+import { execAll, type Redis } from "../redis.js";
 import { decodeChatRecord, type ChatKind } from "../store/chat-record.js";
 import type { ChatStore } from "../store/chats.js";
 import { SHARDS, type Keys } from "../store/keys.js";
@@ -197,8 +197,7 @@ export async function countChats(store: ChatStore): Promise<ChatCounts> {
   for (let first = 0; first < SHARDS; first += SHARDS_PER_READ) {
     const pipeline = store.redis.pipeline();
     for (let shard = first; shard < Math.min(SHARDS, first + SHARDS_PER_READ); shard++) pipeline.hvals(store.keys.chats(shard));
-    for (const [error, values] of (await pipeline.exec()) ?? []) {
-      if (error) throw error;
+    for (const values of await execAll(pipeline, "reading chat records")) {
       for (const encoded of values as string[]) {
         try {
           const record = decodeChatRecord(encoded);

@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { FakeTelegram, type FakeTelegramLimits } from "@bulletin/fake-bot-api";
 import { SANDBOX_KEY_PREFIX, isSandboxKeyPrefix } from "../config/common.js";
-import { scanKeys } from "../redis.js";
+import { execAll, scanKeys } from "../redis.js";
 import type { SandboxClock } from "./clock.js";
 import { FREE_SEND_RATE, PAID_SEND_RATE } from "../telegram/limits.js";
 
@@ -85,7 +85,7 @@ export async function clearSandboxData(redis: Redis, prefix: string): Promise<nu
   const found = [...(await scanKeys(redis, `${prefix}:*`)), ...(await scanKeys(redis, `{${prefix}}:*`))];
   const pipeline = redis.pipeline();
   for (const key of found) pipeline.unlink(key);
-  const replies = found.length > 0 ? ((await pipeline.exec()) ?? []) : [];
-  const removed = replies.reduce((sum, [error, count]) => sum + (error === null && typeof count === "number" ? count : 0), 0);
+  const counts = found.length > 0 ? await execAll(pipeline, "clearing the sandbox's keys") : [];
+  const removed = counts.reduce((sum: number, count) => sum + (typeof count === "number" ? count : 0), 0);
   return removed;
 }

@@ -6,6 +6,7 @@ import { wordsOf } from "../preferences/words.js";
 import type { Keys } from "../store/keys.js";
 import { indexInline } from "../store/scripts/index-inline.js";
 import { searchInline } from "../store/scripts/search-inline.js";
+import { execAll } from "../redis.js";
 
 /**
  * The index inline mode searches: per day of arrival, one HASH of normalized word (the same
@@ -150,9 +151,9 @@ export class SearchIndex {
     for (const slug of categories) {
       pipeline.zrevrangebyscore(this.keys.log(slug), before === 0 ? "+inf" : `(${before}`, "-inf", "WITHSCORES", "LIMIT", 0, PAGE_SIZE);
     }
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execAll(pipeline, "reading the categories' logs");
     const bySeq = new Map<number, ArticleId>();
-    for (const [, reply] of replies) {
+    for (const reply of replies) {
       const flat = Array.isArray(reply) ? (reply as unknown[]) : [];
       for (let i = 0; i + 1 < flat.length; i += 2) bySeq.set(Number(flat[i + 1]), articleId(String(flat[i])));
     }

@@ -152,8 +152,8 @@ export class ChatStore {
     const shards = await this.shardsOf(slug);
     const pipeline = this.redis.pipeline();
     for (const shard of shards) pipeline.scard(this.keys.subscribers(slug, shard));
-    const results = (await pipeline.exec()) ?? [];
-    return results.reduce((sum, [, count]) => sum + Number(count ?? 0), 0);
+    const counts = await execAll(pipeline, "counting subscribers");
+    return counts.reduce((sum: number, count) => sum + Number(count ?? 0), 0);
   }
 
   /**

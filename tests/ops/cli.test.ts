@@ -3,6 +3,7 @@
  * stats, publish, subscribers import|export, queues; and the exit codes of `npm run cli` itself.
  */
 import { DeliveryStats } from "../../src/delivery/stats.js";
+import { createLogger } from "../../src/log.js";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,7 +71,7 @@ describe("stats", () => {
       "chat_gone_not_found:bale": 1,
     });
     // Sends a delivery process just made: they count in the last minute's rate.
-    const deliveryStats = new DeliveryStats(cli.redis, keyLayout(cli.prefix));
+    const deliveryStats = new DeliveryStats(cli.redis, keyLayout(cli.prefix), createLogger("silent"));
     deliveryStats.count("sent", 3);
     deliveryStats.count("sent_digest", 1);
     await deliveryStats.flush();

@@ -38,12 +38,12 @@ export async function startWorkers(runtime: Runtime, tuning: Tuning): Promise<Ru
   const logger = runtime.logger.child({ component: "workers" });
   const deliveryRedis = runtime.connect();
   const articles = new ArticleCache(deliveryRedis, keys);
-  const timings = new Timings(deliveryRedis, keys);
+  const timings = new Timings(deliveryRedis, keys, logger);
   const platforms: PlatformWorkers[] = [];
   for (const bot of platformBots(config, tuning.sendRate ?? config.sendRate)) {
     const platformKeys = keyLayout(config.keyPrefix, bot.platform);
     const platformLogger = bot.platform === "telegram" ? logger : logger.child({ platform: bot.platform });
-    const stats = new DeliveryStats(deliveryRedis, platformKeys, bot.platform);
+    const stats = new DeliveryStats(deliveryRedis, platformKeys, platformLogger, bot.platform);
     const budget = new SendBudget(deliveryRedis, platformKeys, { rate: bot.sendRate, countPaid: bot.paidBroadcast }, platformLogger);
     await budget.listen(runtime.connect());
     const deliverer = new Deliverer({

@@ -20,6 +20,7 @@ import {
   type ExitCode,
   type OperatorCli,
 } from "../context.js";
+import { execAll } from "../../redis.js";
 
 export const SUBSCRIBERS_USAGE = `Usage: subscribers import <file> [--format csv|json|jsonl] [--language <code>] [--dry-run] [--json]
        subscribers export [--format csv|json|jsonl] [--out <file>] [--category <slug>]
@@ -262,10 +263,9 @@ async function importFile(
     const pipeline = cli.redis.pipeline();
     const slice = shards.slice(i, i + 1024);
     for (const shard of slice) pipeline.hmget(store.keys.chats(shard), ...byShard.get(shard)!.map((r) => String(r.id)));
-    const replies = (await pipeline.exec()) ?? [];
+    const replies = await execAll(pipeline, "reading existing chats");
     slice.forEach((shard, j) => {
-      const [error, values] = replies[j] ?? [null, []];
-      if (error) throw error;
+      const values = replies[j] ?? [];
       byShard.get(shard)!.forEach((row, k) => {
         const encoded = (values as (string | null)[])[k];
         if (encoded) existing.set(row.id, decodeChatRecord(encoded));
@@ -386,8 +386,7 @@ async function* exportedChats(cli: OperatorCli, category: string | undefined): A
     const pipeline = cli.redis.pipeline();
     for (let shard = first; shard < Math.min(SHARDS, first + SHARDS_PER_READ); shard++) pipeline.hgetall(store.keys.chats(shard));
     const batch: ExportedChat[] = [];
-    for (const [error, hash] of (await pipeline.exec()) ?? []) {
-      if (error) throw error;
+    for (const hash of await execAll(pipeline, "reading chat records")) {
       for (const [id, encoded] of Object.entries(hash as Record<string, string>)) {
         const record = decodeChatRecord(encoded);
         if (!record.active || record.subscriptions.length === 0) continue;
