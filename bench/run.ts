@@ -322,6 +322,7 @@ async function paid(): Promise<void> {
     stalls.disable();
     results.paid_fake_longest_stall_ms = stalls.max / 1e6;
     results.paid_msgs_per_s = sustainedRate(bench.telegram.sendTimestamps());
+    results.paid_max_window = bench.telegram.maxSendsInWindow(1000);
     results.paid_429 = bench.telegram.rejected429;
     results.paid_stars_messages = Number((await redis.get(keyLayout(bench.prefix).budget.paidMessages)) ?? 0);
   } finally {
@@ -808,6 +809,7 @@ const TARGETS: [key: string, label: string, ok: (v: number) => boolean | undefin
   ["ceiling_lean_cpu_ratio", "1. ceiling: Bulletin's CPU per msg ÷ that loop's (its own bookkeeping)", () => undefined, ""],
   ["paid_msgs_per_s", "2. paid: sustained msgs/s", (v) => v >= 970, "≥ 970"],
   ["paid_429", "2. paid: 429s", (v) => v === 0, "0"],
+  ["paid_max_window", "2. paid: most sends the fake timed in one second", () => undefined, ""],
   ["paid_stars_messages", "2. paid: messages above 30/s (Stars)", () => undefined, ""],
   ["paid_fake_longest_stall_ms", "2. paid: the fake Telegram's longest stall (ms; this process's event loop)", () => undefined, ""],
   ["budget_max_window", "3. budget: max sends in 1 s", (v) => v <= 30, "≤ 30"],
