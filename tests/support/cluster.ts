@@ -59,18 +59,25 @@ async function sparePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-async function answers(port: number): Promise<boolean> {
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
+/** What `check` finds on the redis-server at `port`, over a connection of its own; false when it does not answer. */
+async function probe(port: number, check: (redis: Redis) => Promise<boolean>): Promise<boolean> {
+  const redis = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on("error", () => undefined);
   try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
+    await redis.connect();
+    return await check(redis);
   } catch {
     return false;
   } finally {
-    probe.disconnect();
+    redis.disconnect();
   }
 }
+
+const answers = (port: number) => probe(port, async (redis) => (await redis.ping()) === "PONG");
+
+/** A replica whose link to its master is up (it has synced). */
+const replicaInSync = (port: number) =>
+  probe(port, async (redis) => String(await redis.info("replication")).includes("master_link_status:up"));
 
 /** A redis-server on `port`, its files in `dir`: append-only file on, no snapshots, noeviction, as Bulletin asks. */
 function spawnNode(port: number, dir: string, extra: readonly string[]): ChildProcess {
@@ -103,35 +110,25 @@ function spawnNode(port: number, dir: string, extra: readonly string[]): ChildPr
  */
 export async function startStandalone(options: { readonly replica?: boolean } = {}): Promise<{ readonly port: number; stop(): void }> {
   const dir = mkdtempSync(join(tmpdir(), "bulletin-standalone-"));
-  const [port, replicaPort] = await sparePorts(2);
+  const [port, replicaPort] = await sparePorts(options.replica ? 2 : 1);
   const child = spawnNode(port!, dir, []);
-  const replicaDir = join(dir, "replica");
-  mkdirSync(replicaDir);
-  const replica = options.replica ? spawnNode(replicaPort!, replicaDir, ["--replicaof", "127.0.0.1", String(port)]) : undefined;
+  let replica: ChildProcess | undefined;
+  if (replicaPort !== undefined) {
+    const replicaDir = join(dir, "replica");
+    mkdirSync(replicaDir);
+    replica = spawnNode(replicaPort, replicaDir, ["--replicaof", "127.0.0.1", String(port)]);
+  }
   const stop = () => {
     child.kill("SIGKILL");
     replica?.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
   for (let i = 0; i < 100; i++) {
-    if ((await answers(port!)) && (!replica || (await replicaInSync(replicaPort!)))) return { port: port!, stop };
+    if ((await answers(port!)) && (replicaPort === undefined || (await replicaInSync(replicaPort)))) return { port: port!, stop };
     await sleep(50);
   }
   stop();
   throw new Error(`redis-server on ${port} did not answer within 5 s`);
-}
-
-async function replicaInSync(port: number): Promise<boolean> {
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => undefined);
-  try {
-    await probe.connect();
-    return String(await probe.info("replication")).includes("master_link_status:up");
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
 }
 
 /**
@@ -225,11 +222,8 @@ export async function startCluster(masters = 3, replicas: 0 | 1 = 1): Promise<Te
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const states = await Promise.all(
-          live().map(async ({ port }) => {
-            const redis = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-            redis.on("error", () => undefined);
-            try {
-              await redis.connect();
+          live().map(({ port }) =>
+            probe(port, async (redis) => {
               const info = String(await redis.cluster("INFO"));
               const table = String(await redis.cluster("NODES"));
               // A master marked failed that still holds slots means the failover has not happened yet.
@@ -238,12 +232,8 @@ export async function startCluster(masters = 3, replicas: 0 | 1 = 1): Promise<Te
               const replication = String(await redis.info("replication"));
               const linkDown = replication.includes("role:slave") && !replication.includes("master_link_status:up");
               return info.includes("cluster_state:ok") && !failedMaster && !linkDown;
-            } catch {
-              return false;
-            } finally {
-              redis.disconnect();
-            }
-          }),
+            }),
+          ),
         );
         if (states.every(Boolean)) return;
         if (Date.now() > deadline) throw new Error(`the cluster did not reach cluster_state:ok within ${timeoutMs} ms`);
